@@ -1,0 +1,255 @@
+package io.natsj.server;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * Immutable server options: what nats-server calls its "opts". Built in code with {@link #builder()}, from a
+ * config file ({@code io.natsj.server.config}) or from command-line flags ({@code io.natsj.server.cli}); the
+ * command line overrides the file. Defaults are nats-server's.
+ *
+ * <p>Threading: immutable, safe to share.
+ */
+public final class ServerOptions {
+
+    /** nats-server's default client port. */
+    public static final int DEFAULT_PORT = 4222;
+    /** nats-server's default monitoring port (used when {@code -m} is given without a value in configs). */
+    public static final int DEFAULT_HTTP_PORT = 8222;
+    /** A port value meaning "pick a free port" (nats-server's {@code -1}). */
+    public static final int RANDOM_PORT = -1;
+    public static final int DEFAULT_MAX_PAYLOAD = 1024 * 1024;
+    public static final int DEFAULT_MAX_CONTROL_LINE = 4096;
+    public static final int DEFAULT_MAX_CONNECTIONS = 64 * 1024;
+    public static final long DEFAULT_MAX_PENDING = 64L * 1024 * 1024;
+    public static final Duration DEFAULT_WRITE_DEADLINE = Duration.ofSeconds(10);
+    public static final Duration DEFAULT_PING_INTERVAL = Duration.ofMinutes(2);
+    public static final int DEFAULT_PING_MAX = 2;
+    public static final Duration DEFAULT_AUTH_TIMEOUT = Duration.ofSeconds(2);
+
+    private final String host;
+    private final int port;
+    private final String serverName;
+    private final String httpHost;
+    private final int httpPort;
+    private final int maxPayload;
+    private final int maxControlLine;
+    private final int maxConnections;
+    private final int maxSubscriptions;
+    private final long maxPending;
+    private final Duration writeDeadline;
+    private final Duration pingInterval;
+    private final int pingMax;
+    private final Duration authTimeout;
+    private final String user;
+    private final String password;
+    private final String token;
+    private final boolean debug;
+    private final boolean trace;
+    private final boolean logtime;
+    private final Path logFile;
+    private final Path pidFile;
+    private final Path configFile;
+    private final JetStreamOptions jetStream;
+    private final String clientAdvertise;
+    private final boolean noLog;
+
+    private ServerOptions(Builder b) {
+        this.host = b.host;
+        this.port = b.port;
+        this.serverName = b.serverName;
+        this.httpHost = b.httpHost;
+        this.httpPort = b.httpPort;
+        this.maxPayload = b.maxPayload;
+        this.maxControlLine = b.maxControlLine;
+        this.maxConnections = b.maxConnections;
+        this.maxSubscriptions = b.maxSubscriptions;
+        this.maxPending = b.maxPending;
+        this.writeDeadline = b.writeDeadline;
+        this.pingInterval = b.pingInterval;
+        this.pingMax = b.pingMax;
+        this.authTimeout = b.authTimeout;
+        this.user = b.user;
+        this.password = b.password;
+        this.token = b.token;
+        this.debug = b.debug;
+        this.trace = b.trace;
+        this.logtime = b.logtime;
+        this.logFile = b.logFile;
+        this.pidFile = b.pidFile;
+        this.configFile = b.configFile;
+        this.jetStream = b.jetStream;
+        this.clientAdvertise = b.clientAdvertise;
+        this.noLog = b.noLog;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** A builder holding a copy of these options, to derive changed options (e.g. flags over a file). */
+    public Builder toBuilder() {
+        Builder b = new Builder();
+        b.host = host;
+        b.port = port;
+        b.serverName = serverName;
+        b.httpHost = httpHost;
+        b.httpPort = httpPort;
+        b.maxPayload = maxPayload;
+        b.maxControlLine = maxControlLine;
+        b.maxConnections = maxConnections;
+        b.maxSubscriptions = maxSubscriptions;
+        b.maxPending = maxPending;
+        b.writeDeadline = writeDeadline;
+        b.pingInterval = pingInterval;
+        b.pingMax = pingMax;
+        b.authTimeout = authTimeout;
+        b.user = user;
+        b.password = password;
+        b.token = token;
+        b.debug = debug;
+        b.trace = trace;
+        b.logtime = logtime;
+        b.logFile = logFile;
+        b.pidFile = pidFile;
+        b.configFile = configFile;
+        b.jetStream = jetStream;
+        b.clientAdvertise = clientAdvertise;
+        b.noLog = noLog;
+        return b;
+    }
+
+    /** Interface to listen on for clients; nats-server's default {@code 0.0.0.0}. */
+    public String host() { return host; }
+    /** Client port; {@link #RANDOM_PORT} or 0 picks a free port (see {@code NatsServer.port()}). */
+    public int port() { return port; }
+    /** Server name; empty means "use the server id", as nats-server does. */
+    public String serverName() { return serverName; }
+    public String httpHost() { return httpHost; }
+    /** Monitoring port: 0 = monitoring off, {@link #RANDOM_PORT} = a free port. */
+    public int httpPort() { return httpPort; }
+    public int maxPayload() { return maxPayload; }
+    public int maxControlLine() { return maxControlLine; }
+    public int maxConnections() { return maxConnections; }
+    /** Maximum subscriptions per connection; 0 = unlimited. */
+    public int maxSubscriptions() { return maxSubscriptions; }
+    /** Maximum bytes queued for one connection before it is closed as a slow consumer. */
+    public long maxPending() { return maxPending; }
+    public Duration writeDeadline() { return writeDeadline; }
+    public Duration pingInterval() { return pingInterval; }
+    public int pingMax() { return pingMax; }
+    public Duration authTimeout() { return authTimeout; }
+    /** Single-user authorization; null when unset. */
+    public String user() { return user; }
+    public String password() { return password; }
+    /** Token authorization; null when unset. */
+    public String token() { return token; }
+    public boolean debug() { return debug; }
+    public boolean trace() { return trace; }
+    public boolean logtime() { return logtime; }
+    public Path logFile() { return logFile; }
+    public Path pidFile() { return pidFile; }
+    /** The config file these options were read from, or null. */
+    public Path configFile() { return configFile; }
+    public JetStreamOptions jetStream() { return jetStream; }
+    /** Client URL to advertise instead of the listen address; null when unset. */
+    public String clientAdvertise() { return clientAdvertise; }
+    /** True when the server should not configure logging (embedded use leaves logging to the host). */
+    public boolean noLog() { return noLog; }
+
+    /** True when any client authentication is configured. */
+    public boolean authRequired() {
+        return user != null || token != null;
+    }
+
+    @Override
+    public String toString() {
+        return "ServerOptions{host=" + host + ", port=" + port + ", serverName=" + serverName + ", httpPort=" + httpPort
+                + ", maxPayload=" + maxPayload + ", maxConnections=" + maxConnections + ", jetStream=" + jetStream + "}";
+    }
+
+    /** JetStream options, nats-server's {@code jetstream {}} block and {@code -js}/{@code -sd} flags. */
+    public record JetStreamOptions(boolean enabled, Path storeDir, long maxMemory, long maxStore,
+                                   Duration syncInterval, boolean syncAlways, String domain, String uniqueTag) {
+        /** Limits of -1 mean "compute from the machine", as nats-server does. */
+        public static final JetStreamOptions DISABLED =
+                new JetStreamOptions(false, null, -1, -1, Duration.ofMinutes(2), false, null, null);
+
+        public JetStreamOptions withEnabled(boolean on) {
+            return new JetStreamOptions(on, storeDir, maxMemory, maxStore, syncInterval, syncAlways, domain, uniqueTag);
+        }
+
+        public JetStreamOptions withStoreDir(Path dir) {
+            return new JetStreamOptions(enabled, dir, maxMemory, maxStore, syncInterval, syncAlways, domain, uniqueTag);
+        }
+    }
+
+    /** Mutable builder; not thread-safe. */
+    public static final class Builder {
+        private String host = "0.0.0.0";
+        private int port = DEFAULT_PORT;
+        private String serverName = "";
+        private String httpHost = "0.0.0.0";
+        private int httpPort = 0;
+        private int maxPayload = DEFAULT_MAX_PAYLOAD;
+        private int maxControlLine = DEFAULT_MAX_CONTROL_LINE;
+        private int maxConnections = DEFAULT_MAX_CONNECTIONS;
+        private int maxSubscriptions = 0;
+        private long maxPending = DEFAULT_MAX_PENDING;
+        private Duration writeDeadline = DEFAULT_WRITE_DEADLINE;
+        private Duration pingInterval = DEFAULT_PING_INTERVAL;
+        private int pingMax = DEFAULT_PING_MAX;
+        private Duration authTimeout = DEFAULT_AUTH_TIMEOUT;
+        private String user;
+        private String password;
+        private String token;
+        private boolean debug;
+        private boolean trace;
+        private boolean logtime = true;
+        private Path logFile;
+        private Path pidFile;
+        private Path configFile;
+        private JetStreamOptions jetStream = JetStreamOptions.DISABLED;
+        private String clientAdvertise;
+        private boolean noLog;
+
+        private Builder() {
+        }
+
+        public Builder host(String v) { this.host = Objects.requireNonNull(v); return this; }
+        public Builder port(int v) { this.port = v; return this; }
+        public Builder serverName(String v) { this.serverName = v == null ? "" : v; return this; }
+        public Builder httpHost(String v) { this.httpHost = Objects.requireNonNull(v); return this; }
+        public Builder httpPort(int v) { this.httpPort = v; return this; }
+        public Builder maxPayload(int v) { this.maxPayload = v; return this; }
+        public Builder maxControlLine(int v) { this.maxControlLine = v; return this; }
+        public Builder maxConnections(int v) { this.maxConnections = v; return this; }
+        public Builder maxSubscriptions(int v) { this.maxSubscriptions = v; return this; }
+        public Builder maxPending(long v) { this.maxPending = v; return this; }
+        public Builder writeDeadline(Duration v) { this.writeDeadline = Objects.requireNonNull(v); return this; }
+        public Builder pingInterval(Duration v) { this.pingInterval = Objects.requireNonNull(v); return this; }
+        public Builder pingMax(int v) { this.pingMax = v; return this; }
+        public Builder authTimeout(Duration v) { this.authTimeout = Objects.requireNonNull(v); return this; }
+        public Builder user(String v) { this.user = v; return this; }
+        public Builder password(String v) { this.password = v; return this; }
+        public Builder token(String v) { this.token = v; return this; }
+        public Builder debug(boolean v) { this.debug = v; return this; }
+        public Builder trace(boolean v) { this.trace = v; return this; }
+        public Builder logtime(boolean v) { this.logtime = v; return this; }
+        public Builder logFile(Path v) { this.logFile = v; return this; }
+        public Builder pidFile(Path v) { this.pidFile = v; return this; }
+        public Builder configFile(Path v) { this.configFile = v; return this; }
+        public Builder jetStream(JetStreamOptions v) { this.jetStream = Objects.requireNonNull(v); return this; }
+        public Builder clientAdvertise(String v) { this.clientAdvertise = v; return this; }
+        public Builder noLog(boolean v) { this.noLog = v; return this; }
+
+        public String host() { return host; }
+        public int port() { return port; }
+        public JetStreamOptions jetStream() { return jetStream; }
+
+        public ServerOptions build() {
+            return new ServerOptions(this);
+        }
+    }
+}

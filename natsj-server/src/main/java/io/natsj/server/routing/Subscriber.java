@@ -1,0 +1,23 @@
+package io.natsj.server.routing;
+
+/**
+ * Whoever owns subscriptions and receives the messages they match: a client connection, or later an internal
+ * component (a JetStream stream or the API router).
+ *
+ * <p>Threading: {@link #deliver} is called concurrently from the threads of every publishing connection; an
+ * implementation must be safe for that (a client connection appends to its outbound queue under its own lock).
+ */
+public interface Subscriber {
+
+    /**
+     * Delivers one message that {@code sub} matched. The message occupies {@code buf[off, off+totalLen)}, its first
+     * {@code hdrLen} bytes being a {@code NATS/1.0} header block (0 when there are no headers). The buffer is only
+     * valid during the call.
+     *
+     * @param batch the publisher's batch: a subscriber that buffered output registers itself there to be flushed
+     *              once at the end of the publisher's read batch
+     * @return true when the message was taken (counted as delivered), false when dropped (e.g. closed, no-echo)
+     */
+    boolean deliver(Subscription sub, String subject, String reply, byte[] buf, int off, int hdrLen, int totalLen,
+                    DeliveryBatch batch);
+}
