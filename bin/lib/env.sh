@@ -52,3 +52,8 @@ natsj_build_if_needed() {
     (cd "$NATSJ_ROOT" && mvn -B -q -ntp -DskipTests -pl natsj-server -am package) >&2 || { echo "natsj: build failed" >&2; exit 1; }
   fi
 }
+
+# Maven's own libraries use sun.misc.Unsafe, which JDK 24+ warns about on every run.
+if [ "$(natsj_java_major "$JAVA_HOME/bin/java")" -ge 24 ] 2>/dev/null; then
+  export MAVEN_OPTS="${MAVEN_OPTS:-} --sun-misc-unsafe-memory-access=allow"
+fi

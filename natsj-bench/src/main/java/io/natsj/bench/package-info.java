@@ -1,0 +1,2 @@
+/** natsj's load tool and JMH micro-benchmarks. */
+package io.natsj.bench;
