@@ -36,13 +36,27 @@ public final class SubjectIndex {
 
     private final StampedLock lock = new StampedLock();
     private final SubjectTrie trie = new SubjectTrie();
-    private final MatchCache cache = new MatchCache();
+    /** Null when caching is off. */
+    private final MatchCache cache;
     private final LongAdder cacheHits = new LongAdder();
     private final LongAdder cacheMisses = new LongAdder();
     private long inserts;
     private long removes;
     private volatile int count;
     private volatile long generation;
+
+    /** An index with its match cache, as nats-server runs by default. */
+    public SubjectIndex() {
+        this(true);
+    }
+
+    /**
+     * @param cacheEnabled false for nats-server's {@code no_sublist_cache} (alias {@code disable_sublist_cache}): every match walks the trie, which can
+     *                     pay off when interest changes far more often than messages are published
+     */
+    public SubjectIndex(boolean cacheEnabled) {
+        this.cache = cacheEnabled ? new MatchCache() : null;
+    }
 
     /**
      * Adds a subscription; adding the same subscription object twice changes nothing.
@@ -63,7 +77,9 @@ public final class SubjectIndex {
             if (trie.insert(sub)) {
                 inserts++;
                 count = trie.count();
-                cache.added(sub);
+                if (cache != null) {
+                    cache.added(sub);
+                }
                 generation++;
             }
         } finally {
@@ -80,7 +96,9 @@ public final class SubjectIndex {
             }
             removes++;
             count = trie.count();
-            cache.removed(sub);
+            if (cache != null) {
+                cache.removed(sub);
+            }
             generation++;
             return true;
         } finally {
@@ -93,7 +111,7 @@ public final class SubjectIndex {
         if (subs.isEmpty()) {
             return;
         }
-        boolean perSubscription = subs.size() <= BATCH_CLEAR_THRESHOLD;
+        boolean perSubscription = cache != null && subs.size() <= BATCH_CLEAR_THRESHOLD;
         long stamp = lock.writeLock();
         try {
             int removed = 0;
@@ -106,7 +124,7 @@ public final class SubjectIndex {
                 }
             }
             if (removed > 0) {
-                if (!perSubscription) {
+                if (!perSubscription && cache != null) {
                     cache.clear();
                 }
                 removes += removed;
@@ -124,10 +142,13 @@ public final class SubjectIndex {
      * nats-server. A subject with an empty token matches nothing.
      */
     public SubjectMatch match(String literalSubject) {
-        SubjectMatch cached = cache.get(literalSubject);
-        if (cached != null) {
-            cacheHits.increment();
-            return cached;
+        MatchCache c = cache;
+        if (c != null) {
+            SubjectMatch cached = c.get(literalSubject);
+            if (cached != null) {
+                cacheHits.increment();
+                return cached;
+            }
         }
         cacheMisses.increment();
         return matchAndCache(literalSubject);
@@ -141,11 +162,15 @@ public final class SubjectIndex {
         long stamp = lock.readLock();
         try {
             result = trie.match(subject);
-            cache.put(subject, result);
+            if (cache != null) {
+                cache.put(subject, result);
+            }
         } finally {
             lock.unlockRead(stamp);
         }
-        cache.sweepIfFull();
+        if (cache != null) {
+            cache.sweepIfFull();
+        }
         return result;
     }
 
@@ -192,8 +217,8 @@ public final class SubjectIndex {
         }
         long hits = cacheHits.sum();
         long matches = hits + cacheMisses.sum();
-        MatchCache.Fanout fanout = cache.fanout();
-        return new Stats(count, cache.size(), numInserts, numRemoves, matches,
+        MatchCache.Fanout fanout = cache != null ? cache.fanout() : new MatchCache.Fanout(0, 0.0);
+        return new Stats(count, cache != null ? cache.size() : 0, numInserts, numRemoves, matches,
                 matches > 0 ? (double) hits / matches : 0.0, fanout.max(), fanout.avg());
     }
 

@@ -26,8 +26,18 @@ class SubjectIndexRandomizedTest {
     @ParameterizedTest(name = "seed {0}")
     @ValueSource(longs = {1, 2, 3, 42, 20240601})
     void indexAgreesWithBruteForceAfterEveryOperation(long seed) {
+        runAgainstBruteForce(seed, true);
+    }
+
+    @ParameterizedTest(name = "seed {0}")
+    @ValueSource(longs = {7, 8})
+    void indexWithoutCacheAgreesWithBruteForce(long seed) {
+        runAgainstBruteForce(seed, false);
+    }
+
+    private static void runAgainstBruteForce(long seed, boolean cacheEnabled) {
         Random random = new Random(seed);
-        SubjectIndex index = new SubjectIndex();
+        SubjectIndex index = new SubjectIndex(cacheEnabled);
         Set<Subscription> model = new LinkedHashSet<>();
         int checks = 0;
 
@@ -66,7 +76,12 @@ class SubjectIndexRandomizedTest {
 
         assertThat(checks).isGreaterThan(1_000);
         assertThat(index.subscriptions()).containsExactlyInAnyOrderElementsOf(model);
-        assertThat(index.stats().cacheHitRate()).as("the cache was exercised").isGreaterThan(0.3);
+        if (cacheEnabled) {
+            assertThat(index.stats().cacheHitRate()).as("the cache was exercised").isGreaterThan(0.3);
+        } else {
+            assertThat(index.stats().numCache()).isZero();
+            assertThat(index.stats().cacheHitRate()).isZero();
+        }
         // every cached entry, and every subject, still agrees at the end
         for (String subject : allLiterals()) {
             assertThat(MatchView.of(index.match(subject))).isEqualTo(MatchView.expected(model, subject));
