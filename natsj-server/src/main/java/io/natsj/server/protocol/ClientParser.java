@@ -43,8 +43,8 @@ import java.util.Objects;
  * close silently; {@code UNSUB} with a bad max is taken as no max.
  *
  * <p>Threading: not thread-safe; one connection's reader thread calls {@link #parse}. Handler callbacks run on
- * that thread and may call {@link #maxPayload(int)}, {@link #headersEnabled(boolean)} and {@link #stop()}, which
- * take effect for the next op. A callback must not throw (if it does, the exception propagates out of
+ * that thread and may call {@link #maxPayload(int)}, {@link #headersEnabled(boolean)}, {@link #awaitConnect(boolean)}
+ * and {@link #stop()}, which take effect for the next op. A callback must not throw (if it does, the exception propagates out of
  * {@link #parse} and the rest of that buffer is not parsed).
  */
 public final class ClientParser {
@@ -87,6 +87,7 @@ public final class ClientParser {
     private final int maxControlLine;
     private int maxPayload;
     private boolean headersEnabled;
+    private boolean awaitConnect;
 
     private int state = OP_START;
     private int op;
@@ -140,6 +141,16 @@ public final class ClientParser {
         this.headersEnabled = enabled;
     }
 
+    /**
+     * While true, an op whose first byte is not {@code C}/{@code c} fails with
+     * {@link ProtocolError#AUTHORIZATION_VIOLATION}, as nats-server does before CONNECT when authentication is
+     * required (and no {@code no_auth_user} applies). The session sets it on accept and clears it once CONNECT
+     * authenticated. Off by default.
+     */
+    public void awaitConnect(boolean await) {
+        this.awaitConnect = await;
+    }
+
     /** True once a protocol error was reported; all later input is ignored. */
     public boolean failed() {
         return failed;
@@ -174,6 +185,10 @@ public final class ClientParser {
         while (i < end) {
             switch (state) {
                 case OP_START -> {
+                    if (awaitConnect && lower(buf[i]) != 'c') {
+                        fail(ProtocolError.AUTHORIZATION_VIOLATION, "op before CONNECT: " + snippet(buf, i, end));
+                        return;
+                    }
                     if (!startOp(buf[i])) {
                         failUnknown(buf, i, end);
                         return;

@@ -2,7 +2,7 @@ package io.natsj.server.protocol;
 
 /**
  * Protocol violations of a client connection, with nats-server's {@code -ERR} text and whether that text is sent
- * before the connection is closed. All of them close the connection. The first five are detected by
+ * before the connection is closed. All of them close the connection. The first six are detected by
  * {@link ClientParser}; the others when decoding CONNECT/INFO (see {@link ConnectOptions}, {@link ServerInfo}).
  *
  * <p>Measured against nats-server 2.9.10 (the full table is in {@code docs/protocol.md}). Where nats-server closes
@@ -23,6 +23,11 @@ public enum ProtocolError {
      * digits, an HPUB header size above its total size. nats-server closes WITHOUT sending {@code -ERR}.
      */
     PARSE_ERROR("Protocol Parse Error", false),
+    /**
+     * An op other than CONNECT first while authentication is required (see {@link ClientParser#awaitConnect}); the
+     * session also uses it for failed authentication. Sends {@code -ERR}.
+     */
+    AUTHORIZATION_VIOLATION("Authorization Violation", true),
     /** HPUB from a client whose CONNECT did not set {@code headers:true}. Closed WITHOUT {@code -ERR}. */
     HEADERS_NOT_SUPPORTED("message headers not supported", false),
     /** CONNECT whose JSON does not parse or has a field of the wrong type. Closed WITHOUT {@code -ERR}. */

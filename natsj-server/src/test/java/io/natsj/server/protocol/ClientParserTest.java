@@ -202,6 +202,43 @@ class ClientParserTest {
     }
 
     @Test
+    void rejectsAnyOpButConnectWhileAwaitingConnect() {
+        for (String input : new String[] {"PING\r\n", "XYZ\r\n", "SUB foo 1\r\n"}) {
+            RecordingHandler h = new RecordingHandler();
+            ClientParser p = ParserFeeds.parser(h);
+            p.awaitConnect(true);
+            byte[] in = bytes(input);
+            p.parse(in, 0, in.length);
+            assertThat(h.events).as(input).containsExactly("ERROR AUTHORIZATION_VIOLATION");
+            assertThat(h.error.sendsErr()).isTrue();
+        }
+        // Only the first byte is checked, as nats-server does: a bad op starting with C is a plain protocol error.
+        RecordingHandler h = new RecordingHandler();
+        ClientParser p = ParserFeeds.parser(h);
+        p.awaitConnect(true);
+        byte[] in = bytes("CXYZ\r\n");
+        p.parse(in, 0, in.length);
+        assertThat(h.events).containsExactly("ERROR UNKNOWN_PROTOCOL_OPERATION");
+    }
+
+    @Test
+    void acceptsOtherOpsOnceConnectClearedAwaitConnect() {
+        ClientParser[] parser = new ClientParser[1];
+        RecordingHandler h = new RecordingHandler() {
+            @Override
+            public void onConnect(byte[] buf, int off, int len) {
+                super.onConnect(buf, off, len);
+                parser[0].awaitConnect(false);
+            }
+        };
+        parser[0] = ParserFeeds.parser(h);
+        parser[0].awaitConnect(true);
+        byte[] in = bytes("CONNECT {}\r\nPING\r\n");
+        parser[0].parse(in, 0, in.length);
+        assertThat(h.events).containsExactly("CONNECT {}", "PING");
+    }
+
+    @Test
     void ignoresTheRestOfTheBufferOnceStoppedByACallback() {
         ClientParser[] parser = new ClientParser[1];
         RecordingHandler h = new RecordingHandler() {
