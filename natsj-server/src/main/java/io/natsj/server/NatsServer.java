@@ -1,6 +1,34 @@
 package io.natsj.server;
 
+import io.natsj.server.account.Account;
+import io.natsj.server.auth.ClientAuthenticator;
+import io.natsj.server.client.ClientConnection;
+import io.natsj.server.client.ClosedReason;
+import io.natsj.server.client.ServerContext;
+import io.natsj.server.monitor.MonitorServer;
+import io.natsj.server.protocol.InfoLineTemplate;
+import io.natsj.server.protocol.ServerInfo;
+import io.natsj.server.util.ServerClock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.SocketException;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The natsj server as a library: build {@link ServerOptions}, {@link #start()} (returns once the server accepts
@@ -12,14 +40,46 @@ import java.io.IOException;
  * }
  * }</pre>
  *
- * <p>Threading: start and close may be called from any thread; the accessors are safe once started.
+ * <p>Threading: start and close may be called from any thread; the accessors are safe once started. Connections run
+ * on virtual threads (one reader, one writer each); timers on one shared platform thread.
  */
 public final class NatsServer implements AutoCloseable {
 
+    private static final Logger LOG = LoggerFactory.getLogger(NatsServer.class);
+    /** nats-server keeps this many closed connections for /connz?state=closed. */
+    private static final int MAX_CLOSED = 10_000;
+
     private final ServerOptions options;
+    private final ServerClock clock;
+    private final String serverId;
+    private final String serverName;
+    private final Account globalAccount = new Account(Account.GLOBAL);
+    private final ServerStats stats = new ServerStats();
+    private final ClientAuthenticator authenticator;
+    private final ConcurrentHashMap<Long, ClientConnection> clients = new ConcurrentHashMap<>();
+    private final ArrayDeque<ClientConnection> closedClients = new ArrayDeque<>();
+    private final AtomicLong nextCid = new AtomicLong();
+    private final AtomicBoolean started = new AtomicBoolean();
+    private final AtomicBoolean closing = new AtomicBoolean();
+    private final CountDownLatch shutdown = new CountDownLatch(1);
+    private final Context context = new Context();
+    private volatile Instant startTime;
+    private InfoLineTemplate infoTemplate;
+    private ServerSocket listener;
+    private Thread acceptThread;
+    private ScheduledThreadPoolExecutor timers;
+    private MonitorServer monitor;
 
     public NatsServer(ServerOptions options) {
+        this(options, ServerClock.SYSTEM);
+    }
+
+    public NatsServer(ServerOptions options, ServerClock clock) {
         this.options = options;
+        this.clock = clock;
+        this.serverId = ServerIds.newServerId();
+        this.serverName = options.serverName().isEmpty() ? serverId : options.serverName();
+        this.authenticator = new ClientAuthenticator(options);
     }
 
     /** Creates and starts a server; returns once it accepts clients. */
@@ -31,7 +91,103 @@ public final class NatsServer implements AutoCloseable {
 
     /** Binds the listeners and starts accepting; returns once ready. */
     public void start() throws IOException {
-        throw new UnsupportedOperationException("not yet");
+        if (!started.compareAndSet(false, true)) {
+            throw new IllegalStateException("already started");
+        }
+        startTime = clock.now();
+        LOG.info("Starting nats-server");
+        LOG.info("  Version:  {} (natsj {})", Versions.natsApiVersion(), Versions.natsjVersion());
+        LOG.info("  Java:     {}", Runtime.version());
+        LOG.info("  ID:       {}", serverId);
+        if (options.configFile() != null) {
+            LOG.info("Using configuration file: {}", options.configFile());
+        }
+        timers = new ScheduledThreadPoolExecutor(1, r -> {
+            Thread t = new Thread(r, "natsj-timer");
+            t.setDaemon(true);
+            return t;
+        });
+        timers.setRemoveOnCancelPolicy(true);
+        try {
+            int port = options.port() == ServerOptions.RANDOM_PORT ? 0 : options.port();
+            listener = new ServerSocket();
+            listener.setReuseAddress(true);
+            listener.bind(new InetSocketAddress(options.host(), port), 1024);
+            if (options.httpPort() != 0) {
+                monitor = new MonitorServer(this);
+            }
+        } catch (IOException | RuntimeException e) {
+            close();
+            throw e;
+        }
+        infoTemplate = buildInfoTemplate();
+        LOG.info("Listening for client connections on {}:{}", options.host(), listener.getLocalPort());
+        long watch = Math.max(50, Math.min(1000, options.writeDeadline().toMillis() / 2));
+        timers.scheduleAtFixedRate(this::checkWriteDeadlines, watch, watch, TimeUnit.MILLISECONDS);
+        acceptThread = Thread.ofPlatform().name("natsj-accept").daemon(true).start(this::acceptLoop);
+        LOG.info("Server is ready");
+    }
+
+    private InfoLineTemplate buildInfoTemplate() {
+        ServerInfo info = new ServerInfo()
+                .serverId(serverId)
+                .serverName(serverName)
+                .version(Versions.natsApiVersion())
+                .proto(1)
+                .go(Versions.runtimeDescription())
+                .host(options.host())
+                .port(listener.getLocalPort())
+                .headers(true)
+                .authRequired(authenticator.required())
+                .maxPayload(options.maxPayload());
+        return InfoLineTemplate.of(info);
+    }
+
+    private void acceptLoop() {
+        while (!closing.get()) {
+            Socket socket;
+            try {
+                socket = listener.accept();
+            } catch (SocketException e) {
+                if (closing.get()) {
+                    return;
+                }
+                LOG.error("Error accepting client connection: {}", e.toString());
+                continue;
+            } catch (IOException e) {
+                LOG.error("Error accepting client connection: {}", e.toString());
+                continue;
+            }
+            accept(socket);
+        }
+    }
+
+    private void accept(Socket socket) {
+        try {
+            socket.setTcpNoDelay(true);
+        } catch (SocketException e) {
+            LOG.debug("setTcpNoDelay: {}", e.toString());
+        }
+        long cid = nextCid.incrementAndGet();
+        ClientConnection conn = new ClientConnection(context, socket, cid);
+        stats.connectionAccepted();
+        if (clients.size() >= options.maxConnections()) {
+            conn.refuse("maximum connections exceeded", ClosedReason.MAX_CONNECTIONS_EXCEEDED);
+            return;
+        }
+        clients.put(cid, conn);
+        if (closing.get()) {
+            conn.close(ClosedReason.SERVER_SHUTDOWN, false);
+            return;
+        }
+        conn.start();
+    }
+
+    private void checkWriteDeadlines() {
+        long now = clock.nanoTime();
+        for (ClientConnection c : clients.values()) {
+            c.checkWriteDeadline(now);
+        }
     }
 
     /** The options this server runs with. */
@@ -41,31 +197,147 @@ public final class NatsServer implements AutoCloseable {
 
     /** The bound client port (the real one when options asked for 0 or -1). */
     public int port() {
-        throw new UnsupportedOperationException("not yet");
+        return listener.getLocalPort();
     }
 
     /** The bound monitoring port, or 0 when monitoring is off. */
     public int httpPort() {
-        throw new UnsupportedOperationException("not yet");
+        return monitor == null ? 0 : monitor.port();
     }
 
     /** A URL clients can connect to, e.g. {@code nats://127.0.0.1:4222}. */
     public String clientUrl() {
-        throw new UnsupportedOperationException("not yet");
+        String host = options.host();
+        if (host.equals("0.0.0.0") || host.equals("::") || host.isEmpty()) {
+            host = "127.0.0.1";
+        }
+        return "nats://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + port();
     }
 
     /** The server id, as in INFO {@code server_id}. */
     public String serverId() {
-        throw new UnsupportedOperationException("not yet");
+        return serverId;
+    }
+
+    public String serverName() {
+        return serverName;
+    }
+
+    public Instant startTime() {
+        return startTime;
+    }
+
+    public ServerClock clock() {
+        return clock;
+    }
+
+    public ServerStats stats() {
+        return stats;
+    }
+
+    /** The global account ({@code $G}). */
+    public Account globalAccount() {
+        return globalAccount;
+    }
+
+    /** The open client connections (a snapshot view). */
+    public Collection<ClientConnection> connections() {
+        return List.copyOf(clients.values());
+    }
+
+    /** Recently closed connections, oldest first (at most 10,000, as nats-server keeps). */
+    public List<ClientConnection> closedConnections() {
+        synchronized (closedClients) {
+            return new ArrayList<>(closedClients);
+        }
     }
 
     /** Blocks until the server has shut down. */
     public void awaitShutdown() throws InterruptedException {
-        throw new UnsupportedOperationException("not yet");
+        shutdown.await();
     }
 
     /** Stops accepting, closes every connection and releases all resources; idempotent. */
     @Override
     public void close() {
+        if (!closing.compareAndSet(false, true)) {
+            return;
+        }
+        LOG.info("Initiating Shutdown...");
+        try {
+            if (listener != null) {
+                listener.close();
+            }
+        } catch (IOException e) {
+            LOG.debug("closing listener: {}", e.toString());
+        }
+        for (ClientConnection c : clients.values()) {
+            c.close(ClosedReason.SERVER_SHUTDOWN, false);
+        }
+        if (monitor != null) {
+            monitor.close();
+        }
+        if (timers != null) {
+            timers.shutdownNow();
+        }
+        if (acceptThread != null) {
+            try {
+                acceptThread.join(2000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        LOG.info("Server Exiting..");
+        shutdown.countDown();
+    }
+
+    /** The server as seen by its connections. */
+    private final class Context implements ServerContext {
+        @Override
+        public ServerOptions options() {
+            return options;
+        }
+
+        @Override
+        public ServerClock clock() {
+            return clock;
+        }
+
+        @Override
+        public Account account() {
+            return globalAccount;
+        }
+
+        @Override
+        public ServerStats stats() {
+            return stats;
+        }
+
+        @Override
+        public ClientAuthenticator authenticator() {
+            return authenticator;
+        }
+
+        @Override
+        public ScheduledExecutorService timers() {
+            return timers;
+        }
+
+        @Override
+        public byte[] infoLine(ClientConnection connection) {
+            return infoTemplate.encode(connection.cid(), connection.remoteIp(), null);
+        }
+
+        @Override
+        public void connectionClosed(ClientConnection connection) {
+            if (clients.remove(connection.cid(), connection) || connection.closedReason() != null) {
+                synchronized (closedClients) {
+                    if (closedClients.size() >= MAX_CLOSED) {
+                        closedClients.removeFirst();
+                    }
+                    closedClients.addLast(connection);
+                }
+            }
+        }
     }
 }

@@ -20,4 +20,11 @@ public interface Subscriber {
      */
     boolean deliver(Subscription sub, String subject, String reply, byte[] buf, int off, int hdrLen, int totalLen,
                     DeliveryBatch batch);
+
+    /**
+     * Called once a subscription reached its auto-unsubscribe limit ({@code UNSUB <sid> <max>}): the owner removes it
+     * from the index and from its own table. Called on a publishing thread.
+     */
+    default void autoUnsubscribed(Subscription sub) {
+    }
 }

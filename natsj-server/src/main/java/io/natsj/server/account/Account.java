@@ -1,0 +1,86 @@
+package io.natsj.server.account;
+
+import io.natsj.server.routing.DeliveryBatch;
+import io.natsj.server.routing.SubjectIndex;
+import io.natsj.server.routing.SubjectMatch;
+import io.natsj.server.routing.Subscriber;
+import io.natsj.server.routing.Subscription;
+
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * An account: a subject space of its own (nats-server's default account is {@code $G}). Routes a published message to
+ * the subscriptions that match it: every plain subscription, and one member of each queue group.
+ *
+ * <p>Threading: {@link #publish} is called concurrently by every publishing connection's reader thread; the subject
+ * index is thread-safe.
+ */
+public final class Account {
+
+    /** nats-server's global account, used when no accounts are configured. */
+    public static final String GLOBAL = "$G";
+
+    private final String name;
+    private final SubjectIndex index = new SubjectIndex();
+
+    public Account(String name) {
+        this.name = name;
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public SubjectIndex index() {
+        return index;
+    }
+
+    /**
+     * Delivers a message to every match.
+     *
+     * @param publisher the publishing subscriber (for no-echo), or null for an internal publisher
+     * @param echo      whether the publisher receives its own messages
+     * @return the number of subscriptions that matched (before echo and limits), 0 meaning "no responders"
+     */
+    public int publish(Subscriber publisher, boolean echo, String subject, String reply, int hdrLen, byte[] buf,
+                       int off, int totalLen, DeliveryBatch batch) {
+        SubjectMatch match = index.match(subject);
+        if (match.isEmpty()) {
+            return 0;
+        }
+        Subscriber skip = echo ? null : publisher;
+        for (Subscription sub : match.plain()) {
+            if (sub.subscriber() != skip) {
+                deliver(sub, subject, reply, hdrLen, buf, off, totalLen, batch);
+            }
+        }
+        for (Subscription[] group : match.queues()) {
+            int n = group.length;
+            int start = n == 1 ? 0 : ThreadLocalRandom.current().nextInt(n);
+            for (int i = 0; i < n; i++) {
+                Subscription sub = group[(start + i) % n];
+                if (sub.subscriber() != skip && deliver(sub, subject, reply, hdrLen, buf, off, totalLen, batch)) {
+                    break;
+                }
+            }
+        }
+        return match.size();
+    }
+
+    private boolean deliver(Subscription sub, String subject, String reply, int hdrLen, byte[] buf, int off,
+                            int totalLen, DeliveryBatch batch) {
+        if (sub.isClosed()) {
+            return false;
+        }
+        long max = sub.maxMsgs();
+        long n = sub.countDelivery();
+        if (max > 0 && n > max) {
+            return false;
+        }
+        boolean taken = sub.subscriber().deliver(sub, subject, reply, buf, off, hdrLen, totalLen, batch);
+        if (max > 0 && n == max) {
+            sub.subscriber().autoUnsubscribed(sub);
+        }
+        return taken;
+    }
+}

@@ -1,0 +1,592 @@
+package io.natsj.server.client;
+
+import io.natsj.server.ServerOptions;
+import io.natsj.server.account.Account;
+import io.natsj.server.protocol.ClientOpHandler;
+import io.natsj.server.protocol.ClientParser;
+import io.natsj.server.protocol.ConnectOptions;
+import io.natsj.server.protocol.MsgEncoder;
+import io.natsj.server.protocol.ProtocolError;
+import io.natsj.server.protocol.ProtocolException;
+import io.natsj.server.protocol.ServerInfo;
+import io.natsj.server.protocol.ServerOps;
+import io.natsj.server.protocol.StatusHeaders;
+import io.natsj.server.routing.DeliveryBatch;
+import io.natsj.server.routing.Subscriber;
+import io.natsj.server.routing.Subscription;
+import io.natsj.server.routing.Subjects;
+import io.natsj.server.transport.Outbound;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * One client connection: reads the socket on its own reader thread, parses the protocol, applies each operation
+ * (CONNECT, SUB, UNSUB, PUB, PING, ...) and routes published messages through its account; receives messages for
+ * its subscriptions into its {@link Outbound} queue, which its own writer thread writes to the socket.
+ *
+ * <p>Threading: the protocol callbacks run on this connection's reader thread only. {@link #deliver} runs on any
+ * publisher's thread and appends under the outbound lock. The ping timer runs on the server's timer thread.
+ * {@link #close} may be called from any thread; the first call wins.
+ */
+public final class ClientConnection implements ClientOpHandler, Subscriber, DeliveryBatch.Flushable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ClientConnection.class);
+    /** Queue name reserved for the server's own subscriptions. */
+    private static final String SYSTEM_QUEUE = "_sys_";
+    private static final int MIN_READ = 512;
+    private static final int MAX_READ = 64 * 1024;
+    private static final long FIRST_PING_NANOS = TimeUnit.SECONDS.toNanos(2);
+
+    private final ServerContext server;
+    private final ServerOptions options;
+    private final Socket socket;
+    private final long cid;
+    private final String remoteIp;
+    private final int remotePort;
+    private final Instant start;
+    private final long startNanos;
+    private final Outbound out = new Outbound();
+    private final ClientParser parser;
+    private final PublishBatch batch = new PublishBatch();
+    private final ConcurrentHashMap<String, Subscription> subs = new ConcurrentHashMap<>();
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private final AtomicInteger pingsOut = new AtomicInteger();
+    private final Account account;
+
+    // Session state: written by the reader thread, read by publishers and monitoring.
+    private volatile boolean connectReceived;
+    private volatile boolean headers;
+    private volatile boolean echo = true;
+    private volatile boolean verbose;
+    private volatile boolean pedantic;
+    private volatile boolean noResponders;
+    private volatile ConnectOptions connectOptions;
+    private volatile String authorizedUser;
+    private final boolean authRequired;
+
+    // Counters: in* counted by the reader thread and published once per read batch; out* under the outbound lock.
+    private long inMsgsCount;
+    private long inBytesCount;
+    private volatile long inMsgs;
+    private volatile long inBytes;
+    private long outMsgs;
+    private long outBytes;
+    private volatile long lastActivityNanos;
+    private volatile ClosedReason closedReason;
+    private volatile Instant stop;
+    private boolean slowConsumerFlagged;
+
+    private ScheduledFuture<?> pingTimer;
+    private ScheduledFuture<?> authTimer;
+    private Thread readerThread;
+    private Thread writerThread;
+
+    public ClientConnection(ServerContext server, Socket socket, long cid) {
+        this.server = server;
+        this.options = server.options();
+        this.socket = socket;
+        this.cid = cid;
+        this.account = server.account();
+        this.authRequired = server.authenticator().required();
+        InetSocketAddress remote = (InetSocketAddress) socket.getRemoteSocketAddress();
+        this.remoteIp = remote == null ? "" : remote.getAddress().getHostAddress();
+        this.remotePort = remote == null ? 0 : remote.getPort();
+        this.start = server.clock().now();
+        this.startNanos = server.clock().nanoTime();
+        this.lastActivityNanos = startNanos;
+        this.parser = new ClientParser(this, options.maxControlLine(), options.maxPayload());
+        this.parser.awaitConnect(authRequired);
+    }
+
+    /** Starts the reader and writer threads; sends INFO first. */
+    public void start() {
+        byte[] info = server.infoLine(this);
+        out.append(info, 0, info.length);
+        writerThread = Thread.ofVirtual().name("natsj-w-" + cid).start(this::writeLoop);
+        if (authRequired) {
+            authTimer = server.timers().schedule(this::authTimeout, options.authTimeout().toNanos(),
+                    TimeUnit.NANOSECONDS);
+        }
+        long interval = options.pingInterval().toNanos();
+        if (interval > 0) {
+            long first = Math.min(interval, FIRST_PING_NANOS);
+            pingTimer = server.timers().scheduleAtFixedRate(this::pingTick, first, interval, TimeUnit.NANOSECONDS);
+        }
+        out.flush();
+        readerThread = Thread.ofVirtual().name("natsj-r-" + cid).start(this::readLoop);
+    }
+
+    /** Closes at once when the server refuses the connection (max connections). */
+    public void refuse(String errText, ClosedReason reason) {
+        byte[] info = server.infoLine(this);
+        out.append(info, 0, info.length);
+        sendErr(errText);
+        writerThread = Thread.ofVirtual().name("natsj-w-" + cid).start(this::writeLoop);
+        close(reason, true);
+    }
+
+    // ---------------------------------------------------------------- reader and writer loops
+
+    private void readLoop() {
+        byte[] buf = new byte[MIN_READ];
+        try {
+            InputStream in = socket.getInputStream();
+            while (!closed.get()) {
+                int n = in.read(buf);
+                if (n < 0) {
+                    close(ClosedReason.CLIENT_CLOSED, false);
+                    break;
+                }
+                long before = inMsgsCount;
+                long beforeBytes = inBytesCount;
+                lastActivityNanos = server.clock().nanoTime();
+                parser.parse(buf, 0, n);
+                if (inMsgsCount != before) {
+                    server.stats().addIn(inMsgsCount - before, inBytesCount - beforeBytes);
+                    inMsgs = inMsgsCount;
+                    inBytes = inBytesCount;
+                }
+                batch.flushAll();
+                if (n == buf.length && buf.length < MAX_READ) {
+                    buf = new byte[buf.length * 2];
+                } else if (n < buf.length / 4 && buf.length > MIN_READ) {
+                    buf = new byte[buf.length / 2];
+                }
+            }
+        } catch (IOException e) {
+            if (!closed.get()) {
+                LOG.debug("{} read error: {}", this, e.toString());
+                close(ClosedReason.CLIENT_CLOSED, false);
+            }
+        } catch (RuntimeException e) {
+            LOG.error("{} internal error, closing", this, e);
+            close(ClosedReason.PROTOCOL_VIOLATION, false);
+        }
+    }
+
+    private void writeLoop() {
+        try {
+            out.writeLoop(socket.getOutputStream(), 1, TimeUnit.SECONDS, server.clock()::nanoTime);
+        } catch (IOException e) {
+            if (!closed.get()) {
+                LOG.debug("{} write error: {}", this, e.toString());
+                close(ClosedReason.WRITE_ERROR, false);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            closeSocket();
+        }
+    }
+
+    /**
+     * Closes the connection as a slow consumer if a socket write has been blocked longer than the write deadline.
+     * Called periodically by the server's watchdog.
+     */
+    public void checkWriteDeadline(long nowNanos) {
+        long started = out.writeStartedNanos();
+        if (started != 0 && nowNanos - started > options.writeDeadline().toNanos()) {
+            server.stats().slowConsumer();
+            close(ClosedReason.SLOW_CONSUMER_WRITE_DEADLINE, false);
+            closeSocket();
+        }
+    }
+
+    // ---------------------------------------------------------------- protocol operations (reader thread)
+
+    @Override
+    public void onConnect(byte[] buf, int off, int len) {
+        ConnectOptions co;
+        try {
+            co = ConnectOptions.parse(buf, off, len);
+        } catch (ProtocolException e) {
+            onProtocolError(e.error(), e.getMessage());
+            return;
+        }
+        ProtocolError invalid = co.check(true);
+        if (invalid != null) {
+            onProtocolError(invalid, co.toString());
+            return;
+        }
+        if (authRequired) {
+            String user = server.authenticator().check(co.user(), co.pass(), co.authToken());
+            if (user == null) {
+                authViolation();
+                return;
+            }
+            authorizedUser = user.isEmpty() ? null : user;
+            if (authTimer != null) {
+                authTimer.cancel(false);
+            }
+        }
+        connectOptions = co;
+        verbose = co.verbose();
+        pedantic = co.pedantic();
+        echo = co.echo();
+        headers = co.headersEnabled(true);
+        noResponders = co.noResponders();
+        connectReceived = true;
+        parser.headersEnabled(headers);
+        parser.awaitConnect(false);
+        sendOkIfVerbose();
+    }
+
+    @Override
+    public void onInfo(byte[] buf, int off, int len) {
+        // nats-server ignores INFO from clients, but closes on INFO that does not decode
+        try {
+            ServerInfo.parse(buf, off, len);
+        } catch (ProtocolException e) {
+            onProtocolError(e.error(), e.getMessage());
+        }
+    }
+
+    @Override
+    public void onPing() {
+        enqueue(ServerOps.PONG);
+    }
+
+    @Override
+    public void onPong() {
+        pingsOut.set(0);
+    }
+
+    @Override
+    public void onSub(String subject, String queue, String sid) {
+        if (!Subjects.isValidSubscribeSubject(subject)) {
+            sendErr("Invalid Subject");
+            return;
+        }
+        if (SYSTEM_QUEUE.equals(queue)) {
+            sendErr("Permissions Violation for Subscription to \"" + subject + "\" using queue \"" + queue + "\"");
+            return;
+        }
+        if (options.maxSubscriptions() > 0 && subs.size() >= options.maxSubscriptions()) {
+            sendErr("maximum subscriptions exceeded");
+            return;
+        }
+        if (!subs.containsKey(sid)) {
+            Subscription sub = new Subscription(this, subject, queue, sid);
+            try {
+                account.index().insert(sub);
+            } catch (IllegalArgumentException e) {
+                sendErr("Invalid Subject");
+                return;
+            }
+            subs.put(sid, sub);
+        }
+        sendOkIfVerbose();
+    }
+
+    @Override
+    public void onUnsub(String sid, long maxMsgs) {
+        Subscription sub = subs.get(sid);
+        if (sub != null) {
+            if (maxMsgs > 0 && sub.delivered() < maxMsgs) {
+                sub.maxMsgs(maxMsgs);
+            } else {
+                removeSubscription(sub);
+            }
+        }
+        sendOkIfVerbose();
+    }
+
+    @Override
+    public void onPub(String subject, String reply, int hdrLen, byte[] buf, int off, int totalLen) {
+        inMsgsCount++;
+        inBytesCount += totalLen;
+        if (pedantic && !Subjects.isValidLiteralSubject(subject)) {
+            // nats-server complains but still delivers
+            sendErr("Invalid Publish Subject");
+        }
+        sendOkIfVerbose();
+        int matched = account.publish(this, echo, subject, reply, hdrLen, buf, off, totalLen, batch);
+        if (matched == 0 && reply != null && noResponders) {
+            sendNoResponders(reply);
+        }
+    }
+
+    @Override
+    public void onOk() {
+        // nats-server ignores +OK from clients
+    }
+
+    @Override
+    public void onErr(String text) {
+        LOG.debug("{} client sent -ERR {}", this, text);
+        parser.stop();
+        close(ClosedReason.PARSE_ERROR, true);
+    }
+
+    @Override
+    public void onProtocolError(ProtocolError error, String detail) {
+        LOG.debug("{} protocol error {}: {}", this, error, detail);
+        parser.stop();
+        if (error.sendsErr()) {
+            enqueue(ServerOps.errLine(error));
+        }
+        close(closedReasonFor(error), true);
+    }
+
+    private static ClosedReason closedReasonFor(ProtocolError error) {
+        return switch (error) {
+            case MAX_CONTROL_LINE_EXCEEDED -> ClosedReason.MAX_CONTROL_LINE_EXCEEDED;
+            case MAX_PAYLOAD_VIOLATION -> ClosedReason.MAX_PAYLOAD_EXCEEDED;
+            case AUTHORIZATION_VIOLATION -> ClosedReason.AUTHENTICATION_VIOLATION;
+            case INVALID_CLIENT_PROTOCOL -> ClosedReason.BAD_CLIENT_PROTOCOL_VERSION;
+            case NO_RESPONDERS_REQUIRES_HEADERS -> ClosedReason.NO_RESPONDERS_REQUIRES_HEADERS;
+            case PARSE_ERROR, MALFORMED_CONNECT, MALFORMED_INFO -> ClosedReason.PARSE_ERROR;
+            default -> ClosedReason.PROTOCOL_VIOLATION;
+        };
+    }
+
+    private void authViolation() {
+        onProtocolError(ProtocolError.AUTHORIZATION_VIOLATION, "credentials refused");
+    }
+
+    private void sendNoResponders(String reply) {
+        for (Subscription sub : account.index().match(reply).plain()) {
+            if (sub.subscriber() == this) {
+                byte[] status = StatusHeaders.NO_RESPONDERS;
+                deliver(sub, reply, null, status, 0, status.length, status.length, batch);
+                return;
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- timers (timer thread)
+
+    private void authTimeout() {
+        if (!connectReceived) {
+            sendErr("Authentication Timeout");
+            close(ClosedReason.AUTHENTICATION_TIMEOUT, true);
+        }
+    }
+
+    private void pingTick() {
+        if (closed.get()) {
+            return;
+        }
+        long now = server.clock().nanoTime();
+        if (connectReceived && now - lastActivityNanos < options.pingInterval().toNanos()) {
+            pingsOut.set(0);
+            return;
+        }
+        if (pingsOut.incrementAndGet() > options.pingMax()) {
+            server.stats().staleConnection();
+            sendErr("Stale Connection");
+            close(ClosedReason.STALE_CONNECTION, true);
+            return;
+        }
+        enqueue(ServerOps.PING);
+        out.flush();
+    }
+
+    // ---------------------------------------------------------------- delivery (any thread)
+
+    @Override
+    public boolean deliver(Subscription sub, String subject, String reply, byte[] buf, int off, int hdrLen,
+                           int totalLen, DeliveryBatch from) {
+        int h = hdrLen;
+        int payloadOff = off;
+        int size = totalLen;
+        if (h > 0 && !headers) {
+            payloadOff = off + h;
+            size = totalLen - h;
+            h = 0;
+        }
+        String sid = sub.sid();
+        int lineLen = h > 0 ? MsgEncoder.hmsgLineLength(subject, sid, reply, h, size)
+                : MsgEncoder.msgLineLength(subject, sid, reply, size);
+        int need = lineLen + size + 2;
+        boolean slow = false;
+        out.lock();
+        try {
+            if (out.isClosing()) {
+                return false;
+            }
+            if (out.pending() + need > options.maxPending()) {
+                slow = true;
+            } else {
+                byte[] dst = out.reserve(need);
+                int pos = out.position();
+                pos = h > 0 ? MsgEncoder.writeHmsgLine(dst, pos, subject, sid, reply, h, size)
+                        : MsgEncoder.writeMsgLine(dst, pos, subject, sid, reply, size);
+                System.arraycopy(buf, payloadOff, dst, pos, size);
+                pos += size;
+                dst[pos++] = '\r';
+                dst[pos] = '\n';
+                out.advance(need);
+                outMsgs++;
+                outBytes += size;
+            }
+        } finally {
+            out.unlock();
+        }
+        if (slow) {
+            slowConsumer();
+            return false;
+        }
+        server.stats().addOut(1, size);
+        from.flushLater(this);
+        return true;
+    }
+
+    @Override
+    public void autoUnsubscribed(Subscription sub) {
+        removeSubscription(sub);
+    }
+
+    @Override
+    public void flushNow() {
+        out.flush();
+    }
+
+    private void slowConsumer() {
+        synchronized (this) {
+            if (slowConsumerFlagged) {
+                return;
+            }
+            slowConsumerFlagged = true;
+        }
+        server.stats().slowConsumer();
+        LOG.debug("{} slow consumer, closing", this);
+        close(ClosedReason.SLOW_CONSUMER_PENDING_BYTES, false);
+        closeSocket();
+    }
+
+    // ---------------------------------------------------------------- output helpers
+
+    private void enqueue(byte[] bytes) {
+        if (out.append(bytes, 0, bytes.length)) {
+            batch.flushLater(this);
+        }
+    }
+
+    private void sendOkIfVerbose() {
+        if (verbose) {
+            enqueue(ServerOps.OK);
+        }
+    }
+
+    /** Queues {@code -ERR '<text>'}. */
+    public void sendErr(String text) {
+        enqueue(ServerOps.errLine(text));
+        out.flush();
+    }
+
+    // ---------------------------------------------------------------- close
+
+    private void removeSubscription(Subscription sub) {
+        if (subs.remove(sub.sid(), sub)) {
+            sub.close();
+            account.index().remove(sub);
+        }
+    }
+
+    /**
+     * Closes the connection; with {@code flushPending} what is queued (e.g. a final -ERR) is written first. Only the
+     * first call has effect.
+     */
+    public void close(ClosedReason reason, boolean flushPending) {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        closedReason = reason;
+        stop = server.clock().now();
+        if (pingTimer != null) {
+            pingTimer.cancel(false);
+        }
+        if (authTimer != null) {
+            authTimer.cancel(false);
+        }
+        List<Subscription> all = new ArrayList<>(subs.values());
+        subs.clear();
+        for (Subscription sub : all) {
+            sub.close();
+        }
+        account.index().removeAll(all);
+        out.close(flushPending);
+        if (writerThread == null) {
+            closeSocket();
+        }
+        server.connectionClosed(this);
+    }
+
+    private void closeSocket() {
+        try {
+            socket.close();
+        } catch (IOException e) {
+            LOG.trace("{} close: {}", this, e.toString());
+        }
+    }
+
+    // ---------------------------------------------------------------- views for monitoring
+
+    public long cid() { return cid; }
+    public String remoteIp() { return remoteIp; }
+    public int remotePort() { return remotePort; }
+    public Instant startTime() { return start; }
+    public Instant stopTime() { return stop; }
+    public boolean isClosed() { return closed.get(); }
+    public ClosedReason closedReason() { return closedReason; }
+    public ConnectOptions connectOptions() { return connectOptions; }
+    public String authorizedUser() { return authorizedUser; }
+    public long inMsgs() { return inMsgs; }
+    public long inBytes() { return inBytes; }
+    public long outMsgs() {
+        out.lock();
+        try {
+            return outMsgs;
+        } finally {
+            out.unlock();
+        }
+    }
+
+    public long outBytes() {
+        out.lock();
+        try {
+            return outBytes;
+        } finally {
+            out.unlock();
+        }
+    }
+
+    public long lastActivityNanos() { return lastActivityNanos; }
+
+    /** Wall-clock time of the last read from the client. */
+    public Instant lastActivity() {
+        return start.plusNanos(lastActivityNanos - startNanos);
+    }
+    public int subscriptionCount() { return subs.size(); }
+    public List<Subscription> subscriptions() { return new ArrayList<>(subs.values()); }
+    public Account account() { return account; }
+
+    /** Bytes queued for this connection and not yet written. */
+    public long pendingBytes() {
+        out.lock();
+        try {
+            return out.pending();
+        } finally {
+            out.unlock();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return remoteIp + ":" + remotePort + " - cid:" + cid;
+    }
+}

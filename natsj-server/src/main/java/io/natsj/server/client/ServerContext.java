@@ -1,0 +1,38 @@
+package io.natsj.server.client;
+
+import io.natsj.server.ServerOptions;
+import io.natsj.server.ServerStats;
+import io.natsj.server.account.Account;
+import io.natsj.server.auth.ClientAuthenticator;
+import io.natsj.server.util.ServerClock;
+
+import java.util.concurrent.ScheduledExecutorService;
+
+/**
+ * What a client connection needs from the server that accepted it: options, clock, the account it publishes in,
+ * counters, the shared timer, and callbacks for INFO and for the connection's end.
+ *
+ * <p>Threading: implementations are safe from any thread.
+ */
+public interface ServerContext {
+
+    ServerOptions options();
+
+    ServerClock clock();
+
+    /** The account a new connection binds to (the global account until accounts exist). */
+    Account account();
+
+    ServerStats stats();
+
+    ClientAuthenticator authenticator();
+
+    /** Shared timer for pings and auth timeouts; tasks must be short and non-blocking. */
+    ScheduledExecutorService timers();
+
+    /** The INFO line (with CRLF) to send to a newly accepted connection. */
+    byte[] infoLine(ClientConnection connection);
+
+    /** Called once when a connection has closed, to unregister it and record it for {@code /connz}. */
+    void connectionClosed(ClientConnection connection);
+}

@@ -1,0 +1,122 @@
+package io.natsj.server.monitor;
+
+import io.natsj.server.NatsServer;
+import io.natsj.server.ServerOptions;
+import io.natsj.server.ServerStats;
+import io.natsj.server.Versions;
+
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * {@code /varz}: the server's options, identity and counters, with nats-server's field names and order.
+ *
+ * <p>Threading: builds a snapshot on the HTTP thread.
+ */
+final class VarzView {
+
+    private VarzView() {
+    }
+
+    static Map<String, Object> build(NatsServer server, int httpPort, Map<String, Long> httpReqStats) {
+        ServerOptions o = server.options();
+        ServerStats st = server.stats();
+        Instant now = server.clock().now();
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("server_id", server.serverId());
+        m.put("server_name", server.serverName());
+        m.put("version", Versions.natsApiVersion());
+        m.put("natsj_version", Versions.natsjVersion());
+        m.put("proto", 1);
+        m.put("go", Versions.runtimeDescription());
+        m.put("host", o.host());
+        m.put("port", server.port());
+        if (o.authRequired()) {
+            m.put("auth_required", true);
+        }
+        m.put("max_connections", o.maxConnections());
+        if (o.maxSubscriptions() > 0) {
+            m.put("max_subscriptions", o.maxSubscriptions());
+        }
+        m.put("ping_interval", o.pingInterval().toNanos());
+        m.put("ping_max", o.pingMax());
+        m.put("http_host", o.httpHost());
+        m.put("http_port", httpPort);
+        m.put("http_base_path", "");
+        m.put("https_port", 0);
+        m.put("auth_timeout", o.authTimeout().toNanos() / 1e9);
+        m.put("max_control_line", o.maxControlLine());
+        m.put("max_payload", o.maxPayload());
+        m.put("max_pending", o.maxPending());
+        m.put("cluster", Map.of());
+        m.put("gateway", Map.of());
+        m.put("leaf", Map.of());
+        m.put("mqtt", Map.of());
+        m.put("websocket", Map.of());
+        m.put("jetstream", Map.of());
+        m.put("tls_timeout", 2.0);
+        m.put("write_deadline", o.writeDeadline().toNanos());
+        m.put("start", GoFormats.rfc3339Nano(server.startTime()));
+        m.put("now", GoFormats.rfc3339Nano(now));
+        m.put("uptime", GoFormats.uptime(Duration.between(server.startTime(), now)));
+        m.put("mem", residentMemory());
+        int cores = Runtime.getRuntime().availableProcessors();
+        m.put("cores", cores);
+        m.put("gomaxprocs", cores);
+        m.put("cpu", cpuPercent(cores));
+        m.put("connections", server.connections().size());
+        m.put("total_connections", st.totalConnections());
+        m.put("routes", 0);
+        m.put("remotes", 0);
+        m.put("leafnodes", 0);
+        m.put("in_msgs", st.inMsgs());
+        m.put("out_msgs", st.outMsgs());
+        m.put("in_bytes", st.inBytes());
+        m.put("out_bytes", st.outBytes());
+        m.put("slow_consumers", st.slowConsumers());
+        m.put("subscriptions", server.globalAccount().index().count());
+        m.put("http_req_stats", httpReqStats);
+        m.put("config_load_time", GoFormats.rfc3339Nano(server.startTime()));
+        m.put("config_digest", "");
+        Map<String, Object> slow = new LinkedHashMap<>();
+        slow.put("clients", st.slowConsumers());
+        slow.put("routes", 0);
+        slow.put("gateways", 0);
+        slow.put("leafs", 0);
+        m.put("slow_consumer_stats", slow);
+        m.put("stale_connections", st.staleConnections());
+        return m;
+    }
+
+    /** Resident set size in bytes, as nats-server reports {@code mem}; the JVM heap in use where /proc is absent. */
+    private static long residentMemory() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith("VmRSS:")) {
+                    String kb = line.substring(6).trim().split("\\s+")[0];
+                    return Long.parseLong(kb) * 1024;
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // fall through
+        }
+        Runtime rt = Runtime.getRuntime();
+        return rt.totalMemory() - rt.freeMemory();
+    }
+
+    private static double cpuPercent(int cores) {
+        if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
+            double load = os.getProcessCpuLoad();
+            if (load >= 0) {
+                return Math.round(load * cores * 10000) / 100.0;
+            }
+        }
+        return 0;
+    }
+}

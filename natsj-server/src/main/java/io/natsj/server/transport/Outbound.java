@@ -1,0 +1,189 @@
+package io.natsj.server.transport;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * A connection's outbound queue: bytes appended by any thread (publishers delivering messages, the connection's own
+ * reader sending PONG or -ERR) and written to the socket by the connection's single writer thread.
+ *
+ * <p>Two buffers alternate: producers fill one while the writer writes the other, so a slow socket never blocks a
+ * producer (it only grows the pending count, up to {@code maxPending}, beyond which the owner closes the connection
+ * as a slow consumer). Producers do not wake the writer per message: {@link #flush()} is called once per read batch
+ * (nats-server's coalesced flush).
+ *
+ * <pre>
+ *   producers --append (under lock)--> [ filling buffer ] --swap--> [ writing buffer ] --writer thread--> socket
+ * </pre>
+ *
+ * <p>Threading: {@link #lock()}/{@link #unlock()} guard {@link #reserve}/{@link #advance}/{@link #pending}; any thread
+ * may append; exactly one thread runs {@link #writeLoop}. {@link #writeStartedNanos()} is readable without the lock,
+ * for the write-deadline watchdog.
+ */
+public final class Outbound {
+
+    private static final int INITIAL_SIZE = 4 * 1024;
+    private static final int SHRINK_ABOVE = 1024 * 1024;
+
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition dataReady = lock.newCondition();
+    private byte[] filling = new byte[INITIAL_SIZE];
+    private int fillLen;
+    private byte[] spare;
+    private int inFlight;
+    private boolean writerWaiting;
+    private boolean closing;
+    private boolean discard;
+    private volatile long writeStartedNanos;
+
+    public void lock() {
+        lock.lock();
+    }
+
+    public void unlock() {
+        lock.unlock();
+    }
+
+    /** Bytes queued and not yet written (filling plus in-flight); caller holds the lock. */
+    public long pending() {
+        return (long) fillLen + inFlight;
+    }
+
+    /** True once {@link #close} was called; caller holds the lock. */
+    public boolean isClosing() {
+        return closing;
+    }
+
+    /**
+     * Makes room for {@code n} more bytes and returns the array to write them into, starting at {@link #position()};
+     * caller holds the lock and calls {@link #advance(int)} after writing.
+     */
+    public byte[] reserve(int n) {
+        int need = fillLen + n;
+        if (need > filling.length) {
+            int size = Math.max(filling.length * 2, Integer.highestOneBit(need - 1) << 1);
+            byte[] bigger = new byte[size];
+            System.arraycopy(filling, 0, bigger, 0, fillLen);
+            filling = bigger;
+        }
+        return filling;
+    }
+
+    /** Write position in the array returned by {@link #reserve}; caller holds the lock. */
+    public int position() {
+        return fillLen;
+    }
+
+    /** Commits {@code n} bytes written at {@link #position()}; caller holds the lock. */
+    public void advance(int n) {
+        fillLen += n;
+    }
+
+    /** Appends bytes; takes the lock itself. Returns false when closing. */
+    public boolean append(byte[] src, int off, int len) {
+        lock.lock();
+        try {
+            if (closing) {
+                return false;
+            }
+            byte[] dst = reserve(len);
+            System.arraycopy(src, off, dst, fillLen, len);
+            fillLen += len;
+            return true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Wakes the writer if it waits and there is something to write. Safe from any thread. */
+    public void flush() {
+        lock.lock();
+        try {
+            if (writerWaiting && fillLen > 0) {
+                dataReady.signal();
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Stops accepting bytes. With {@code flushPending} the writer first writes what is queued (e.g. a final -ERR);
+     * otherwise queued bytes are dropped. The writer loop then returns.
+     */
+    public void close(boolean flushPending) {
+        lock.lock();
+        try {
+            closing = true;
+            if (!flushPending) {
+                discard = true;
+                fillLen = 0;
+            }
+            dataReady.signal();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Nanotime at which the current socket write started, or 0 when the writer is not writing. */
+    public long writeStartedNanos() {
+        return writeStartedNanos;
+    }
+
+    /**
+     * The writer thread's loop: waits for bytes, writes them, until closed and drained. Returns normally when closed;
+     * throws when the socket fails.
+     *
+     * @param idlePoll how long to wait between checks when idle (bounds the reaction to a missed signal)
+     */
+    public void writeLoop(OutputStream out, long idlePoll, TimeUnit unit, NanoSource clock) throws IOException,
+            InterruptedException {
+        while (true) {
+            byte[] toWrite;
+            int n;
+            lock.lock();
+            try {
+                while (fillLen == 0 && !closing) {
+                    writerWaiting = true;
+                    dataReady.await(idlePoll, unit);
+                    writerWaiting = false;
+                }
+                if (fillLen == 0 || discard) {
+                    return;
+                }
+                toWrite = filling;
+                n = fillLen;
+                filling = spare != null ? spare : new byte[INITIAL_SIZE];
+                spare = null;
+                fillLen = 0;
+                inFlight = n;
+            } finally {
+                lock.unlock();
+            }
+            writeStartedNanos = clock.nanoTime() | 1;
+            try {
+                out.write(toWrite, 0, n);
+            } finally {
+                writeStartedNanos = 0;
+            }
+            lock.lock();
+            try {
+                inFlight = 0;
+                if (toWrite.length <= SHRINK_ABOVE || n > toWrite.length / 4) {
+                    spare = toWrite;
+                }
+            } finally {
+                lock.unlock();
+            }
+        }
+    }
+
+    /** Monotonic time source for the writer (a method reference to the server clock). */
+    @FunctionalInterface
+    public interface NanoSource {
+        long nanoTime();
+    }
+}
