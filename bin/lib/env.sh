@@ -49,7 +49,7 @@ natsj_build_if_needed() {
   if [ ! -f "$jar" ] || [ -n "$(find "$NATSJ_ROOT/pom.xml" "$NATSJ_ROOT/natsj-server/pom.xml" "$NATSJ_ROOT/natsj-server/src/main" -newer "$jar" -print -quit 2>/dev/null)" ]; then
     natsj_require_maven
     echo "natsj: building the server (first run or sources changed)..." >&2
-    (cd "$NATSJ_ROOT" && mvn -B -q -ntp -DskipTests -pl natsj-server -am package) >&2 || { echo "natsj: build failed" >&2; exit 1; }
+    (cd "$NATSJ_ROOT" && mvn -B -q -ntp -Dstyle.color=never -DskipTests -pl natsj-server -am package) >&2 || { echo "natsj: build failed" >&2; exit 1; }
   fi
 }
 

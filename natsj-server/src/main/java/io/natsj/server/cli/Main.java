@@ -1,0 +1,96 @@
+package io.natsj.server.cli;
+
+import io.natsj.server.NatsServer;
+import io.natsj.server.ServerOptions;
+import io.natsj.server.Versions;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * {@code natsj-server}'s entry point: parses nats-server's command-line flags, then runs the server until SIGTERM or
+ * SIGINT (a JVM shutdown hook closes it cleanly), or prints the version, the help or the config test result.
+ *
+ * <p>Threading: runs on the main thread; the shutdown hook runs on the JVM's hook thread.
+ */
+public final class Main {
+
+    private Main() {
+    }
+
+    public static void main(String[] args) {
+        System.exit(run(args, System.out, System.err));
+    }
+
+    /** Runs the command and returns the process exit code; blocks while the server runs. */
+    static int run(String[] args, PrintStream out, PrintStream err) {
+        ServerFlags.Result result = ServerFlags.parse(args);
+        switch (result.action()) {
+            case HELP -> {
+                out.print(ServerFlags.usage());
+                return 0;
+            }
+            case VERSION -> {
+                out.println("natsj-server: v" + Versions.natsjVersion() + " (nats-server API v"
+                        + Versions.natsApiVersion() + ")");
+                return 0;
+            }
+            case ERROR -> {
+                err.println("natsj-server: " + result.error());
+                err.print(ServerFlags.usage());
+                return 1;
+            }
+            case TEST_CONFIG -> {
+                out.println("natsj-server: configuration file " + result.options().configFile()
+                        + " test is successful");
+                return 0;
+            }
+            case RUN -> {
+                return serve(result.options(), err);
+            }
+            default -> throw new IllegalStateException(result.action().toString());
+        }
+    }
+
+    private static int serve(ServerOptions options, PrintStream err) {
+        Logging.configure(options);
+        Logger log = LoggerFactory.getLogger(Main.class);
+        NatsServer server = new NatsServer(options);
+        try {
+            server.start();
+        } catch (IOException | RuntimeException e) {
+            log.error("{}", e.getMessage());
+            err.println("natsj-server: " + e.getMessage());
+            return 1;
+        }
+        writePidFile(options.pidFile(), log);
+        Thread hook = new Thread(() -> {
+            log.info("Trapped \"terminated\" signal");
+            server.close();
+        }, "natsj-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        try {
+            server.awaitShutdown();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            server.close();
+        }
+        return 0;
+    }
+
+    private static void writePidFile(Path pidFile, Logger log) {
+        if (pidFile == null) {
+            return;
+        }
+        try {
+            Files.writeString(pidFile, Long.toString(ProcessHandle.current().pid()), StandardCharsets.US_ASCII);
+        } catch (IOException e) {
+            log.error("Could not write pidfile: {}", e.getMessage());
+        }
+    }
+}
