@@ -1,0 +1,156 @@
+package io.natsj.bench;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.File;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/**
+ * natsj's load tool. {@code --url} runs the scenarios against one server; {@code --compare} launches natsj and
+ * nats-server as child processes, alternating them round by round on fresh ports, and prints a Markdown table of the
+ * medians and the natsj/nats-server ratio (above 1.0 favours natsj, for throughput and latency alike).
+ *
+ * <p>Threading: runs on the main thread.
+ */
+@Command(name = "natsj-bench", mixinStandardHelpOptions = true,
+        description = "Core NATS load scenarios, side by side with nats-server.")
+public final class BenchTool implements Callable<Integer> {
+
+    @Option(names = "--url", description = "Run against this server only.")
+    String url;
+
+    @Option(names = "--compare", description = "Run natsj and nats-server side by side.")
+    boolean compare;
+
+    @Option(names = "--natsj-cmd", description = "Command that starts natsj (nats-server flags are appended).")
+    String natsjCmd;
+
+    @Option(names = "--nats-cmd", defaultValue = "nats-server", description = "Command that starts nats-server.")
+    String natsCmd;
+
+    @Option(names = "--rounds", defaultValue = "5", description = "Alternating rounds per server.")
+    int rounds;
+
+    @Option(names = "--scenarios", split = ",", description = "Subset of: core-pub16, core-pub128, core-pubsub, "
+            + "core-fanout, core-reqrep.")
+    List<String> scenarios;
+
+    @Option(names = "--quick", description = "A small smoke run (counts divided by 20).")
+    boolean quick;
+
+    @Option(names = "--out", description = "Also write the table to this file.")
+    Path out;
+
+    @Option(names = "--warmup", defaultValue = "true", negatable = true, fallbackValue = "true",
+            description = "Run each scenario once, small and unmeasured, on every fresh server first (default on): "
+                    + "a long-running server is warm, and the JVM's compiler needs a moment.")
+    boolean warmup;
+
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new BenchTool()).execute(args));
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        List<Scenario> chosen = new ArrayList<>();
+        if (scenarios == null || scenarios.isEmpty()) {
+            chosen.addAll(List.of(Scenario.values()));
+        } else {
+            for (String id : scenarios) {
+                chosen.add(Scenario.byId(id.trim()));
+            }
+        }
+        int scale = quick ? 20 : 1;
+        if (url != null) {
+            for (Scenario s : chosen) {
+                System.out.printf(Locale.ROOT, "%-12s %14.1f %s%n", s.id(), s.run(url, scale), s.unit());
+            }
+            return 0;
+        }
+        if (!compare) {
+            System.err.println("give --url or --compare");
+            return 2;
+        }
+        if (natsjCmd == null) {
+            natsjCmd = Path.of(System.getProperty("natsj.root", ".")).resolve("bin/natsj-server").toString();
+        }
+        Map<Scenario, double[]> natsj = new LinkedHashMap<>();
+        Map<Scenario, double[]> nats = new LinkedHashMap<>();
+        for (Scenario s : chosen) {
+            natsj.put(s, new double[rounds]);
+            nats.put(s, new double[rounds]);
+        }
+        File log = File.createTempFile("natsj-bench-servers", ".log");
+        long started = System.nanoTime();
+        for (int r = 0; r < rounds; r++) {
+            boolean natsjFirst = r % 2 == 0;
+            for (int k = 0; k < 2; k++) {
+                boolean isNatsj = (k == 0) == natsjFirst;
+                Map<Scenario, double[]> into = isNatsj ? natsj : nats;
+                try (ServerProcess server = ServerProcess.start(isNatsj ? natsjCmd : natsCmd, log)) {
+                    if (warmup) {
+                        for (Scenario s : chosen) {
+                            s.run(server.url(), scale * 10);
+                        }
+                    }
+                    for (Scenario s : chosen) {
+                        double v = s.run(server.url(), scale);
+                        into.get(s)[r] = v;
+                        System.err.printf(Locale.ROOT, "round %d %-11s %-12s %14.1f %s%n", r + 1,
+                                isNatsj ? "natsj" : "nats-server", s.id(), v, s.unit());
+                    }
+                }
+            }
+        }
+        String table = table(chosen, natsj, nats, (System.nanoTime() - started) / 1e9);
+        System.out.print(table);
+        if (out != null) {
+            Files.writeString(out, table, StandardCharsets.UTF_8);
+        }
+        return 0;
+    }
+
+    private String table(List<Scenario> chosen, Map<Scenario, double[]> natsj, Map<Scenario, double[]> nats,
+                         double seconds) throws Exception {
+        StringBuilder sb = new StringBuilder();
+        sb.append(String.format(Locale.ROOT, "Machine: %d cores, Java %s, %s; %d alternating rounds%s, %.0f s.%n",
+                Runtime.getRuntime().availableProcessors(), Runtime.version(), natsVersion(), rounds,
+                quick ? " (quick)" : "", seconds));
+        sb.append("Ratio: natsj/nats-server for throughput, nats-server/natsj for latency (above 1.0 favours natsj).")
+                .append(System.lineSeparator()).append(System.lineSeparator());
+        sb.append("| scenario | what | natsj (median) | nats-server (median) | ratio |").append(System.lineSeparator());
+        sb.append("|---|---|---:|---:|---:|").append(System.lineSeparator());
+        for (Scenario s : chosen) {
+            double a = Stats.median(natsj.get(s));
+            double b = Stats.median(nats.get(s));
+            sb.append(String.format(Locale.ROOT, "| %s | %s | %s %s | %s %s | %.2f |%n", s.id(), s.description(),
+                    format(a), s.unit(), format(b), s.unit(), Stats.ratio(a, b, s.higherIsBetter())));
+        }
+        return sb.toString();
+    }
+
+    private static String format(double v) {
+        return v >= 1000 ? String.format(Locale.ROOT, "%,.0f", v) : String.format(Locale.ROOT, "%.1f", v);
+    }
+
+    private String natsVersion() {
+        try {
+            Process p = new ProcessBuilder(natsCmd.trim().split("\\s+")[0], "-v").redirectErrorStream(true).start();
+            String v = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+            p.waitFor();
+            return v;
+        } catch (Exception e) {
+            return "nats-server (version unknown)";
+        }
+    }
+}

@@ -1,0 +1,168 @@
+package io.natsj.bench;
+
+import io.nats.client.Connection;
+import io.nats.client.Dispatcher;
+import io.nats.client.Nats;
+import io.nats.client.Options;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * One load scenario run through the official Java client against a server URL, in the style of {@code nats bench}.
+ * Each returns one figure: messages per second, or for request-reply the median latency in microseconds.
+ *
+ * <p>Threading: a scenario runs on the caller's thread plus the client's own threads.
+ */
+public enum Scenario {
+    CORE_PUB16("core-pub16", "publish only, 16 B", "msgs/s", true) {
+        @Override
+        double run(String url, int scale) throws Exception {
+            return publishOnly(url, 2_000_000 / scale, 16);
+        }
+    },
+    CORE_PUB128("core-pub128", "publish only, 128 B", "msgs/s", true) {
+        @Override
+        double run(String url, int scale) throws Exception {
+            return publishOnly(url, 2_000_000 / scale, 128);
+        }
+    },
+    CORE_PUBSUB("core-pubsub", "1 publisher, 1 subscriber, 128 B", "msgs/s", true) {
+        @Override
+        double run(String url, int scale) throws Exception {
+            return fanout(url, 1_000_000 / scale, 128, 1);
+        }
+    },
+    CORE_FANOUT("core-fanout", "1 publisher, 4 subscribers, 128 B (received, all subscribers)", "msgs/s", true) {
+        @Override
+        double run(String url, int scale) throws Exception {
+            return fanout(url, 400_000 / scale, 128, 4);
+        }
+    },
+    CORE_REQREP("core-reqrep", "request-reply latency p50, 128 B, sequential", "µs", false) {
+        @Override
+        double run(String url, int scale) throws Exception {
+            return requestReply(url, 20_000 / scale, 128);
+        }
+    };
+
+    private final String id;
+    private final String description;
+    private final String unit;
+    private final boolean higherIsBetter;
+
+    Scenario(String id, String description, String unit, boolean higherIsBetter) {
+        this.id = id;
+        this.description = description;
+        this.unit = unit;
+        this.higherIsBetter = higherIsBetter;
+    }
+
+    public String id() { return id; }
+    public String description() { return description; }
+    public String unit() { return unit; }
+    public boolean higherIsBetter() { return higherIsBetter; }
+
+    /** Runs the scenario; {@code scale} divides the message counts (1 = full run). */
+    abstract double run(String url, int scale) throws Exception;
+
+    public static Scenario byId(String id) {
+        for (Scenario s : values()) {
+            if (s.id.equals(id)) {
+                return s;
+            }
+        }
+        throw new IllegalArgumentException("unknown scenario " + id + "; known: "
+                + Arrays.stream(values()).map(Scenario::id).toList());
+    }
+
+    private static Connection connect(String url) throws Exception {
+        Options o = new Options.Builder().server(url).noReconnect().bufferSize(256 * 1024)
+                .connectionTimeout(Duration.ofSeconds(5)).build();
+        return Nats.connect(o);
+    }
+
+    static double publishOnly(String url, int n, int size) throws Exception {
+        byte[] payload = new byte[size];
+        try (Connection pub = connect(url)) {
+            long t0 = System.nanoTime();
+            for (int i = 0; i < n; i++) {
+                pub.publish("bench.pub", payload);
+            }
+            pub.flush(Duration.ofSeconds(60));
+            return n / seconds(t0);
+        }
+    }
+
+    static double fanout(String url, int n, int size, int subscribers) throws Exception {
+        byte[] payload = new byte[size];
+        List<Connection> subs = new ArrayList<>();
+        CountDownLatch done = new CountDownLatch(subscribers);
+        AtomicLong dropped = new AtomicLong();
+        try (Connection pub = connect(url)) {
+            for (int i = 0; i < subscribers; i++) {
+                Connection sc = connect(url);
+                subs.add(sc);
+                AtomicLong got = new AtomicLong();
+                Dispatcher d = sc.createDispatcher(m -> {
+                    if (got.incrementAndGet() == n) {
+                        done.countDown();
+                    }
+                });
+                d.setPendingLimits(-1, -1);
+                d.subscribe("bench.fan");
+                sc.flush(Duration.ofSeconds(5));
+            }
+            long t0 = System.nanoTime();
+            for (int i = 0; i < n; i++) {
+                pub.publish("bench.fan", payload);
+            }
+            pub.flush(Duration.ofSeconds(60));
+            if (!done.await(120, TimeUnit.SECONDS)) {
+                throw new IllegalStateException("subscribers did not receive every message (slow consumer?)");
+            }
+            double rate = (double) n * subscribers / seconds(t0);
+            for (Connection sc : subs) {
+                dropped.addAndGet(sc.getStatistics().getDroppedCount());
+            }
+            if (dropped.get() > 0) {
+                throw new IllegalStateException(dropped.get() + " messages dropped by the client");
+            }
+            return rate;
+        } finally {
+            for (Connection sc : subs) {
+                sc.close();
+            }
+        }
+    }
+
+    static double requestReply(String url, int n, int size) throws Exception {
+        byte[] payload = new byte[size];
+        try (Connection responder = connect(url); Connection requester = connect(url)) {
+            Dispatcher d = responder.createDispatcher(m -> responder.publish(m.getReplyTo(), m.getData()));
+            d.subscribe("bench.req");
+            responder.flush(Duration.ofSeconds(5));
+            for (int i = 0; i < Math.min(1000, n); i++) {
+                requester.request("bench.req", payload, Duration.ofSeconds(5));
+            }
+            long[] lat = new long[n];
+            for (int i = 0; i < n; i++) {
+                long t0 = System.nanoTime();
+                if (requester.request("bench.req", payload, Duration.ofSeconds(5)) == null) {
+                    throw new IllegalStateException("request timed out");
+                }
+                lat[i] = System.nanoTime() - t0;
+            }
+            return Stats.percentile(lat, 50) / 1000.0;
+        }
+    }
+
+    private static double seconds(long t0) {
+        return (System.nanoTime() - t0) / 1e9;
+    }
+}
