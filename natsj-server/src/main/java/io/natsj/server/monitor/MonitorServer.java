@@ -21,8 +21,10 @@ import java.util.concurrent.atomic.LongAdder;
 
 /**
  * The HTTP monitoring server ({@code -m} / {@code http_port}): {@code /varz}, {@code /connz}, {@code /subsz}
- * ({@code /subscriptionsz}), {@code /healthz} and an index page, as JSON with nats-server's field names, indented
- * as nats-server indents it. Supports JSONP ({@code ?callback=}) like nats-server.
+ * ({@code /subscriptionsz}), {@code /healthz} and an index page, as JSON with nats-server's field names, written
+ * byte for byte as nats-server writes it ({@link GoJson}). Supports JSONP ({@code ?callback=}) like nats-server.
+ * Errors are 400 with nats-server's text; unknown paths are Go's 404. {@code http_req_stats} counts as nats-server
+ * counts: {@code /subscriptionsz} as {@code /subsz}, a {@code /connz} whose parameters do not decode not at all.
  *
  * <p>Threading: requests are served on virtual threads; every view is a read-only snapshot of the server.
  */

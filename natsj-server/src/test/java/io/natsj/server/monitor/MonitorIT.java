@@ -11,7 +11,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import tools.jackson.databind.JsonNode;
 
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -183,29 +188,44 @@ class MonitorIT {
 
     @Test
     void slowConsumerIsCountedAndClosedWithItsReason() throws Exception {
-        start(options().maxPending(4096));
-        Connection slow = connect("slow");
-        slow.subscribe("big");
-        slow.flush(WAIT);
-        long slowCid = cid(slow);
-        Connection pub = connect("pub");
+        start(options().maxPayload(2048).maxPending(4096));
+        try (Socket slow = new Socket()) {
+            slow.setReceiveBufferSize(1024);
+            slow.connect(new InetSocketAddress("127.0.0.1", server.port()), 5000);
+            slow.setSoTimeout(5000);
+            BufferedReader in = new BufferedReader(new InputStreamReader(slow.getInputStream(),
+                    StandardCharsets.UTF_8));
+            long slowCid = MonitorHttp.MAPPER.readTree(in.readLine().substring(5)).get("client_id").asLong();
+            slow.getOutputStream().write("CONNECT {\"verbose\":false,\"name\":\"slow\"}\r\nSUB big 1\r\nPING\r\n"
+                    .getBytes(StandardCharsets.UTF_8));
+            assertThat(in.readLine()).isEqualTo("PONG");
+            // from now on the raw client reads nothing: the kernel buffers fill, then natsj's pending bytes grow
+            Connection pub = connect("pub");
+            byte[] payload = bytes(2000);
+            await().atMost(WAIT).until(() -> {
+                for (int i = 0; i < 500; i++) {
+                    pub.publish("big", payload);
+                }
+                pub.flush(WAIT);
+                return json("/varz").get("slow_consumers").asLong() > 0;
+            });
 
-        pub.publish("big", bytes(8000));
-        pub.flush(WAIT);
-
-        await().atMost(WAIT).untilAsserted(() -> {
-            JsonNode v = json("/varz");
-            assertThat(v.get("slow_consumers").asLong()).isEqualTo(1);
-            assertThat(v.get("slow_consumer_stats").get("clients").asLong()).isEqualTo(1);
-            assertThat(v.get("slow_consumer_stats").get("routes").asLong()).isZero();
-            assertThat(v.get("connections").asInt()).isEqualTo(1);
-        });
-        JsonNode closed = json("/connz?state=closed");
-        assertThat(closed.get("total").asInt()).isEqualTo(1);
-        JsonNode c = closed.get("connections").get(0);
-        assertThat(c.get("cid").asLong()).isEqualTo(slowCid);
-        assertThat(c.get("reason").asString()).isEqualTo("Slow Consumer (Pending Bytes)");
-        assertThat(c.get("out_msgs").asLong()).as("the dropped message is not counted").isZero();
+            await().atMost(WAIT).untilAsserted(() -> {
+                JsonNode v = json("/varz");
+                assertThat(v.get("slow_consumers").asLong()).isEqualTo(1);
+                assertThat(v.get("slow_consumer_stats").get("clients").asLong()).isEqualTo(1);
+                assertThat(v.get("slow_consumer_stats").get("routes").asLong()).isZero();
+                assertThat(v.get("connections").asInt()).isEqualTo(1);
+            });
+            JsonNode closed = json("/connz?state=closed");
+            assertThat(closed.get("total").asInt()).isEqualTo(1);
+            JsonNode c = closed.get("connections").get(0);
+            assertThat(c.get("cid").asLong()).isEqualTo(slowCid);
+            assertThat(c.get("name").asString()).isEqualTo("slow");
+            assertThat(c.get("reason").asString()).isEqualTo("Slow Consumer (Pending Bytes)");
+            assertThat(c.get("subscriptions").asInt()).isEqualTo(1);
+            assertThat(c.get("out_msgs").asLong()).isPositive();
+        }
     }
 
     @Test
