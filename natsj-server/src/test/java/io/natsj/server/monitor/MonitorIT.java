@@ -543,6 +543,66 @@ class MonitorIT {
         assertThat(bob.get("total").asInt()).as("nats-server's total ignores the user filter").isEqualTo(1);
     }
 
+    @Test
+    void connzAccountFilterFollowsNatsServer() throws Exception {
+        start();
+        Connection open = connect(Options.builder().server(server.clientUrl()).userInfo("bob", "any"));
+        connect("short-lived").close();
+        await().atMost(WAIT).untilAsserted(() ->
+                assertThat(json("/connz?state=closed").get("total").asInt()).isEqualTo(1));
+
+        JsonNode unknown = json("/connz?acc=nope");
+        assertThat(unknown.get("server_id").asString()).isEmpty();
+        assertThat(unknown.get("connections").isNull()).isTrue();
+        assertThat(unknown.get("total").asInt()).isZero();
+
+        JsonNode global = json("/connz?acc=$G&state=any");
+        assertThat(global.get("total").asInt()).as("closed global connections carry no account").isEqualTo(1);
+        assertThat(cids(global)).containsExactly(cid(open));
+
+        JsonNode auth = json("/connz?auth=1").get("connections").get(0);
+        assertThat(auth.get("authorized_user").asString()).as("the CONNECT user, checked or not").isEqualTo("bob");
+        JsonNode byUser = json("/connz?user=bob&state=any");
+        assertThat(byUser.get("total").asInt()).isEqualTo(2);
+        assertThat(cids(byUser)).containsExactly(cid(open));
+    }
+
+    @Test
+    void deliveriesCountAsActivityButPingsDoNot() throws Exception {
+        start();
+        Connection receiver = connect("receiver");
+        Subscription sub = receiver.subscribe("news");
+        receiver.flush(WAIT);
+        Connection pinger = connect("pinger");
+        Connection pub = connect("pub");
+        pub.publish("elsewhere", bytes(1));
+        pub.flush(WAIT);
+        await().atMost(WAIT).untilAsserted(() ->
+                assertThat(json("/varz").get("in_msgs").asLong()).isEqualTo(1));
+        Instant pubActive = Instant.parse(connection(json("/connz"), cid(pub)).get("last_activity").asString());
+
+        pinger.flush(WAIT); // PING/PONG only
+        pub.publish("news", bytes(1));
+        pub.flush(WAIT);
+        assertThat(sub.nextMessage(WAIT)).isNotNull();
+
+        JsonNode connz = json("/connz?sort=last");
+        Instant received = Instant.parse(connection(connz, cid(receiver)).get("last_activity").asString());
+        Instant pinged = Instant.parse(connection(connz, cid(pinger)).get("last_activity").asString());
+        assertThat(received).as("a delivery is activity").isAfter(pubActive);
+        assertThat(pinged).as("a PING is not").isBefore(pubActive);
+        assertThat(cids(connz).getLast()).isEqualTo(cid(pinger));
+    }
+
+    private static JsonNode connection(JsonNode connz, long cid) {
+        for (JsonNode c : connz.get("connections")) {
+            if (c.get("cid").asLong() == cid) {
+                return c;
+            }
+        }
+        throw new AssertionError("no connection " + cid);
+    }
+
     // ------------------------------------------------------------------------------------------------ /subsz
 
     @Test
