@@ -170,7 +170,7 @@ public final class ClientConnection implements ClientOpHandler, Subscriber, Deli
                 }
                 if (inMsgsCount != before || subOpsInBatch) {
                     subOpsInBatch = false;
-                    lastSeenNanos = server.clock().nanoTime();
+                    lastSeenNanos = lastActivityNanos;
                 }
                 batch.flushAll();
                 if (n == buf.length && buf.length < MAX_READ) {
