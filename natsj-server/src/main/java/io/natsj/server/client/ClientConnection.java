@@ -85,6 +85,14 @@ public final class ClientConnection implements ClientOpHandler, Subscriber, Deli
     private long outMsgs;
     private long outBytes;
     private volatile long lastActivityNanos;
+    // Monitoring: nats-server's "last activity" (CONNECT, reads carrying messages or SUB/UNSUB, deliveries), the
+    // round-trip time (estimated at CONNECT, measured by the server's PINGs) and the subscriptions held at close.
+    private volatile long lastSeenNanos;
+    private boolean subOpsInBatch;
+    private volatile long rttNanos;
+    private volatile long pingSentNanos;
+    private volatile List<Subscription> closedSubs;
+    private final DeliveryBatch.Flushable deliveryFlush = this::deliveryFlushNow;
     private volatile ClosedReason closedReason;
     private volatile Instant stop;
     private boolean slowConsumerFlagged;
@@ -107,6 +115,7 @@ public final class ClientConnection implements ClientOpHandler, Subscriber, Deli
         this.start = server.clock().now();
         this.startNanos = server.clock().nanoTime();
         this.lastActivityNanos = startNanos;
+        this.lastSeenNanos = startNanos;
         this.parser = new ClientParser(this, options.maxControlLine(), options.maxPayload());
         this.parser.awaitConnect(authRequired);
     }
@@ -158,6 +167,10 @@ public final class ClientConnection implements ClientOpHandler, Subscriber, Deli
                     server.stats().addIn(inMsgsCount - before, inBytesCount - beforeBytes);
                     inMsgs = inMsgsCount;
                     inBytes = inBytesCount;
+                }
+                if (inMsgsCount != before || subOpsInBatch) {
+                    subOpsInBatch = false;
+                    lastSeenNanos = lastActivityNanos;
                 }
                 batch.flushAll();
                 if (n == buf.length && buf.length < MAX_READ) {
@@ -233,6 +246,9 @@ public final class ClientConnection implements ClientOpHandler, Subscriber, Deli
             }
         }
         connectOptions = co;
+        long connectedAt = server.clock().nanoTime();
+        lastSeenNanos = connectedAt;
+        rttNanos = Math.max(1, connectedAt - startNanos);
         verbose = co.verbose();
         pedantic = co.pedantic();
         echo = co.echo();
@@ -262,10 +278,15 @@ public final class ClientConnection implements ClientOpHandler, Subscriber, Deli
     @Override
     public void onPong() {
         pingsOut.set(0);
+        long sent = pingSentNanos;
+        if (sent != 0) {
+            rttNanos = Math.max(1, server.clock().nanoTime() - sent);
+        }
     }
 
     @Override
     public void onSub(String subject, String queue, String sid) {
+        subOpsInBatch = true;
         if (!Subjects.isValidSubscribeSubject(subject)) {
             sendErr("Invalid Subject");
             return;
@@ -293,6 +314,7 @@ public final class ClientConnection implements ClientOpHandler, Subscriber, Deli
 
     @Override
     public void onUnsub(String sid, long maxMsgs) {
+        subOpsInBatch = true;
         Subscription sub = subs.get(sid);
         if (sub != null) {
             if (maxMsgs > 0 && sub.delivered() < maxMsgs) {
@@ -391,6 +413,7 @@ public final class ClientConnection implements ClientOpHandler, Subscriber, Deli
             close(ClosedReason.STALE_CONNECTION, true);
             return;
         }
+        pingSentNanos = server.clock().nanoTime();
         enqueue(ServerOps.PING);
         out.flush();
     }
@@ -441,7 +464,7 @@ public final class ClientConnection implements ClientOpHandler, Subscriber, Deli
             return false;
         }
         server.stats().addOut(1, size);
-        from.flushLater(this);
+        from.flushLater(deliveryFlush);
         return true;
     }
 
@@ -452,6 +475,12 @@ public final class ClientConnection implements ClientOpHandler, Subscriber, Deli
 
     @Override
     public void flushNow() {
+        out.flush();
+    }
+
+    /** Flushes after deliveries: counts as activity, as nats-server updates a receiver's last activity. */
+    private void deliveryFlushNow() {
+        lastSeenNanos = server.clock().nanoTime();
         out.flush();
     }
 
@@ -514,6 +543,7 @@ public final class ClientConnection implements ClientOpHandler, Subscriber, Deli
             authTimer.cancel(false);
         }
         List<Subscription> all = new ArrayList<>(subs.values());
+        closedSubs = List.copyOf(all);
         subs.clear();
         for (Subscription sub : all) {
             sub.close();
@@ -567,12 +597,27 @@ public final class ClientConnection implements ClientOpHandler, Subscriber, Deli
 
     public long lastActivityNanos() { return lastActivityNanos; }
 
-    /** Wall-clock time of the last read from the client. */
+    /**
+     * Wall-clock time of the last activity as nats-server counts it for monitoring: CONNECT, a read carrying
+     * messages or SUB/UNSUB, or messages delivered to this connection.
+     */
     public Instant lastActivity() {
-        return start.plusNanos(lastActivityNanos - startNanos);
+        return start.plusNanos(lastSeenNanos - startNanos);
     }
-    public int subscriptionCount() { return subs.size(); }
-    public List<Subscription> subscriptions() { return new ArrayList<>(subs.values()); }
+
+    /** Round-trip time in nanoseconds: estimated at CONNECT, then measured by each PING/PONG; 0 before CONNECT. */
+    public long rttNanos() { return rttNanos; }
+
+    /** Subscriptions held now, or when closed, those held at close (as /connz?state=closed shows them). */
+    public int subscriptionCount() {
+        List<Subscription> atClose = closedSubs;
+        return atClose != null ? atClose.size() : subs.size();
+    }
+
+    public List<Subscription> subscriptions() {
+        List<Subscription> atClose = closedSubs;
+        return atClose != null ? atClose : new ArrayList<>(subs.values());
+    }
     public Account account() { return account; }
 
     /** Bytes queued for this connection and not yet written. */

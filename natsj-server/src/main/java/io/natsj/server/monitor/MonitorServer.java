@@ -6,11 +6,6 @@ import io.natsj.server.NatsServer;
 import io.natsj.server.ServerOptions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import tools.jackson.core.util.DefaultIndenter;
-import tools.jackson.core.util.DefaultPrettyPrinter;
-import tools.jackson.core.util.Separators;
-import tools.jackson.databind.ObjectWriter;
-import tools.jackson.databind.json.JsonMapper;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -23,19 +18,21 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.LongAdder;
-import java.util.function.Function;
 
 /**
  * The HTTP monitoring server ({@code -m} / {@code http_port}): {@code /varz}, {@code /connz}, {@code /subsz}
- * ({@code /subscriptionsz}), {@code /healthz} and an index page, as JSON with nats-server's field names, indented
- * as nats-server indents it. Supports JSONP ({@code ?callback=}) like nats-server.
+ * ({@code /subscriptionsz}), {@code /healthz} and an index page, as JSON with nats-server's field names, written
+ * byte for byte as nats-server writes it ({@link GoJson}). Supports JSONP ({@code ?callback=}) like nats-server.
+ * Errors are 400 with nats-server's text; unknown paths are Go's 404. {@code http_req_stats} counts as nats-server
+ * counts: {@code /subscriptionsz} as {@code /subsz}, a {@code /connz} whose parameters do not decode not at all.
  *
  * <p>Threading: requests are served on virtual threads; every view is a read-only snapshot of the server.
  */
 public final class MonitorServer implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(MonitorServer.class);
-    private static final ObjectWriter JSON = JsonMapper.builder().build().writer().with(goStylePrinter());
+    /** The content type Go's server sniffs for the plain-text bodies it writes (errors, 404). */
+    private static final String TEXT = "text/plain; charset=utf-8";
 
     private final NatsServer server;
     private final HttpServer http;
@@ -53,11 +50,22 @@ public final class MonitorServer implements AutoCloseable {
         }
         http.setExecutor(executor);
         http.createContext("/", this::index);
-        json("/varz", q -> VarzView.build(server, port(), requestStats()));
-        json("/connz", q -> ConnzView.build(server, q));
-        json("/subsz", q -> SubszView.build(server, q));
-        json("/subscriptionsz", q -> SubszView.build(server, q));
-        json("/healthz", q -> HealthzView.build(server));
+        endpoint("/varz", "/varz", (q, count) -> {
+            count.run();
+            return MonitorReply.indented(VarzView.build(server, port(), requestStats()));
+        });
+        endpoint("/connz", "/connz", (q, count) -> MonitorReply.indented(ConnzView.build(server, q, count)));
+        Endpoint subsz = (q, count) -> {
+            count.run();
+            return MonitorReply.indented(SubszView.build(server, q));
+        };
+        endpoint("/subsz", "/subsz", subsz);
+        // nats-server serves the alias with the same handler and counts it as /subsz
+        endpoint("/subscriptionsz", "/subsz", subsz);
+        endpoint("/healthz", "/healthz", (q, count) -> {
+            count.run();
+            return HealthzView.build(server, q);
+        });
         http.start();
         LOG.info("Starting http monitor on {}:{}", o.httpHost(), port());
     }
@@ -79,46 +87,68 @@ public final class MonitorServer implements AutoCloseable {
         return out;
     }
 
-    private void json(String path, Function<QueryParams, Map<String, Object>> view) {
+    private void count(String key) {
+        requestCounts.computeIfAbsent(key, k -> new LongAdder()).increment();
+    }
+
+    /** One endpoint: decodes its parameters, calls {@code count} once it counts the request, builds its reply. */
+    @FunctionalInterface
+    private interface Endpoint {
+        MonitorReply handle(QueryParams q, Runnable count);
+    }
+
+    private void endpoint(String path, String countKey, Endpoint endpoint) {
         http.createContext(path, exchange -> {
             try (exchange) {
                 if (!exchange.getRequestURI().getPath().equals(path)) {
-                    respond(exchange, 404, "text/plain", "404 page not found\n".getBytes(StandardCharsets.UTF_8));
+                    notFound(exchange);
                     return;
                 }
-                requestCounts.computeIfAbsent(path, k -> new LongAdder()).increment();
                 QueryParams q = new QueryParams(exchange.getRequestURI());
-                Map<String, Object> body;
+                MonitorReply reply;
                 try {
-                    body = view.apply(q);
+                    reply = endpoint.handle(q, () -> count(countKey));
                 } catch (QueryParams.BadRequest e) {
-                    respond(exchange, 400, "text/plain", e.getMessage().getBytes(StandardCharsets.UTF_8));
+                    respond(exchange, 400, TEXT, e.getMessage().getBytes(StandardCharsets.UTF_8));
                     return;
                 }
-                int status = body.get("status_code") instanceof Integer code ? code : 200;
-                byte[] bytes = JSON.writeValueAsBytes(body);
+                byte[] bytes = (reply.indented() ? GoJson.INDENTED : GoJson.COMPACT).writeValueAsBytes(reply.body());
                 String callback = q.get("callback");
                 if (!callback.isEmpty()) {
-                    byte[] js = (callback + "(" + new String(bytes, StandardCharsets.UTF_8) + ")")
-                            .getBytes(StandardCharsets.UTF_8);
-                    respond(exchange, status, "application/javascript", js);
+                    byte[] head = (callback + "(").getBytes(StandardCharsets.UTF_8);
+                    byte[] js = new byte[head.length + bytes.length + 1];
+                    System.arraycopy(head, 0, js, 0, head.length);
+                    System.arraycopy(bytes, 0, js, head.length, bytes.length);
+                    js[js.length - 1] = ')';
+                    respond(exchange, reply.status(), "application/javascript", js);
                 } else {
                     exchange.getResponseHeaders().set("Access-Control-Allow-Origin", "*");
-                    respond(exchange, status, "application/json", bytes);
+                    respond(exchange, reply.status(), "application/json", bytes);
                 }
             } catch (RuntimeException e) {
                 LOG.warn("monitoring request {} failed", path, e);
+                try {
+                    respond(exchange, 500, TEXT, "internal error\n".getBytes(StandardCharsets.UTF_8));
+                } catch (IOException | RuntimeException ignored) {
+                    // headers already sent or exchange gone
+                }
             }
         });
+    }
+
+    /** Go's {@code http.NotFound}. */
+    private static void notFound(HttpExchange exchange) throws IOException {
+        exchange.getResponseHeaders().set("X-Content-Type-Options", "nosniff");
+        respond(exchange, 404, TEXT, "404 page not found\n".getBytes(StandardCharsets.UTF_8));
     }
 
     private void index(HttpExchange exchange) throws IOException {
         try (exchange) {
             if (!exchange.getRequestURI().getPath().equals("/")) {
-                respond(exchange, 404, "text/plain", "404 page not found\n".getBytes(StandardCharsets.UTF_8));
+                notFound(exchange);
                 return;
             }
-            requestCounts.computeIfAbsent("/", k -> new LongAdder()).increment();
+            count("/");
             StringBuilder html = new StringBuilder("<html><head><title>natsj</title></head><body>")
                     .append("<h1>natsj ").append(server.serverName()).append("</h1><ul>");
             for (String p : new String[]{"varz", "connz", "subsz", "healthz"}) {
@@ -135,17 +165,5 @@ public final class MonitorServer implements AutoCloseable {
         try (OutputStream out = exchange.getResponseBody()) {
             out.write(body);
         }
-    }
-
-    /** Two-space indentation, {@code "key": value}, empty {@code {}} and {@code []}: Go's MarshalIndent look. */
-    private static DefaultPrettyPrinter goStylePrinter() {
-        Separators separators = Separators.createDefaultInstance()
-                .withObjectNameValueSpacing(Separators.Spacing.AFTER)
-                .withObjectEmptySeparator("")
-                .withArrayEmptySeparator("");
-        DefaultIndenter indenter = new DefaultIndenter("  ", "\n");
-        return new DefaultPrettyPrinter(separators)
-                .withObjectIndenter(indenter)
-                .withArrayIndenter(indenter);
     }
 }

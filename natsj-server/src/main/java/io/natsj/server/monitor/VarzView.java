@@ -17,6 +17,12 @@ import java.util.Map;
 /**
  * {@code /varz}: the server's options, identity and counters, with nats-server's field names and order.
  *
+ * <p>Sections for features natsj does not run are empty objects, as nats-server 2.11 shows them while off:
+ * {@code cluster}, {@code gateway}, {@code leaf}, {@code mqtt}, {@code websocket} and {@code jetstream} (2.11 fills
+ * {@code jetstream} with {@code config}/{@code stats}/{@code meta}/{@code limits} only when JetStream runs). natsj
+ * has no system account, so {@code system_account} is absent; {@code natsj_version} and
+ * {@code stale_connections} are natsj's additions.
+ *
  * <p>Threading: builds a snapshot on the HTTP thread.
  */
 final class VarzView {

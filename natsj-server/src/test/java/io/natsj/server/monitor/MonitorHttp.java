@@ -1,0 +1,56 @@
+package io.natsj.server.monitor;
+
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Test helper: GETs monitoring endpoints over HTTP and parses their JSON with Jackson. */
+final class MonitorHttp implements AutoCloseable {
+
+    static final JsonMapper MAPPER = JsonMapper.builder().build();
+
+    private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final String base;
+
+    MonitorHttp(String host, int port) {
+        this.base = "http://" + host + ":" + port;
+    }
+
+    MonitorHttp(int port) {
+        this("127.0.0.1", port);
+    }
+
+    HttpResponse<String> get(String pathAndQuery) {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(base + pathAndQuery))
+                .timeout(Duration.ofSeconds(10)).GET().build();
+        try {
+            return client.send(request, HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new AssertionError("GET " + pathAndQuery + " failed", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted", e);
+        }
+    }
+
+    /** GETs and parses a 200 JSON answer. */
+    JsonNode json(String pathAndQuery) {
+        HttpResponse<String> r = get(pathAndQuery);
+        assertThat(r.statusCode()).as("status of %s: %s", pathAndQuery, r.body()).isEqualTo(200);
+        assertThat(r.headers().firstValue("Content-Type")).hasValue("application/json");
+        return MAPPER.readTree(r.body());
+    }
+
+    @Override
+    public void close() {
+        client.close();
+    }
+}
