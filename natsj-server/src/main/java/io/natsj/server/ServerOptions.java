@@ -126,7 +126,8 @@ public final class ServerOptions {
     public int port() { return port; }
     /** Server name; empty means "use the server id", as nats-server does. */
     public String serverName() { return serverName; }
-    public String httpHost() { return httpHost; }
+    /** Interface for monitoring; like nats-server, the client host when not set. */
+    public String httpHost() { return httpHost != null ? httpHost : host; }
     /** Monitoring port: 0 = monitoring off, {@link #RANDOM_PORT} = a free port. */
     public int httpPort() { return httpPort; }
     public int maxPayload() { return maxPayload; }
@@ -190,7 +191,7 @@ public final class ServerOptions {
         private String host = "0.0.0.0";
         private int port = DEFAULT_PORT;
         private String serverName = "";
-        private String httpHost = "0.0.0.0";
+        private String httpHost;
         private int httpPort = 0;
         private int maxPayload = DEFAULT_MAX_PAYLOAD;
         private int maxControlLine = DEFAULT_MAX_CONTROL_LINE;
@@ -220,7 +221,7 @@ public final class ServerOptions {
         public Builder host(String v) { this.host = Objects.requireNonNull(v); return this; }
         public Builder port(int v) { this.port = v; return this; }
         public Builder serverName(String v) { this.serverName = v == null ? "" : v; return this; }
-        public Builder httpHost(String v) { this.httpHost = Objects.requireNonNull(v); return this; }
+        public Builder httpHost(String v) { this.httpHost = v; return this; }
         public Builder httpPort(int v) { this.httpPort = v; return this; }
         public Builder maxPayload(int v) { this.maxPayload = v; return this; }
         public Builder maxControlLine(int v) { this.maxControlLine = v; return this; }

@@ -47,6 +47,8 @@ public final class ClientConnection implements ClientOpHandler, Subscriber, Deli
     /** Queue name reserved for the server's own subscriptions. */
     private static final String SYSTEM_QUEUE = "_sys_";
     private static final int MIN_READ = 512;
+    /** At the end of a read batch, queues up to this size are written by the reader itself (see Outbound). */
+    private static final int INLINE_FLUSH_MAX = 32 * 1024;
     private static final int MAX_READ = 64 * 1024;
     private static final long FIRST_PING_NANOS = TimeUnit.SECONDS.toNanos(2);
 
@@ -475,13 +477,13 @@ public final class ClientConnection implements ClientOpHandler, Subscriber, Deli
 
     @Override
     public void flushNow() {
-        out.flush();
+        out.flushInline(INLINE_FLUSH_MAX);
     }
 
     /** Flushes after deliveries: counts as activity, as nats-server updates a receiver's last activity. */
     private void deliveryFlushNow() {
         lastSeenNanos = server.clock().nanoTime();
-        out.flush();
+        out.flushInline(INLINE_FLUSH_MAX);
     }
 
     private void slowConsumer() {

@@ -35,8 +35,12 @@ public final class Outbound {
     private byte[] spare;
     private int inFlight;
     private boolean writerWaiting;
+    private boolean writing;
     private boolean closing;
     private boolean discard;
+    private OutputStream sink;
+    private NanoSource clock;
+    private IOException inlineFailure;
     private volatile long writeStartedNanos;
 
     public void lock() {
@@ -98,7 +102,7 @@ public final class Outbound {
         }
     }
 
-    /** Wakes the writer if it waits and there is something to write. Safe from any thread. */
+    /** Wakes the writer if it waits and there is something to write. Safe from any thread; never blocks on I/O. */
     public void flush() {
         lock.lock();
         try {
@@ -107,6 +111,82 @@ public final class Outbound {
             }
         } finally {
             lock.unlock();
+        }
+    }
+
+    /**
+     * Like {@link #flush()}, but when no write is in progress and at most {@code inlineMax} bytes are queued, writes them
+     * on the calling thread instead of waking the writer: one thread hand-off less per message on a quiet connection,
+     * which is most of a request-reply round trip (nats-server flushes inline from the read loop the same way). A
+     * small write fits the socket's send buffer, so it does not wait on the peer; a stuck peer is bounded by the
+     * write-deadline watchdog.
+     */
+    public void flushInline(int inlineMax) {
+        byte[] toWrite;
+        int n;
+        OutputStream target;
+        lock.lock();
+        try {
+            if (fillLen == 0) {
+                return;
+            }
+            if (writing || closing || sink == null || fillLen > inlineMax) {
+                if (writerWaiting) {
+                    dataReady.signal();
+                }
+                return;
+            }
+            toWrite = takeFilling();
+            n = inFlight;
+            target = sink;
+        } finally {
+            lock.unlock();
+        }
+        try {
+            write(target, toWrite, n);
+        } catch (IOException e) {
+            lock.lock();
+            try {
+                inlineFailure = e;
+                closing = true;
+                dataReady.signal();
+            } finally {
+                lock.unlock();
+            }
+        }
+    }
+
+    /** Swaps the filling buffer out for writing; caller holds the lock. */
+    private byte[] takeFilling() {
+        byte[] toWrite = filling;
+        inFlight = fillLen;
+        filling = spare != null ? spare : new byte[INITIAL_SIZE];
+        spare = null;
+        fillLen = 0;
+        writing = true;
+        return toWrite;
+    }
+
+    /** Writes outside the lock, then returns the buffer for reuse and wakes the writer if more came meanwhile. */
+    private void write(OutputStream target, byte[] toWrite, int n) throws IOException {
+        writeStartedNanos = clock.nanoTime() | 1;
+        try {
+            target.write(toWrite, 0, n);
+        } finally {
+            writeStartedNanos = 0;
+            lock.lock();
+            try {
+                writing = false;
+                inFlight = 0;
+                if (toWrite.length <= SHRINK_ABOVE || n > toWrite.length / 4) {
+                    spare = toWrite;
+                }
+                if (writerWaiting && (fillLen > 0 || closing)) {
+                    dataReady.signal();
+                }
+            } finally {
+                lock.unlock();
+            }
         }
     }
 
@@ -141,43 +221,35 @@ public final class Outbound {
      */
     public void writeLoop(OutputStream out, long idlePoll, TimeUnit unit, NanoSource clock) throws IOException,
             InterruptedException {
+        lock.lock();
+        try {
+            this.clock = clock;
+            this.sink = out;
+        } finally {
+            lock.unlock();
+        }
         while (true) {
             byte[] toWrite;
             int n;
             lock.lock();
             try {
-                while (fillLen == 0 && !closing) {
+                while ((fillLen == 0 || writing) && !(closing && !writing)) {
                     writerWaiting = true;
                     dataReady.await(idlePoll, unit);
                     writerWaiting = false;
                 }
+                if (inlineFailure != null) {
+                    throw inlineFailure;
+                }
                 if (fillLen == 0 || discard) {
                     return;
                 }
-                toWrite = filling;
-                n = fillLen;
-                filling = spare != null ? spare : new byte[INITIAL_SIZE];
-                spare = null;
-                fillLen = 0;
-                inFlight = n;
+                toWrite = takeFilling();
+                n = inFlight;
             } finally {
                 lock.unlock();
             }
-            writeStartedNanos = clock.nanoTime() | 1;
-            try {
-                out.write(toWrite, 0, n);
-            } finally {
-                writeStartedNanos = 0;
-            }
-            lock.lock();
-            try {
-                inFlight = 0;
-                if (toWrite.length <= SHRINK_ABOVE || n > toWrite.length / 4) {
-                    spare = toWrite;
-                }
-            } finally {
-                lock.unlock();
-            }
+            write(out, toWrite, n);
         }
     }
 
