@@ -99,4 +99,37 @@ class OutboundTest {
         }
         assertThat(failure.get()).isNull();
     }
+
+    @Test
+    void smallQueuesAreWrittenByTheFlushingThreadAndLargeOnesByTheWriter() throws Exception {
+        Outbound out = new Outbound();
+        java.util.List<String> writers = new java.util.concurrent.CopyOnWriteArrayList<>();
+        OutputStream sink = new OutputStream() {
+            @Override
+            public void write(int b) {
+            }
+
+            @Override
+            public void write(byte[] b, int off, int len) {
+                writers.add(Thread.currentThread().getName() + ":" + len);
+            }
+        };
+        Thread writer = Thread.ofVirtual().name("the-writer").start(() -> run(out, sink));
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).until(() -> {
+            out.append(new byte[1], 0, 1);
+            out.flushInline(16);
+            return !writers.isEmpty();
+        });
+        writers.clear();
+        out.append(new byte[10], 0, 10);
+        out.flushInline(16);
+        assertThat(writers).containsExactly(Thread.currentThread().getName() + ":10");
+        out.append(new byte[100], 0, 100);
+        out.flushInline(16);
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10))
+                .until(() -> writers.contains("the-writer:100"));
+        out.close(true);
+        writer.join(10_000);
+        assertThat(writer.isAlive()).isFalse();
+    }
 }
