@@ -1,0 +1,103 @@
+package io.natsj.server.cli;
+
+import io.natsj.server.ServerOptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+@Timeout(10)
+class ServerFlagsTest {
+
+    private static ServerOptions run(String... args) {
+        ServerFlags.Result r = ServerFlags.parse(args);
+        assertThat(r.action()).as(String.valueOf(r.error())).isEqualTo(ServerFlags.Action.RUN);
+        return r.options();
+    }
+
+    @Test
+    void defaultsAreNatsServers() {
+        ServerOptions o = run();
+        assertThat(o.host()).isEqualTo("0.0.0.0");
+        assertThat(o.port()).isEqualTo(4222);
+        assertThat(o.httpPort()).isZero();
+        assertThat(o.jetStream().enabled()).isFalse();
+    }
+
+    @Test
+    void shortLongAndSingleDashLongFormsAllWork() {
+        ServerOptions o = run("-a", "127.0.0.1", "--port", "5222", "-m", "8333", "-n", "east", "-P", "/tmp/x.pid");
+        assertThat(o.host()).isEqualTo("127.0.0.1");
+        assertThat(o.port()).isEqualTo(5222);
+        assertThat(o.httpPort()).isEqualTo(8333);
+        assertThat(o.serverName()).isEqualTo("east");
+        assertThat(o.pidFile()).isEqualTo(Path.of("/tmp/x.pid"));
+        assertThat(run("-port", "6222", "-addr", "::1").port()).isEqualTo(6222);
+        assertThat(run("--server_name", "west").serverName()).isEqualTo("west");
+    }
+
+    @Test
+    void randomPortIsMinusOne() {
+        assertThat(run("-p", "-1").port()).isEqualTo(ServerOptions.RANDOM_PORT);
+    }
+
+    @Test
+    void jetStreamFlagsSetTheJetStreamOptions() {
+        ServerOptions o = run("-js", "-sd", "/tmp/js");
+        assertThat(o.jetStream().enabled()).isTrue();
+        assertThat(o.jetStream().storeDir()).isEqualTo(Path.of("/tmp/js"));
+        assertThat(run("--jetstream").jetStream().enabled()).isTrue();
+    }
+
+    @Test
+    void loggingFlagsIncludingCombinedOnes() {
+        assertThat(run("-D").debug()).isTrue();
+        assertThat(run("-V").trace()).isTrue();
+        ServerOptions dv = run("-DV");
+        assertThat(dv.debug()).isTrue();
+        assertThat(dv.trace()).isTrue();
+        assertThat(run("-T=false").logtime()).isFalse();
+        assertThat(run("-l", "/tmp/natsj.log").logFile()).isEqualTo(Path.of("/tmp/natsj.log"));
+    }
+
+    @Test
+    void authFlags() {
+        ServerOptions o = run("--user", "derek", "--pass", "s3cr3t");
+        assertThat(o.user()).isEqualTo("derek");
+        assertThat(o.password()).isEqualTo("s3cr3t");
+        assertThat(o.authRequired()).isTrue();
+        assertThat(run("--auth", "tok").token()).isEqualTo("tok");
+    }
+
+    @Test
+    void pingIntervalTakesGoDurations() {
+        assertThat(run("--ping_interval", "1m30s").pingInterval()).isEqualTo(Duration.ofSeconds(90));
+    }
+
+    @Test
+    void helpVersionAndUnknownFlags() {
+        assertThat(ServerFlags.parse("-h").action()).isEqualTo(ServerFlags.Action.HELP);
+        assertThat(ServerFlags.parse("--version").action()).isEqualTo(ServerFlags.Action.VERSION);
+        ServerFlags.Result bad = ServerFlags.parse("--nope");
+        assertThat(bad.action()).isEqualTo(ServerFlags.Action.ERROR);
+        assertThat(bad.error()).contains("--nope");
+    }
+
+    @Test
+    void mainPrintsTheVersionAndFailsOnBadFlags() {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8);
+        PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8);
+        assertThat(Main.run(new String[]{"-v"}, o, e)).isZero();
+        assertThat(out.toString(StandardCharsets.UTF_8)).startsWith("natsj-server: v").contains("nats-server API v2.11.0");
+        assertThat(Main.run(new String[]{"--nope"}, o, e)).isEqualTo(1);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("Usage: natsj-server");
+    }
+}
