@@ -102,6 +102,9 @@ public final class NatsServer implements AutoCloseable {
         if (options.configFile() != null) {
             LOG.info("Using configuration file: {}", options.configFile());
         }
+        if (options.jetStream().enabled()) {
+            LOG.warn("JetStream requested, but this natsj version serves core NATS only: JetStream is not enabled");
+        }
         timers = new ScheduledThreadPoolExecutor(1, r -> {
             Thread t = new Thread(r, "natsj-timer");
             t.setDaemon(true);
