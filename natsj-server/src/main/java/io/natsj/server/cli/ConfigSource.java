@@ -1,9 +1,10 @@
 package io.natsj.server.cli;
 
 import io.natsj.server.ServerOptions;
+import io.natsj.server.config.ConfigLoader;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * Where the options start from before the flags apply: nats-server's defaults, or the config file given with
@@ -16,13 +17,11 @@ final class ConfigSource {
     private ConfigSource() {
     }
 
-    static ServerOptions.Builder load(Path config) {
+    /** The defaults, or the file applied to them; throws {@link IllegalArgumentException} for a bad file. */
+    static ConfigLoader.Loaded load(Path config) {
         if (config == null) {
-            return ServerOptions.builder();
+            return new ConfigLoader.Loaded(ServerOptions.builder(), List.of());
         }
-        if (!Files.isReadable(config)) {
-            throw new IllegalArgumentException("open " + config + ": no such file or directory");
-        }
-        throw new IllegalArgumentException("config files are not supported yet: " + config);
+        return ConfigLoader.load(config);
     }
 }

@@ -11,6 +11,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * {@code natsj-server}'s entry point: parses nats-server's command-line flags, then runs the server until SIGTERM or
@@ -45,21 +46,26 @@ public final class Main {
                 err.print(ServerFlags.usage());
                 return 1;
             }
+            case CONFIG_ERROR -> {
+                err.println("natsj-server: " + result.error());
+                return 1;
+            }
             case TEST_CONFIG -> {
-                out.println("natsj-server: configuration file " + result.options().configFile()
-                        + " test is successful");
+                result.warnings().forEach(w -> err.println("natsj-server: " + w));
+                out.println("natsj-server: configuration file " + result.options().configFile() + " is valid");
                 return 0;
             }
             case RUN -> {
-                return serve(result.options(), err);
+                return serve(result.options(), result.warnings(), err);
             }
             default -> throw new IllegalStateException(result.action().toString());
         }
     }
 
-    private static int serve(ServerOptions options, PrintStream err) {
+    private static int serve(ServerOptions options, List<String> warnings, PrintStream err) {
         Logging.configure(options);
         Logger log = LoggerFactory.getLogger(Main.class);
+        warnings.forEach(w -> log.warn("{}", w));
         NatsServer server = new NatsServer(options);
         try {
             server.start();

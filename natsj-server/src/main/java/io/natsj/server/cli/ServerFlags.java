@@ -1,11 +1,13 @@
 package io.natsj.server.cli;
 
 import io.natsj.server.ServerOptions;
+import io.natsj.server.config.ConfigLoader;
+import io.natsj.server.util.GoDuration;
 import picocli.CommandLine;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
-import java.time.Duration;
+import java.util.List;
 
 /**
  * nats-server's command-line flags, parsed with picocli into {@link ServerOptions}. Like Go's flag package, every
@@ -19,10 +21,13 @@ import java.time.Duration;
 public final class ServerFlags {
 
     /** What the command line asks for. */
-    public enum Action { RUN, HELP, VERSION, TEST_CONFIG, ERROR }
+    public enum Action { RUN, HELP, VERSION, TEST_CONFIG, ERROR, CONFIG_ERROR }
 
     /** The parse result: the action, the final options (for RUN and TEST_CONFIG) or the error text. */
-    public record Result(Action action, ServerOptions options, String error) {
+    public record Result(Action action, ServerOptions options, String error, List<String> warnings) {
+        Result(Action action, ServerOptions options, String error) {
+            this(action, options, error, List.of());
+        }
     }
 
     @Option(names = {"-a", "--addr", "-addr", "--net", "-net"}) String host;
@@ -72,15 +77,19 @@ public final class ServerFlags {
         if (on(flags.version)) {
             return new Result(Action.VERSION, null, null);
         }
-        ServerOptions.Builder b;
+        ConfigLoader.Loaded loaded;
         try {
-            b = ConfigSource.load(flags.config);
-            flags.applyTo(b);
+            loaded = ConfigSource.load(flags.config);
+        } catch (IllegalArgumentException e) {
+            return new Result(Action.CONFIG_ERROR, null, e.getMessage());
+        }
+        try {
+            flags.applyTo(loaded.options());
         } catch (IllegalArgumentException e) {
             return new Result(Action.ERROR, null, e.getMessage());
         }
-        ServerOptions options = b.build();
-        return new Result(on(flags.testConfig) ? Action.TEST_CONFIG : Action.RUN, options, null);
+        ServerOptions options = loaded.options().build();
+        return new Result(on(flags.testConfig) ? Action.TEST_CONFIG : Action.RUN, options, null, loaded.warnings());
     }
 
     /** Applies the flags that were given over {@code b} (flags win over the config file). */
@@ -98,7 +107,7 @@ public final class ServerFlags {
         if (user != null) b.user(user);
         if (pass != null) b.password(pass);
         if (token != null) b.token(token);
-        if (pingInterval != null) b.pingInterval(Durations.parse(pingInterval));
+        if (pingInterval != null) b.pingInterval(GoDuration.parse(pingInterval));
         ServerOptions.JetStreamOptions js = b.jetStream();
         if (jetstream != null) js = js.withEnabled(jetstream);
         if (storeDir != null) js = js.withStoreDir(storeDir);

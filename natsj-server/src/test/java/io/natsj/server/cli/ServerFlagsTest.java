@@ -3,10 +3,13 @@ package io.natsj.server.cli;
 import io.natsj.server.ServerOptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 
@@ -99,5 +102,42 @@ class ServerFlagsTest {
         assertThat(out.toString(StandardCharsets.UTF_8)).startsWith("natsj-server: v").contains("nats-server API v2.11.0");
         assertThat(Main.run(new String[]{"--nope"}, o, e)).isEqualTo(1);
         assertThat(err.toString(StandardCharsets.UTF_8)).contains("Usage: natsj-server");
+    }
+
+    @Test
+    void flagsOverrideTheConfigFile(@TempDir Path dir) throws IOException {
+        Path conf = dir.resolve("s.conf");
+        Files.writeString(conf, "port: 4111\nserver_name: from-file\nmax_payload: 2KB\njetstream: enabled\n");
+        ServerOptions o = run("-c", conf.toString(), "-p", "4555", "-sd", "/tmp/sd");
+        assertThat(o.port()).isEqualTo(4555);
+        assertThat(o.serverName()).isEqualTo("from-file");
+        assertThat(o.maxPayload()).isEqualTo(2048);
+        assertThat(o.jetStream().enabled()).isTrue();
+        assertThat(o.jetStream().storeDir()).isEqualTo(Path.of("/tmp/sd"));
+        assertThat(o.configFile()).isEqualTo(conf);
+    }
+
+    @Test
+    void testConfigReportsValidFilesAndErrorsWithTheirPosition(@TempDir Path dir) throws IOException {
+        Path good = dir.resolve("good.conf");
+        Files.writeString(good, "port: 4111\nping_interval: 60\n");
+        Path bad = dir.resolve("bad.conf");
+        Files.writeString(bad, "port: 4111\n  nonsense_key: 1\n");
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8);
+        PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8);
+        assertThat(Main.run(new String[]{"-t", "-c", good.toString()}, o, e)).isZero();
+        assertThat(out.toString(StandardCharsets.UTF_8))
+                .isEqualTo("natsj-server: configuration file " + good + " is valid\n");
+        assertThat(err.toString(StandardCharsets.UTF_8)).isEqualTo("natsj-server: " + good
+                + ":2:1: invalid use of field \"ping_interval\": ping_interval should be converted to a duration\n");
+        err.reset();
+        assertThat(Main.run(new String[]{"-t", "-c", bad.toString()}, o, e)).isEqualTo(1);
+        assertThat(err.toString(StandardCharsets.UTF_8))
+                .isEqualTo("natsj-server: " + bad + ":2:3: unknown field \"nonsense_key\"\n");
+        err.reset();
+        assertThat(Main.run(new String[]{"-c", dir.resolve("missing.conf").toString()}, o, e)).isEqualTo(1);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("missing.conf: no such file or directory");
     }
 }

@@ -1,4 +1,4 @@
-package io.natsj.server.cli;
+package io.natsj.server.util;
 
 import java.time.Duration;
 
@@ -8,12 +8,13 @@ import java.time.Duration;
  *
  * <p>Threading: stateless.
  */
-final class Durations {
+public final class GoDuration {
 
-    private Durations() {
+    private GoDuration() {
     }
 
-    static Duration parse(String text) {
+    /** Parses {@code text}; throws {@link IllegalArgumentException} naming it when it is not a duration. */
+    public static Duration parse(String text) {
         String s = text.trim();
         if (s.equals("0")) {
             return Duration.ZERO;

@@ -1,0 +1,388 @@
+package io.natsj.server.config;
+
+import io.natsj.server.ServerOptions;
+import io.natsj.server.ServerOptions.JetStreamOptions;
+import io.natsj.server.util.GoDuration;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+
+/**
+ * Applies a parsed nats-server config file to {@link ServerOptions}: the keys natsj supports, with nats-server's
+ * names, aliases (case-insensitive), types and checks. Every problem is collected with its position; the load
+ * fails with all of them at once, as nats-server does. Old-style values that nats-server accepts with a warning
+ * (a duration given as a number of seconds) are accepted with the same warning.
+ *
+ * <p>Keys nats-server knows that natsj does not implement yet are reported: an error when ignoring them would
+ * weaken security or change what clients see (TLS, accounts, users, operators, websockets...), a warning when the
+ * server works the same without them. Unknown keys are errors, except keys only used to define a
+ * {@code $variable}.
+ *
+ * <p>Threading: one instance per load, confined to the calling thread.
+ */
+public final class ConfigLoader {
+
+    /** The result: the options builder with the file applied, and the warnings to log. */
+    public record Loaded(ServerOptions.Builder options, List<String> warnings) {
+    }
+
+    /** nats-server top-level keys natsj ignores with a warning. */
+    private static final Set<String> IGNORED = Set.of(
+            "trace_verbose", "logtime_utc", "disable_sublist_cache", "no_sublist_cache", "logfile_size_limit",
+            "log_size_limit", "logfile_max_num", "log_max_num", "syslog", "remote_syslog", "ports_file_dir",
+            "prof_port", "prof_block_rate", "max_traced_msg_len", "max_sub_tokens", "max_subscription_tokens",
+            "lame_duck_duration", "lame_duck_grace_period", "connect_error_reports", "reconnect_error_reports",
+            "server_tags", "default_js_domain", "no_fast_producer_stall", "max_closed_clients", "http_base_path",
+            "cluster", "gateway", "leaf", "leafnodes", "ocsp_cache", "system_account", "system", "no_system_account",
+            "no_system", "no_sys_acc");
+
+    /** nats-server top-level keys that natsj refuses until it implements them. */
+    private static final Set<String> UNSUPPORTED = Set.of(
+            "tls", "ocsp", "allow_non_tls", "https", "https_port", "accounts", "mappings", "maps", "operator",
+            "operators", "roots", "root", "root_operators", "root_operator", "resolver", "account_resolver",
+            "accounts_resolver", "resolver_tls", "resolver_preload", "resolver_pinned_accounts", "no_auth_user",
+            "trusted", "trusted_keys", "websocket", "ws", "mqtt", "no_header_support");
+
+    private final ServerOptions.Builder b;
+    private final List<String> errors = new ArrayList<>();
+    private final List<String> warnings = new ArrayList<>();
+    private JetStreamOptions js;
+    private boolean storeDirSet;
+
+    private ConfigLoader(ServerOptions.Builder b) {
+        this.b = b;
+        this.js = b.jetStream();
+    }
+
+    /** Parses {@code file} (variables from the process environment) and applies it to nats-server's defaults. */
+    public static Loaded load(Path file) {
+        return load(file, System::getenv);
+    }
+
+    /** Parses {@code file} with {@code env} for variables and applies it to nats-server's defaults. */
+    public static Loaded load(Path file, Function<String, String> env) {
+        Map<String, ConfigValue> top = ConfigParser.parseFile(file, env);
+        return apply(top, ServerOptions.builder().configFile(file));
+    }
+
+    /** Applies parsed config entries to {@code builder}. */
+    public static Loaded apply(Map<String, ConfigValue> top, ServerOptions.Builder builder) {
+        ConfigLoader loader = new ConfigLoader(builder);
+        top.forEach(loader::topLevel);
+        builder.jetStream(loader.js);
+        if (!loader.errors.isEmpty()) {
+            throw new ConfigException(loader.errors);
+        }
+        return new Loaded(builder, List.copyOf(loader.warnings));
+    }
+
+    private void topLevel(String key, ConfigValue v) {
+        try {
+            applyTop(key.toLowerCase(Locale.ROOT), key, v);
+        } catch (WrongType e) {
+            errors.add(v.position() + ": " + e.getMessage());
+        }
+    }
+
+    private void applyTop(String k, String key, ConfigValue v) {
+        switch (k) {
+            case "listen" -> listen(v, true);
+            case "port" -> b.port(intValue(key, v));
+            case "host", "net" -> b.host(string(key, v));
+            case "server_name" -> {
+                String name = string(key, v);
+                if (name.contains(" ")) {
+                    error(v, "server name can not contain spaces");
+                } else {
+                    b.serverName(name);
+                }
+            }
+            case "client_advertise" -> b.clientAdvertise(string(key, v));
+            case "http" -> listen(v, false);
+            case "http_port", "monitor_port" -> b.httpPort(intValue(key, v));
+            case "max_payload" -> b.maxPayload(intValue(key, v));
+            case "max_control_line" -> b.maxControlLine(intValue(key, v));
+            case "max_pending" -> b.maxPending(longValue(key, v));
+            case "max_connections", "max_conn" -> b.maxConnections(intValue(key, v));
+            case "max_subscriptions", "max_subs" -> b.maxSubscriptions(intValue(key, v));
+            case "write_deadline" -> b.writeDeadline(duration(key, v));
+            case "ping_interval" -> b.pingInterval(duration(key, v));
+            case "ping_max" -> b.pingMax(intValue(key, v));
+            case "debug" -> b.debug(bool(key, v));
+            case "trace" -> b.trace(bool(key, v));
+            case "logtime" -> b.logtime(bool(key, v));
+            case "logfile", "log_file" -> b.logFile(Path.of(string(key, v)));
+            case "pidfile", "pid_file" -> b.pidFile(Path.of(string(key, v)));
+            case "authorization" -> authorization(v);
+            case "store_dir", "storedir" -> storeDir(key, v);
+            case "jetstream" -> jetStream(key, v);
+            default -> other(k, key, v);
+        }
+    }
+
+    private void other(String k, String key, ConfigValue v) {
+        if (IGNORED.contains(k)) {
+            warnings.add(v.position() + ": natsj does not support field \"" + key + "\" yet; it is ignored");
+        } else if (UNSUPPORTED.contains(k)) {
+            error(v, "natsj does not support field \"" + key + "\" yet");
+        } else if (!v.usedAsVariable()) {
+            error(v, "unknown field \"" + key + "\"");
+        }
+    }
+
+    private void listen(ConfigValue v, boolean client) {
+        String host = null;
+        int port;
+        if (v.value() instanceof Long l) {
+            port = toInt("port", v, l);
+        } else if (v.value() instanceof String s) {
+            int colon = s.lastIndexOf(':');
+            String h = colon < 0 ? null : s.substring(0, colon);
+            if (h == null || (h.contains(":") && !(h.startsWith("[") && h.endsWith("]")))) {
+                error(v, "could not parse address string \"" + s + "\"");
+                return;
+            }
+            try {
+                port = Integer.parseInt(s.substring(colon + 1));
+            } catch (NumberFormatException e) {
+                error(v, "could not parse port \"" + s.substring(colon + 1) + "\"");
+                return;
+            }
+            host = h.startsWith("[") ? h.substring(1, h.length() - 1) : h;
+        } else {
+            error(v, "expected port or host:port, got " + v.typeName());
+            return;
+        }
+        if (client) {
+            if (host != null) {
+                b.host(host);
+            }
+            b.port(port);
+        } else {
+            if (host != null) {
+                b.httpHost(host);
+            }
+            b.httpPort(port);
+        }
+    }
+
+    private void authorization(ConfigValue v) {
+        Map<String, ConfigValue> block = map("authorization", v);
+        String user = null;
+        String pass = null;
+        String token = null;
+        for (Map.Entry<String, ConfigValue> e : block.entrySet()) {
+            String key = e.getKey();
+            ConfigValue mv = e.getValue();
+            try {
+                switch (key.toLowerCase(Locale.ROOT)) {
+                    case "user", "username" -> user = string(key, mv);
+                    case "pass", "password" -> pass = string(key, mv);
+                    case "token" -> token = string(key, mv);
+                    case "timeout" -> b.authTimeout(authTimeout(mv));
+                    case "users", "default_permission", "default_permissions", "permissions", "auth_callout",
+                         "auth_hook" -> error(mv, "natsj does not support field \"" + key + "\" yet");
+                    default -> {
+                        if (!mv.usedAsVariable()) {
+                            error(mv, "unknown field \"" + key + "\"");
+                        }
+                    }
+                }
+            } catch (WrongType ex) {
+                error(mv, ex.getMessage());
+            }
+        }
+        if ((user != null || pass != null) && token != null) {
+            error(v, "Cannot have a user/pass and token");
+            return;
+        }
+        b.user(user).password(pass).token(token);
+    }
+
+    /** nats-server reads the auth timeout as seconds, integer or fractional; anything else means one second. */
+    private static Duration authTimeout(ConfigValue v) {
+        double seconds = switch (v.value()) {
+            case Long l -> l;
+            case Double d -> d;
+            default -> 1;
+        };
+        return Duration.ofNanos((long) (seconds * 1_000_000_000L));
+    }
+
+    private void storeDir(String key, ConfigValue v) {
+        if (storeDirSet) {
+            error(v, "Duplicate 'store_dir' configuration");
+            return;
+        }
+        storeDirSet = true;
+        js = js.withStoreDir(Path.of(string(key, v)));
+    }
+
+    private void jetStream(String key, ConfigValue v) {
+        switch (v.value()) {
+            case Boolean on -> js = js.withEnabled(on);
+            case String s -> {
+                switch (s.toLowerCase(Locale.ROOT)) {
+                    case "enabled", "enable" -> js = js.withEnabled(true);
+                    case "disabled", "disable" -> js = js.withEnabled(false);
+                    default -> error(v, "Expected 'enabled' or 'disabled' for string value, got '" + s + "'");
+                }
+            }
+            case Map<?, ?> m -> jetStreamBlock(map(key, v));
+            default -> error(v, "Expected map, bool or string to define JetStream, got " + v.typeName());
+        }
+    }
+
+    private void jetStreamBlock(Map<String, ConfigValue> block) {
+        boolean enabled = true;
+        for (Map.Entry<String, ConfigValue> e : block.entrySet()) {
+            String key = e.getKey();
+            ConfigValue mv = e.getValue();
+            try {
+                switch (key.toLowerCase(Locale.ROOT)) {
+                    case "store", "store_dir", "storedir" -> storeDir(key, mv);
+                    case "sync", "sync_interval" -> {
+                        if (mv.value() instanceof String s && s.equalsIgnoreCase("always")) {
+                            js = withSync(JetStreamOptions.DISABLED.syncInterval(), true);
+                        } else {
+                            js = withSync(duration(key, mv), js.syncAlways());
+                        }
+                    }
+                    case "max_memory_store", "max_mem_store", "max_mem" -> js = new JetStreamOptions(js.enabled(),
+                            js.storeDir(), storageSize("max_mem_store", mv), js.maxStore(), js.syncInterval(),
+                            js.syncAlways(), js.domain(), js.uniqueTag());
+                    case "max_file_store", "max_file" -> js = new JetStreamOptions(js.enabled(), js.storeDir(),
+                            js.maxMemory(), storageSize("max_file_store", mv), js.syncInterval(), js.syncAlways(),
+                            js.domain(), js.uniqueTag());
+                    case "domain" -> js = new JetStreamOptions(js.enabled(), js.storeDir(), js.maxMemory(),
+                            js.maxStore(), js.syncInterval(), js.syncAlways(), string(key, mv), js.uniqueTag());
+                    case "unique_tag" -> js = new JetStreamOptions(js.enabled(), js.storeDir(), js.maxMemory(),
+                            js.maxStore(), js.syncInterval(), js.syncAlways(), js.domain(),
+                            string(key, mv).toLowerCase(Locale.ROOT));
+                    case "enable", "enabled" -> enabled = bool(key, mv);
+                    case "strict", "max_outstanding_catchup", "max_buffered_size", "max_buffered_msgs",
+                         "request_queue_limit", "limits", "extension_hint", "tpm", "cipher" ->
+                            warnings.add(mv.position() + ": natsj does not support field \"" + key
+                                    + "\" yet; it is ignored");
+                    case "key", "ek", "encryption_key", "prev_key", "prev_ek", "prev_encryption_key" ->
+                            error(mv, "natsj does not support field \"" + key + "\" (encryption at rest) yet");
+                    default -> {
+                        if (!mv.usedAsVariable()) {
+                            error(mv, "unknown field \"" + key + "\"");
+                        }
+                    }
+                }
+            } catch (WrongType ex) {
+                error(mv, ex.getMessage());
+            }
+        }
+        js = js.withEnabled(enabled);
+    }
+
+    private JetStreamOptions withSync(Duration interval, boolean always) {
+        return new JetStreamOptions(js.enabled(), js.storeDir(), js.maxMemory(), js.maxStore(), interval, always,
+                js.domain(), js.uniqueTag());
+    }
+
+    /**
+     * A JetStream storage limit: an integer (size suffixes already applied by the parser) or a string ending in
+     * K, M, G or T, which nats-server reads as powers of 1024.
+     */
+    private long storageSize(String name, ConfigValue v) {
+        if (v.value() instanceof Long l) {
+            return l;
+        }
+        if (!(v.value() instanceof String s)) {
+            throw new WrongType(name + " must be int64 or string");
+        }
+        if (s.isEmpty()) {
+            return 0;
+        }
+        int shift = switch (s.charAt(s.length() - 1)) {
+            case 'K' -> 10;
+            case 'M' -> 20;
+            case 'G' -> 30;
+            case 'T' -> 40;
+            default -> throw new WrongType(name + " sizes defined as strings must end in K, M, G, T");
+        };
+        try {
+            return Math.multiplyExact(Long.parseLong(s.substring(0, s.length() - 1)), 1L << shift);
+        } catch (NumberFormatException | ArithmeticException e) {
+            throw new WrongType(name + " could not parse size \"" + s + "\"");
+        }
+    }
+
+    // ---- typed access --------------------------------------------------------------------------------------------
+
+    /** A value of the wrong type for its key; reported at the value's position. */
+    private static final class WrongType extends RuntimeException {
+        WrongType(String message) {
+            super(message, null, false, false);
+        }
+    }
+
+    private void error(ConfigValue v, String reason) {
+        errors.add(v.position() + ": " + reason);
+    }
+
+    private static String string(String key, ConfigValue v) {
+        if (v.value() instanceof String s) {
+            return s;
+        }
+        throw new WrongType(key + ": expected a string, got " + v.typeName() + " " + v);
+    }
+
+    private static boolean bool(String key, ConfigValue v) {
+        if (v.value() instanceof Boolean on) {
+            return on;
+        }
+        throw new WrongType(key + ": expected a boolean, got " + v.typeName() + " " + v);
+    }
+
+    private static long longValue(String key, ConfigValue v) {
+        if (v.value() instanceof Long l) {
+            return l;
+        }
+        throw new WrongType(key + ": expected an integer, got " + v.typeName() + " \"" + v + "\"");
+    }
+
+    private static int intValue(String key, ConfigValue v) {
+        return toInt(key, v, longValue(key, v));
+    }
+
+    private static int toInt(String key, ConfigValue v, long l) {
+        if (l > Integer.MAX_VALUE || l < Integer.MIN_VALUE) {
+            throw new WrongType(key + " value is too big");
+        }
+        return (int) l;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, ConfigValue> map(String key, ConfigValue v) {
+        if (v.value() instanceof Map<?, ?> m) {
+            return (Map<String, ConfigValue>) m;
+        }
+        throw new WrongType(key + ": expected a map, got " + v.typeName());
+    }
+
+    /** A Go duration string, or (deprecated, with nats-server's warning) an integer number of seconds. */
+    private Duration duration(String key, ConfigValue v) {
+        if (v.value() instanceof String s) {
+            try {
+                return GoDuration.parse(s);
+            } catch (IllegalArgumentException e) {
+                throw new WrongType("error parsing " + key + ": " + e.getMessage());
+            }
+        }
+        long seconds = longValue(key, v);
+        warnings.add(v.position() + ": invalid use of field \"" + key + "\": " + key
+                + " should be converted to a duration");
+        return Duration.ofSeconds(seconds);
+    }
+}
