@@ -15,6 +15,12 @@ public interface ServerClock {
     /** Wall-clock time, for timestamps shown to users. */
     Instant now();
 
+    /** Wall-clock time as Unix epoch nanoseconds, for stored message timestamps. */
+    default long epochNanos() {
+        Instant now = now();
+        return now.getEpochSecond() * 1_000_000_000L + now.getNano();
+    }
+
     /** The system clock. */
     ServerClock SYSTEM = new ServerClock() {
         @Override
