@@ -12,6 +12,7 @@ import io.natsj.server.protocol.ServerInfo;
 import io.natsj.server.protocol.ServerOps;
 import io.natsj.server.protocol.StatusHeaders;
 import io.natsj.server.routing.DeliveryBatch;
+import io.natsj.server.routing.PublishBatch;
 import io.natsj.server.routing.Subscriber;
 import io.natsj.server.routing.Subscription;
 import io.natsj.server.routing.Subjects;

@@ -1,5 +1,6 @@
 package io.natsj.server.monitor;
 
+import io.natsj.server.json.GoJson;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.natsj.server.NatsServer;

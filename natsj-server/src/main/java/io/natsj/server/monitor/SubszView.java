@@ -1,5 +1,6 @@
 package io.natsj.server.monitor;
 
+import io.natsj.server.json.GoFormats;
 import io.natsj.server.NatsServer;
 import io.natsj.server.account.Account;
 import io.natsj.server.client.ClientConnection;

@@ -1,5 +1,6 @@
 package io.natsj.server.monitor;
 
+import io.natsj.server.json.GoFormats;
 import io.natsj.server.NatsServer;
 import io.natsj.server.ServerOptions;
 import io.natsj.server.ServerStats;

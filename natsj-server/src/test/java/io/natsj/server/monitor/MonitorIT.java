@@ -1,5 +1,6 @@
 package io.natsj.server.monitor;
 
+import io.natsj.server.json.GoFormats;
 import io.nats.client.Connection;
 import io.nats.client.Nats;
 import io.nats.client.Options;

@@ -1,4 +1,4 @@
-package io.natsj.server.monitor;
+package io.natsj.server.json;
 
 import tools.jackson.core.JsonGenerator;
 import tools.jackson.core.SerializableString;
@@ -31,7 +31,7 @@ import java.math.BigDecimal;
  *
  * <p>Threading: the writers are immutable and safe from any thread.
  */
-final class GoJson {
+public final class GoJson {
 
     private static final JsonMapper MAPPER = JsonMapper.builder(
                     JsonFactory.builder().characterEscapes(new GoEscapes()).build())
@@ -41,9 +41,9 @@ final class GoJson {
             .build();
 
     /** {@code json.MarshalIndent(v, "", "  ")}. */
-    static final ObjectWriter INDENTED = MAPPER.writer().with(goStylePrinter());
+    public static final ObjectWriter INDENTED = MAPPER.writer().with(goStylePrinter());
     /** {@code json.Marshal(v)}. */
-    static final ObjectWriter COMPACT = MAPPER.writer();
+    public static final ObjectWriter COMPACT = MAPPER.writer();
 
     private GoJson() {
     }
@@ -63,7 +63,7 @@ final class GoJson {
      * A float64 as Go's encoder prints it: shortest round-trip digits, plain notation for magnitudes in
      * [1e-6, 1e21), otherwise exponent notation such as {@code 1e-7} or {@code 1.5e+21}.
      */
-    static String goFloat(double d) {
+    public static String goFloat(double d) {
         if (!Double.isFinite(d)) {
             return "0";
         }

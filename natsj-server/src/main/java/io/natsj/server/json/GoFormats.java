@@ -1,4 +1,4 @@
-package io.natsj.server.monitor;
+package io.natsj.server.json;
 
 import java.time.Duration;
 import java.time.Instant;

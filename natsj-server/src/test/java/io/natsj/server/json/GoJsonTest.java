@@ -1,4 +1,4 @@
-package io.natsj.server.monitor;
+package io.natsj.server.json;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -75,8 +75,11 @@ class GoJsonTest {
               "avg_fanout": 0.8
             }""";
 
+    private static final tools.jackson.databind.json.JsonMapper JSON_READER =
+            tools.jackson.databind.json.JsonMapper.builder().build();
+
     private static String roundTrip(String json) {
-        Object tree = MonitorHttp.MAPPER.readValue(json, LinkedHashMap.class);
+        Object tree = JSON_READER.readValue(json, LinkedHashMap.class);
         return GoJson.INDENTED.writeValueAsString(tree);
     }
 

@@ -1,4 +1,4 @@
-package io.natsj.server.monitor;
+package io.natsj.server.json;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;

@@ -1,6 +1,5 @@
-package io.natsj.server.client;
+package io.natsj.server.routing;
 
-import io.natsj.server.routing.DeliveryBatch;
 
 import java.util.Arrays;
 
@@ -11,7 +10,7 @@ import java.util.Arrays;
  *
  * <p>Threading: owned by one connection's reader thread.
  */
-final class PublishBatch implements DeliveryBatch {
+public final class PublishBatch implements DeliveryBatch {
 
     private Flushable[] pending = new Flushable[8];
     private int size;
@@ -30,7 +29,7 @@ final class PublishBatch implements DeliveryBatch {
     }
 
     /** Flushes every registered queue once and empties the batch. */
-    void flushAll() {
+    public void flushAll() {
         for (int i = 0; i < size; i++) {
             pending[i].flushNow();
             pending[i] = null;
