@@ -16,7 +16,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * The reference nats-server ({@code /usr/sbin/nats-server}, 2.9.10 from Debian) as a child process on a free loopback
- * port, for differential tests. {@link #start} skips the calling test (an assumption) when it is not installed.
+ * port, for differential tests. {@link #start} and {@link #withConfig} skip the calling test (an assumption) when it is not installed.
  */
 final class NatsServerProcess implements AutoCloseable {
 
@@ -42,7 +42,7 @@ final class NatsServerProcess implements AutoCloseable {
      * Starts nats-server with these extra arguments and, when {@code configText} is not null, a config file holding
      * it; returns once it accepts connections.
      */
-    static NatsServerProcess start(String configText, String... args) throws IOException {
+    static NatsServerProcess withConfig(String configText, String... args) throws IOException {
         assumeTrue(installed(), "nats-server is not installed at " + BINARY);
         int port = freePort();
         Path config = null;
@@ -72,7 +72,7 @@ final class NatsServerProcess implements AutoCloseable {
     }
 
     static NatsServerProcess start(String... args) throws IOException {
-        return start(null, args);
+        return withConfig(null, args);
     }
 
     private static int freePort() throws IOException {

@@ -26,15 +26,27 @@ final class RawClient implements AutoCloseable {
     static final Duration QUIET = Duration.ofMillis(300);
     static final String CONNECT = "CONNECT {\"verbose\":false}\r\n";
 
-    /** What a server sent: the bytes, and whether it then closed the connection (EOF or reset). */
-    record Reply(byte[] bytes, boolean closed) {
-        String text() {
-            return new String(bytes, StandardCharsets.UTF_8);
+    /**
+     * What a server sent, one char per byte (ISO-8859-1, so equal texts mean equal bytes), and whether it then closed
+     * the connection (EOF or reset).
+     */
+    record Reply(String text, boolean closed) {
+        static Reply open(String text) {
+            return new Reply(text, false);
+        }
+
+        static Reply closed(String text) {
+            return new Reply(text, true);
+        }
+
+        private Reply(ByteArrayOutputStream bytes, boolean closed) {
+            this(bytes.toString(StandardCharsets.ISO_8859_1), closed);
         }
 
         @Override
         public String toString() {
-            return (closed ? "[closed] " : "[open] ") + text().replace("\r", "\\r").replace("\n", "\\n");
+            String shown = text.length() > 300 ? text.substring(0, 300) + "...(" + text.length() + " chars)" : text;
+            return (closed ? "[closed] " : "[open] ") + shown.replace("\r", "\\r").replace("\n", "\\n");
         }
     }
 
@@ -136,15 +148,15 @@ final class RawClient implements AutoCloseable {
             while (System.nanoTime() < deadline) {
                 int n = in.read(buf);
                 if (n < 0) {
-                    return new Reply(got.toByteArray(), true);
+                    return new Reply(got, true);
                 }
                 got.write(buf, 0, n);
             }
-            return new Reply(got.toByteArray(), false);
+            return new Reply(got, false);
         } catch (SocketTimeoutException e) {
-            return new Reply(got.toByteArray(), false);
+            return new Reply(got, false);
         } catch (SocketException e) {
-            return new Reply(got.toByteArray(), true);
+            return new Reply(got, true);
         } finally {
             socket.setSoTimeout((int) READ_TIMEOUT.toMillis());
         }
