@@ -81,7 +81,12 @@ final class ServerFixture implements AutoCloseable {
 
     /** A fresh jnats connection can subscribe, publish and receive its own message. */
     void assertServes() throws Exception {
-        try (Connection nc = Nats.connect(Options.builder().server(server.clientUrl()).noReconnect().build())) {
+        assertServes(Options.builder());
+    }
+
+    /** A fresh jnats connection with these options can subscribe, publish and receive its own message. */
+    void assertServes(Options.Builder options) throws Exception {
+        try (Connection nc = Nats.connect(options.server(server.clientUrl()).noReconnect().build())) {
             assertServes(nc);
         }
     }
