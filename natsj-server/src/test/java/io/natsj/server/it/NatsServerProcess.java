@@ -16,7 +16,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * The reference nats-server ({@code /usr/sbin/nats-server}, 2.9.10 from Debian) as a child process on a free loopback
- * port, for differential tests. {@link #start} and {@link #withConfig} skip the calling test (an assumption) when it is not installed.
+ * port, for differential tests. {@link #start} and {@link #withConfig} skip the calling test (an assumption) when it
+ * is not installed.
  */
 final class NatsServerProcess implements AutoCloseable {
 
