@@ -1,0 +1,154 @@
+package io.natsj.server.it;
+
+import com.sun.management.HotSpotDiagnosticMXBean;
+import io.nats.client.Connection;
+import io.natsj.server.NatsServer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.Set;
+
+import static io.natsj.server.it.ServerFixture.WAIT;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * natsj as a library: {@code start()} returns only once clients can connect, port 0 picks a free port that jnats
+ * reaches, and {@code close()} releases the port and every {@code natsj-} thread (platform and virtual) quickly
+ * enough to start and close a server 20 times in a row.
+ */
+@Timeout(60)
+class EmbeddingIT {
+
+    private static final int ROUNDS = 20;
+
+    @Test
+    void startAndCloseTwentyTimesReleasesPortAndThreads() throws Exception {
+        Set<String> before = natsjThreads();
+        long total = 0;
+        for (int i = 0; i < ROUNDS; i++) {
+            long start = System.nanoTime();
+            NatsServer server = new NatsServer(ServerFixture.options().build());
+            server.start();
+            int port = server.port();
+            try (RawClient raw = RawClient.connected(port)) {
+                raw.assertPingPong();
+            }
+            server.close();
+            total += System.nanoTime() - start;
+
+            assertThat(canBind(port)).as("port %d free after close (round %d)", port, i).isTrue();
+        }
+
+        assertThat(Duration.ofNanos(total / ROUNDS)).as("average start + connect + close")
+                .isLessThan(Duration.ofSeconds(1));
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() ->
+                assertThat(difference(natsjThreads(), before)).as("natsj- threads left after close").isEmpty());
+    }
+
+    @Test
+    void portZeroPicksAFreePortThatJnatsConnectsTo() throws Exception {
+        try (ServerFixture fixture = ServerFixture.start(ServerFixture.options().port(0))) {
+            assertThat(fixture.port()).isPositive();
+            assertThat(fixture.server().clientUrl()).endsWith(":" + fixture.port());
+
+            Connection nc = fixture.connect();
+
+            assertThat(nc.getStatus()).isEqualTo(Connection.Status.CONNECTED);
+            assertThat(nc.getServerInfo().getPort()).isEqualTo(fixture.port());
+            ServerFixture.assertServes(nc);
+        }
+    }
+
+    @Test
+    void startReturnsOnlyWhenClientsCanConnect() throws Exception {
+        NatsServer server = new NatsServer(ServerFixture.options().build());
+        try {
+            server.start();
+            // no retry: the first attempt right after start() must get INFO and a PONG
+            try (RawClient raw = RawClient.connected(server.port())) {
+                assertThat(raw.infoJson()).contains("\"server_id\":\"" + server.serverId() + "\"");
+                raw.assertPingPong();
+            }
+        } finally {
+            server.close();
+        }
+    }
+
+    @Test
+    void closeDisconnectsClientsAndFreesThePort() throws Exception {
+        Set<String> before = natsjThreads();
+        ServerFixture fixture = ServerFixture.start();
+        int port = fixture.port();
+        Connection nc = fixture.connect();
+        nc.subscribe("x");
+        nc.flush(WAIT);
+        assertThat(difference(natsjThreads(), before)).as("the thread check sees natsj's threads")
+                .anyMatch(t -> t.endsWith(" natsj-accept")).anyMatch(t -> t.contains(" natsj-r-"))
+                .anyMatch(t -> t.contains(" natsj-w-"));
+
+        fixture.server().close();
+
+        await().atMost(WAIT).until(() -> nc.getStatus() == Connection.Status.CLOSED
+                || nc.getStatus() == Connection.Status.DISCONNECTED);
+        assertThat(canBind(port)).as("port free").isTrue();
+        fixture.close();
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() ->
+                assertThat(difference(natsjThreads(), before)).as("natsj- threads left after close").isEmpty());
+    }
+
+    private static boolean canBind(int port) {
+        try (ServerSocket s = new ServerSocket()) {
+            s.setReuseAddress(true);
+            s.bind(new InetSocketAddress("127.0.0.1", port));
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private static Set<String> difference(Set<String> now, Set<String> before) {
+        Set<String> d = new HashSet<>(now);
+        d.removeAll(before);
+        return d;
+    }
+
+    /** "tid name" of every live thread, platform or virtual, whose name starts with "natsj-" (JSON thread dump). */
+    private static Set<String> natsjThreads() throws IOException {
+        Path dir = Files.createTempDirectory("threads");
+        Path dump = dir.resolve("dump.json");
+        try {
+            ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class)
+                    .dumpThreads(dump.toString(), HotSpotDiagnosticMXBean.ThreadDumpFormat.JSON);
+            Set<String> out = new HashSet<>();
+            for (JsonNode container : JsonMapper.shared().readTree(dump.toFile())
+                    .path("threadDump").path("threadContainers")) {
+                for (JsonNode t : container.path("threads")) {
+                    String name = t.path("name").asString("");
+                    if (name.startsWith("natsj-")) {
+                        out.add(t.path("tid").asString() + " " + name);
+                    }
+                }
+            }
+            for (Thread t : Thread.getAllStackTraces().keySet()) {
+                if (t.getName().startsWith("natsj-")) {
+                    out.add(t.threadId() + " " + t.getName());
+                }
+            }
+            return out;
+        } finally {
+            Files.deleteIfExists(dump);
+            Files.delete(dir);
+        }
+    }
+}
