@@ -239,7 +239,7 @@ public final class ClientConnection implements ClientOpHandler, Subscriber, Deli
         }
         if (authRequired) {
             String user = server.authenticator().check(co.user(), co.pass(), co.authToken());
-            if (user == null) {
+            if (user == null || co.account() != null || co.newAccount()) {
                 authViolation();
                 return;
             }

@@ -3,7 +3,6 @@ package io.natsj.server.it;
 import io.nats.client.Options;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -57,8 +56,6 @@ class BadInputIT {
     }
 
     @Test
-    @Disabled("BUG: CONNECT with valid user/pass plus an \"account\" field is accepted; nats-server answers "
-            + "-ERR 'Authorization Violation' and closes")
     void connectWithAccountUnderSingleUserAuthIsRefused() throws Exception {
         ProtocolCases.Case row = ProtocolCases.AUTH_WITH_ACCOUNT;
         assertThat(row.run(auth.port())).isEqualTo(row.expected());
