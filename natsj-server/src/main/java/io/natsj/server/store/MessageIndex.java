@@ -237,9 +237,12 @@ public final class MessageIndex {
         return lastSeq + 1;
     }
 
-    /** First live sequence, or last + 1 when empty. */
+    /** First live sequence; last + 1 when empty, 0 for a stream that never had a sequence (as nats-server). */
     public long firstSeq() {
-        return msgs == 0 ? lastSeq + 1 : base;
+        if (msgs == 0) {
+            return lastSeq == 0 ? 0 : lastSeq + 1;
+        }
+        return base;
     }
 
     private long lastLiveSeq() {

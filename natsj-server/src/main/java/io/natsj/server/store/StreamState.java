@@ -5,7 +5,7 @@ package io.natsj.server.store;
  *
  * @param msgs        messages held
  * @param bytes       bytes held, as the store counts them
- * @param firstSeq    first sequence held (last + 1 when empty)
+ * @param firstSeq    first sequence held (last + 1 when empty; 0 when no sequence was ever assigned)
  * @param firstTime   timestamp of the first message, Unix nanoseconds, 0 when empty
  * @param lastSeq     last sequence assigned (also after its message was removed)
  * @param lastTime    timestamp of the last message stored, Unix nanoseconds, 0 when none
