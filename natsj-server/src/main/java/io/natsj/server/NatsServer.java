@@ -1,6 +1,9 @@
 package io.natsj.server;
 
 import io.natsj.server.account.Account;
+import io.natsj.server.jetstream.JetStreamContext;
+import io.natsj.server.jetstream.JetStreamService;
+import io.natsj.server.jetstream.StreamStores;
 import io.natsj.server.auth.ClientAuthenticator;
 import io.natsj.server.client.ClientConnection;
 import io.natsj.server.client.ClosedReason;
@@ -17,6 +20,7 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketException;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -69,6 +73,7 @@ public final class NatsServer implements AutoCloseable {
     private Thread acceptThread;
     private ScheduledThreadPoolExecutor timers;
     private MonitorServer monitor;
+    private JetStreamService jetStream;
 
     public NatsServer(ServerOptions options) {
         this(options, ServerClock.SYSTEM);
@@ -102,9 +107,6 @@ public final class NatsServer implements AutoCloseable {
         if (options.configFile() != null) {
             LOG.info("Using configuration file: {}", options.configFile());
         }
-        if (options.jetStream().enabled()) {
-            LOG.warn("JetStream requested, but this natsj version serves core NATS only: JetStream is not enabled");
-        }
         timers = new ScheduledThreadPoolExecutor(1, r -> {
             Thread t = new Thread(r, "natsj-timer");
             t.setDaemon(true);
@@ -112,6 +114,9 @@ public final class NatsServer implements AutoCloseable {
         });
         timers.setRemoveOnCancelPolicy(true);
         try {
+            if (options.jetStream().enabled()) {
+                jetStream = startJetStream();
+            }
             int port = options.port() == ServerOptions.RANDOM_PORT ? 0 : options.port();
             listener = new ServerSocket();
             listener.setReuseAddress(true);
@@ -142,7 +147,11 @@ public final class NatsServer implements AutoCloseable {
                 .port(listener.getLocalPort())
                 .headers(true)
                 .authRequired(authenticator.required())
-                .maxPayload(options.maxPayload());
+                .maxPayload(options.maxPayload())
+                .jetStream(jetStream != null);
+        if (jetStream != null && options.jetStream().domain() != null) {
+            info.domain(options.jetStream().domain());
+        }
         return InfoLineTemplate.of(info);
     }
 
@@ -191,6 +200,25 @@ public final class NatsServer implements AutoCloseable {
         for (ClientConnection c : clients.values()) {
             c.checkWriteDeadline(now);
         }
+    }
+
+    private JetStreamService startJetStream() throws IOException {
+        Path storeDir = options.jetStream().storeDir();
+        if (storeDir == null) {
+            storeDir = Path.of(System.getProperty("java.io.tmpdir"), "nats", "jetstream");
+            LOG.warn("Temporary storage directory used, data could be lost on system reboot");
+        }
+        JetStreamContext ctx = new JetStreamContext(globalAccount, clock, timers, options.jetStream().domain(),
+                Versions.natsApiVersion());
+        JetStreamService service = new JetStreamService(ctx, options.jetStream(), storeDir, StreamStores.factory(
+                clock, options.jetStream()));
+        service.start();
+        return service;
+    }
+
+    /** JetStream, or null when it is not enabled. */
+    public JetStreamService jetStream() {
+        return jetStream;
     }
 
     /** The options this server runs with. */
@@ -276,6 +304,9 @@ public final class NatsServer implements AutoCloseable {
         }
         for (ClientConnection c : clients.values()) {
             c.close(ClosedReason.SERVER_SHUTDOWN, false);
+        }
+        if (jetStream != null) {
+            jetStream.close();
         }
         if (monitor != null) {
             monitor.close();

@@ -1,0 +1,54 @@
+package io.natsj.server.jetstream.api;
+
+import io.natsj.server.jetstream.JetStreamService;
+import io.natsj.server.jetstream.api.JsApiRouter.Request;
+import io.natsj.server.store.StorageType;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * {@code $JS.API.INFO}: the account's JetStream usage ({@code memory}, {@code storage}, reservations, stream and
+ * consumer counts), its limits (none: -1), the domain and the API counters.
+ *
+ * <p>Threading: concurrent handler; reads only.
+ */
+final class AccountApi {
+
+    /** The JetStream API level natsj implements (nats-server 2.11's). */
+    static final int API_LEVEL = 1;
+
+    private final JetStreamService js;
+    private final JsApiRouter router;
+
+    AccountApi(JetStreamService js, JsApiRouter router) {
+        this.js = js;
+        this.router = router;
+    }
+
+    void info(Request r) {
+        ObjectNode o = ApiJson.response("account_info_response");
+        o.put("memory", js.used(StorageType.MEMORY));
+        o.put("storage", js.used(StorageType.FILE));
+        o.put("reserved_memory", js.reserved(StorageType.MEMORY));
+        o.put("reserved_storage", js.reserved(StorageType.FILE));
+        o.put("streams", js.streams().size());
+        o.put("consumers", 0);
+        ObjectNode limits = o.putObject("limits");
+        limits.put("max_memory", -1);
+        limits.put("max_storage", -1);
+        limits.put("max_streams", -1);
+        limits.put("max_consumers", -1);
+        limits.put("max_ack_pending", -1);
+        limits.put("memory_max_stream_bytes", -1);
+        limits.put("storage_max_stream_bytes", -1);
+        limits.put("max_bytes_required", false);
+        String domain = js.context().domain();
+        if (domain != null && !domain.isEmpty()) {
+            o.put("domain", domain);
+        }
+        ObjectNode api = o.putObject("api");
+        api.put("level", API_LEVEL);
+        api.put("total", router.total());
+        api.put("errors", router.errors());
+        router.respond(r, o);
+    }
+}

@@ -1,0 +1,161 @@
+package io.natsj.server.jetstream.api;
+
+import io.natsj.server.jetstream.JetStreamService;
+import io.natsj.server.jetstream.stream.Stream;
+import io.natsj.server.jetstream.stream.StreamConfig;
+import io.natsj.server.jetstream.stream.StreamConfigCheck;
+import io.natsj.server.jetstream.stream.StreamConfigJson;
+import io.natsj.server.json.GoFormats;
+import io.natsj.server.json.GoStruct;
+import io.natsj.server.json.GoStruct.GoJsonException;
+import io.natsj.server.store.StreamState;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.JsonNodeFactory;
+import tools.jackson.databind.node.ObjectNode;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The JSON shapes of JetStream API answers, in nats-server's field order: the response envelope
+ * ({@code type}, {@code error}), stream info and stream state; and request parsing with Go's error texts.
+ *
+ * <p>Threading: stateless.
+ */
+public final class ApiJson {
+
+    static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+    private static final JsonMapper MAPPER = JsonMapper.builder().build();
+    private static final String TYPE_PREFIX = "io.nats.jetstream.api.v1.";
+    /** The zero time as Go prints it. */
+    public static final String ZERO_TIME = "0001-01-01T00:00:00Z";
+
+    private ApiJson() {
+    }
+
+    /** {@code {"type":"io.nats.jetstream.api.v1.<type>"}}. */
+    public static ObjectNode response(String type) {
+        ObjectNode o = NODES.objectNode();
+        o.put("type", TYPE_PREFIX + type);
+        return o;
+    }
+
+    /** An error answer. */
+    public static ObjectNode error(String type, JsApiError e) {
+        ObjectNode o = response(type);
+        ObjectNode err = o.putObject("error");
+        err.put("code", e.code());
+        err.put("err_code", e.errCode());
+        err.put("description", e.description());
+        return o;
+    }
+
+    /** Parses a request body as JSON; Go's texts for what does not parse. */
+    public static JsonNode parse(byte[] body) {
+        if (body.length == 0) {
+            throw new GoJsonException("unexpected end of JSON input");
+        }
+        try {
+            return MAPPER.readTree(body);
+        } catch (JacksonException e) {
+            throw new GoJsonException("invalid character in JSON input: " + e.getOriginalMessage());
+        }
+    }
+
+    /** A request body as a Go struct; an empty body is an empty struct. */
+    public static GoStruct struct(byte[] body, String structName) {
+        boolean empty = true;
+        for (byte b : body) {
+            if (b != ' ' && b != '\t' && b != '\r' && b != '\n') {
+                empty = false;
+                break;
+            }
+        }
+        return GoStruct.of(empty ? null : parse(body), structName);
+    }
+
+    /** Go's RFC 3339 with nanoseconds for epoch nanos, the zero time for 0. */
+    public static String time(long epochNanos) {
+        if (epochNanos == 0) {
+            return ZERO_TIME;
+        }
+        return GoFormats.rfc3339Nano(Instant.ofEpochSecond(Math.floorDiv(epochNanos, 1_000_000_000L),
+                Math.floorMod(epochNanos, 1_000_000_000L)));
+    }
+
+    /** The stream config as answers show it: with the server's version and API level in its metadata. */
+    public static ObjectNode config(StreamConfig cfg, String serverVersion) {
+        return StreamConfigJson.write(cfg.withMetadata(StreamConfigCheck.dynamicMetadata(cfg, serverVersion)));
+    }
+
+    /**
+     * Adds a stream's info ({@code config, created, state, domain, ts}) to {@code o}.
+     *
+     * @param subjectsFilter when not null, the per-subject counts for it go into {@code state.subjects}
+     * @param deletedDetails whether {@code state.deleted} lists the gaps
+     */
+    public static void streamInfo(ObjectNode o, JetStreamService js, Stream s, String subjectsFilter,
+                                  boolean deletedDetails) {
+        o.set("config", config(s.config(), js.context().serverVersion()));
+        o.put("created", time(toNanos(s.created())));
+        o.set("state", state(s, subjectsFilter, deletedDetails));
+        String domain = js.context().domain();
+        if (domain != null && !domain.isEmpty()) {
+            o.put("domain", domain);
+        }
+        o.put("ts", time(toNanos(js.context().clock().now())));
+    }
+
+    private static long toNanos(Instant t) {
+        return t.getEpochSecond() * 1_000_000_000L + t.getNano();
+    }
+
+    /** A stream's {@code state} object. */
+    public static ObjectNode state(Stream s, String subjectsFilter, boolean deletedDetails) {
+        StreamState st = s.store().state();
+        ObjectNode o = NODES.objectNode();
+        o.put("messages", st.msgs());
+        o.put("bytes", st.bytes());
+        o.put("first_seq", st.firstSeq());
+        o.put("first_ts", time(st.msgs() == 0 ? 0 : st.firstTime()));
+        o.put("last_seq", st.lastSeq());
+        o.put("last_ts", time(st.lastTime()));
+        if (st.numSubjects() > 0) {
+            o.put("num_subjects", st.numSubjects());
+        }
+        if (subjectsFilter != null) {
+            Map<String, Long> totals = new TreeMap<>(s.store().subjectTotals(subjectsFilter));
+            if (!totals.isEmpty()) {
+                ObjectNode subjects = o.putObject("subjects");
+                totals.forEach(subjects::put);
+            }
+        }
+        if (st.numDeleted() > 0) {
+            o.put("num_deleted", st.numDeleted());
+        }
+        if (deletedDetails && st.numDeleted() > 0) {
+            ArrayNode deleted = o.putArray("deleted");
+            List<Long> gaps = s.store().deleted();
+            gaps.forEach(deleted::add);
+        }
+        if (st.lostMsgs() > 0) {
+            ObjectNode lost = o.putObject("lost");
+            lost.putArray("msgs");
+            lost.put("bytes", st.lostBytes());
+        }
+        o.put("consumer_count", 0);
+        return o;
+    }
+
+    /** {@code total, offset, limit}. */
+    public static void paged(ObjectNode o, int total, int offset, int limit) {
+        o.put("total", total);
+        o.put("offset", offset);
+        o.put("limit", limit);
+    }
+}

@@ -1,0 +1,265 @@
+package io.natsj.server.jetstream.api;
+
+import io.natsj.server.jetstream.JetStreamContext;
+import io.natsj.server.jetstream.JetStreamService;
+import io.natsj.server.jetstream.stream.Stream;
+import io.natsj.server.json.GoJson;
+import io.natsj.server.json.GoStruct.GoJsonException;
+import io.natsj.server.routing.DeliveryBatch;
+import io.natsj.server.routing.Subscriber;
+import io.natsj.server.routing.Subscription;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tools.jackson.databind.node.ObjectNode;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Serves the JetStream API: subscribes to each {@code $JS.API.*} subject it implements (and the
+ * {@code $JS.<domain>.API.*} form when a domain is set), hands each request to a virtual thread, and publishes the
+ * handler's JSON answer to the request's reply subject. Subjects it does not implement have no subscriber, so a
+ * client gets "no responders" at once, as from a nats-server without that API.
+ *
+ * <p>At most {@value #MAX_PENDING} requests wait at a time; beyond that requests are dropped, as nats-server does.
+ *
+ * <p>Threading: {@link #deliver} runs on publishers' threads and only copies the request; handlers run on virtual
+ * threads and must be safe to run concurrently.
+ */
+public final class JsApiRouter implements Subscriber, AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(JsApiRouter.class);
+    static final int MAX_PENDING = 10_000;
+    static final String PREFIX = "$JS.API.";
+
+    /** One API request: the subject in its {@code $JS.API.} form, the reply subject and the payload. */
+    public record Request(String subject, String reply, byte[] headers, byte[] body) {
+
+        /** The tokens after {@code $JS.API.}. */
+        public String[] tokens() {
+            return subject.substring(PREFIX.length()).split("\\.", -1);
+        }
+
+        /** The subject's remainder after {@code n} tokens of the API part, joined with dots. */
+        public String tail(int n) {
+            String rest = subject.substring(PREFIX.length());
+            int idx = 0;
+            for (int i = 0; i < n; i++) {
+                idx = rest.indexOf('.', idx) + 1;
+                if (idx == 0) {
+                    return "";
+                }
+            }
+            return rest.substring(idx);
+        }
+
+        public boolean emptyBody() {
+            for (byte b : body) {
+                if (b != ' ' && b != '\t' && b != '\r' && b != '\n') {
+                    return false;
+                }
+            }
+            return true;
+        }
+    }
+
+    /** Answers one request. */
+    @FunctionalInterface
+    public interface Handler {
+        void handle(Request request);
+    }
+
+    private record Route(String pattern, Handler handler) {
+    }
+
+    private final JetStreamContext ctx;
+    private final JetStreamService js;
+    private final List<Route> routes = new ArrayList<>();
+    private final Map<Subscription, Route> bySubscription = new ConcurrentHashMap<>();
+    private final Map<String, List<Subscription>> directGets = new ConcurrentHashMap<>();
+    private final ExecutorService workers = Executors.newThreadPerTaskExecutor(
+            Thread.ofVirtual().name("natsj-js-api-", 0).factory());
+    private final Semaphore pending = new Semaphore(MAX_PENDING);
+    private final AtomicLong total = new AtomicLong();
+    private final AtomicLong errors = new AtomicLong();
+    private final MessageApi messages;
+
+    public JsApiRouter(JetStreamContext ctx, JetStreamService js) {
+        this.ctx = ctx;
+        this.js = js;
+        StreamApi streams = new StreamApi(js, this);
+        this.messages = new MessageApi(js, this);
+        AccountApi account = new AccountApi(js, this);
+        routes.add(new Route("INFO", account::info));
+        routes.add(new Route("STREAM.CREATE.*", streams::create));
+        routes.add(new Route("STREAM.UPDATE.*", streams::update));
+        routes.add(new Route("STREAM.DELETE.*", streams::delete));
+        routes.add(new Route("STREAM.INFO.*", streams::info));
+        routes.add(new Route("STREAM.NAMES", streams::names));
+        routes.add(new Route("STREAM.LIST", streams::list));
+        routes.add(new Route("STREAM.PURGE.*", streams::purge));
+        routes.add(new Route("STREAM.MSG.GET.*", messages::get));
+        routes.add(new Route("STREAM.MSG.DELETE.*", messages::delete));
+    }
+
+    /** Subscribes the API subjects and the direct-get subjects of the streams that allow it. */
+    public void start() {
+        for (Route r : routes) {
+            for (String prefix : prefixes()) {
+                Subscription sub = new Subscription(this, prefix + r.pattern(), null, "js-api");
+                bySubscription.put(sub, r);
+                ctx.account().index().insert(sub);
+            }
+        }
+        for (Stream s : js.streams()) {
+            streamAdded(s);
+        }
+    }
+
+    private List<String> prefixes() {
+        List<String> p = new ArrayList<>(List.of(PREFIX));
+        if (ctx.domain() != null && !ctx.domain().isEmpty()) {
+            p.add("$JS." + ctx.domain() + ".API.");
+        }
+        return p;
+    }
+
+    /** Serves {@code DIRECT.GET} for a stream with {@code allow_direct} (queue group {@code _sys_}). */
+    public void streamAdded(Stream stream) {
+        if (!stream.config().allowDirect()) {
+            return;
+        }
+        List<Subscription> subs = new ArrayList<>();
+        Route route = new Route("DIRECT.GET", messages::directGet);
+        for (String prefix : prefixes()) {
+            for (String suffix : List.of("", ".>")) {
+                Subscription sub = new Subscription(this, prefix + "DIRECT.GET." + stream.name() + suffix, "_sys_",
+                        "js-direct");
+                bySubscription.put(sub, route);
+                ctx.account().index().insert(sub);
+                subs.add(sub);
+            }
+        }
+        directGets.put(stream.name(), subs);
+    }
+
+    /** Stops serving a stream's direct gets. */
+    public void streamRemoved(Stream stream) {
+        List<Subscription> subs = directGets.remove(stream.name());
+        if (subs != null) {
+            for (Subscription sub : subs) {
+                sub.close();
+                bySubscription.remove(sub);
+                ctx.account().index().remove(sub);
+            }
+        }
+    }
+
+    @Override
+    public boolean deliver(Subscription sub, String subject, String reply, byte[] buf, int off, int hdrLen,
+                           int totalLen, DeliveryBatch batch) {
+        Route route = bySubscription.get(sub);
+        if (route == null || reply == null || reply.isEmpty()) {
+            return route != null; // requests without a reply are ignored
+        }
+        if (!pending.tryAcquire()) {
+            LOG.warn("JetStream API queue limit reached, dropping request on {}", subject);
+            return true;
+        }
+        byte[] headers = new byte[hdrLen];
+        System.arraycopy(buf, off, headers, 0, hdrLen);
+        byte[] body = new byte[totalLen - hdrLen];
+        System.arraycopy(buf, off + hdrLen, body, 0, body.length);
+        Request request = new Request(normalize(subject), reply, headers, body);
+        workers.execute(() -> {
+            try {
+                total.incrementAndGet();
+                route.handler().handle(request);
+            } catch (RuntimeException e) {
+                LOG.error("JetStream API handler failed on {}", subject, e);
+            } finally {
+                pending.release();
+            }
+        });
+        return true;
+    }
+
+    private String normalize(String subject) {
+        if (subject.startsWith(PREFIX)) {
+            return subject;
+        }
+        int api = subject.indexOf(".API.");
+        return PREFIX + subject.substring(api + 5);
+    }
+
+    // ---- answering -----------------------------------------------------------------------------------------------
+
+    /** Publishes a JSON answer; counts it as an error when it has an {@code error}. */
+    public void respond(Request request, ObjectNode answer) {
+        if (answer.has("error")) {
+            errors.incrementAndGet();
+        }
+        publish(request.reply(), null, GoJson.COMPACT.writeValueAsString(answer).getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Answers with {@code error} under {@code type}. */
+    public void respondError(Request request, String type, JsApiError error) {
+        respond(request, ApiJson.error(type, error));
+    }
+
+    /**
+     * Runs {@code body}, turning the catalogued and JSON errors it throws into an error answer of {@code type}.
+     */
+    public void guarded(Request request, String type, Runnable body) {
+        try {
+            body.run();
+        } catch (JsApiException e) {
+            respondError(request, type, e.error());
+        } catch (GoJsonException e) {
+            respondError(request, type, JsErrorCode.INVALID_JSON.with("err", e.getMessage()));
+        } catch (java.util.concurrent.CompletionException e) {
+            if (e.getCause() instanceof JsApiException api) {
+                respondError(request, type, api.error());
+            } else {
+                throw e;
+            }
+        }
+    }
+
+    /** Publishes a raw message (direct get), with an optional header block. */
+    public void publish(String subject, byte[] headers, byte[] data) {
+        int hdrLen = headers == null ? 0 : headers.length;
+        byte[] buf = new byte[hdrLen + data.length];
+        if (hdrLen > 0) {
+            System.arraycopy(headers, 0, buf, 0, hdrLen);
+        }
+        System.arraycopy(data, 0, buf, hdrLen, data.length);
+        ctx.account().publish(null, true, subject, null, hdrLen, buf, 0, buf.length, DeliveryBatch.IMMEDIATE);
+    }
+
+    public long total() {
+        return total.get();
+    }
+
+    public long errors() {
+        return errors.get();
+    }
+
+    @Override
+    public void close() {
+        for (Subscription sub : bySubscription.keySet()) {
+            sub.close();
+            ctx.account().index().remove(sub);
+        }
+        bySubscription.clear();
+        directGets.clear();
+        workers.shutdownNow();
+    }
+}

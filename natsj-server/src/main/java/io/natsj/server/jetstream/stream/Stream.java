@@ -1,0 +1,450 @@
+package io.natsj.server.jetstream.stream;
+
+import io.natsj.server.jetstream.JetStreamContext;
+import io.natsj.server.jetstream.api.JsApiError;
+import io.natsj.server.jetstream.api.JsApiException;
+import io.natsj.server.jetstream.api.JsErrorCode;
+import io.natsj.server.jetstream.stream.StreamConfig.Discard;
+import io.natsj.server.jetstream.stream.StreamConfig.Retention;
+import io.natsj.server.routing.DeliveryBatch;
+import io.natsj.server.routing.PublishBatch;
+import io.natsj.server.routing.Subscriber;
+import io.natsj.server.routing.Subscription;
+import io.natsj.server.store.StoreException;
+import io.natsj.server.store.StoreLimits;
+import io.natsj.server.store.StoredMessage;
+import io.natsj.server.store.StreamStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One stream: it subscribes to its subjects, and its own worker thread (a virtual thread) stores what arrives,
+ * applying nats-server's publish rules (expected headers, de-duplication, roll-ups, TTLs, discard policy), then
+ * answers with a PubAck. The worker is the stream's single writer: API requests that change the stream (update,
+ * purge, delete a message, expire) run on it as commands through the same queue, in order with the messages.
+ *
+ * <p>Threading: {@link #deliver} is called on publishers' threads and only enqueues a copy; reads
+ * ({@link #config()}, {@link #store()}) are safe from any thread; changes go through {@link #submit}.
+ */
+public final class Stream implements Subscriber {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Stream.class);
+    private static final int MAX_BATCH = 4096;
+    private static final Object STOP = new Object();
+
+    /** A message as the stream received it, copied out of the publisher's buffer. */
+    private record Inbound(String subject, String reply, byte[] headers, byte[] data) {
+    }
+
+    /** A change to run on the worker. */
+    private record Command<T>(Callable<T> action, CompletableFuture<T> done) {
+    }
+
+    private final JetStreamContext ctx;
+    private final StreamStore store;
+    private final Instant created;
+    private final LinkedBlockingQueue<Object> inbox = new LinkedBlockingQueue<>();
+    private final DedupWindow dedup = new DedupWindow();
+    private final PublishBatch acks = new PublishBatch();
+    private final List<Subscription> subscriptions = new ArrayList<>();
+    private volatile StreamConfig config;
+    private volatile boolean closed;
+    private Thread worker;
+    private String lastMsgId = "";
+    private ScheduledFuture<?> expiryTimer;
+    private long expiryAt;
+
+    public Stream(JetStreamContext ctx, StreamConfig config, StreamStore store, Instant created) {
+        this.ctx = ctx;
+        this.config = config;
+        this.store = store;
+        this.created = created;
+    }
+
+    /** Rebuilds the de-duplication window from the store, subscribes and starts the worker. */
+    public void start() {
+        rebuildDedup();
+        subscribe(config.subjects());
+        worker = Thread.ofVirtual().name("natsj-stream-" + config.name()).start(this::run);
+        scheduleExpiry(store.expire());
+    }
+
+    public StreamConfig config() {
+        return config;
+    }
+
+    public StreamStore store() {
+        return store;
+    }
+
+    public Instant created() {
+        return created;
+    }
+
+    public String name() {
+        return config.name();
+    }
+
+    // ---- the worker ----------------------------------------------------------------------------------------------
+
+    @Override
+    public boolean deliver(Subscription sub, String subject, String reply, byte[] buf, int off, int hdrLen,
+                           int totalLen, DeliveryBatch batch) {
+        if (closed) {
+            return false;
+        }
+        byte[] headers = hdrLen > 0 ? copy(buf, off, hdrLen) : StoredMessage.NO_BYTES;
+        byte[] data = copy(buf, off + hdrLen, totalLen - hdrLen);
+        inbox.add(new Inbound(subject, reply, headers, data));
+        return true;
+    }
+
+    private static byte[] copy(byte[] buf, int off, int len) {
+        byte[] b = new byte[len];
+        System.arraycopy(buf, off, b, 0, len);
+        return b;
+    }
+
+    /** Runs {@code action} on the worker, in order with the messages before it; completes with its result. */
+    public <T> CompletableFuture<T> submit(Callable<T> action) {
+        CompletableFuture<T> done = new CompletableFuture<>();
+        if (closed) {
+            done.completeExceptionally(JsErrorCode.STREAM_NOT_FOUND.error().exception());
+            return done;
+        }
+        inbox.add(new Command<>(action, done));
+        return done;
+    }
+
+    private void run() {
+        List<Object> batch = new ArrayList<>(256);
+        while (!closed) {
+            try {
+                batch.add(inbox.take());
+            } catch (InterruptedException e) {
+                break;
+            }
+            inbox.drainTo(batch, MAX_BATCH - 1);
+            for (Object item : batch) {
+                if (item instanceof Inbound m) {
+                    processSafely(m);
+                } else if (item instanceof Command<?> c) {
+                    runCommand(c);
+                }
+            }
+            batch.clear();
+            acks.flushAll();
+        }
+    }
+
+    private <T> void runCommand(Command<T> c) {
+        try {
+            c.done().complete(c.action().call());
+        } catch (Throwable t) {
+            c.done().completeExceptionally(t);
+        }
+    }
+
+    private void processSafely(Inbound m) {
+        try {
+            process(m);
+        } catch (JsApiException e) {
+            respondError(m.reply(), e.error());
+        } catch (StoreException e) {
+            LOG.error("JetStream failed to store a msg on stream '$G > {}': {}", name(), e.getMessage());
+            respondError(m.reply(), JsErrorCode.STREAM_STORE_FAILED_F.with("err", String.valueOf(e.getMessage())));
+        } catch (RuntimeException e) {
+            LOG.error("JetStream failed to process a msg on stream '$G > {}'", name(), e);
+            respondError(m.reply(), JsErrorCode.STREAM_STORE_FAILED_F.with("err", String.valueOf(e.getMessage())));
+        }
+    }
+
+    // ---- the publish rules ---------------------------------------------------------------------------------------
+
+    private void process(Inbound m) {
+        StreamConfig cfg = config;
+        if (cfg.sealed()) {
+            throw JsErrorCode.STREAM_SEALED.error().exception();
+        }
+        PublishHeaders h = PublishHeaders.parse(m.headers());
+        if (h.expectedStream() != null && !h.expectedStream().equals(cfg.name())) {
+            throw JsErrorCode.STREAM_NOT_MATCH.error().exception();
+        }
+        if (!cfg.allowMsgTtl() && h.hasTtl()) {
+            throw JsErrorCode.MESSAGE_TTL_DISABLED.error().exception();
+        }
+        long now = ctx.clock().epochNanos();
+        if (h.msgId() != null) {
+            long dup = dedup.lookup(h.msgId(), now, cfg.duplicateWindow());
+            if (dup > 0) {
+                respond(m.reply(), pubAck(dup, true));
+                return;
+            }
+        }
+        checkExpectations(m, h);
+        boolean rollupSub = false;
+        boolean rollupAll = false;
+        if (h.rollup() != null) {
+            if (!cfg.allowRollup() || cfg.denyPurge()) {
+                throw JsErrorCode.STREAM_ROLLUP_FAILED_F.with("err", "rollup not permitted").exception();
+            }
+            switch (h.rollup()) {
+                case "sub" -> rollupSub = true;
+                case "all" -> rollupAll = true;
+                default -> throw JsErrorCode.STREAM_ROLLUP_FAILED_F
+                        .with("err", "rollup value invalid: \"" + h.rollup() + "\"").exception();
+            }
+        }
+        int size = m.headers().length + m.data().length;
+        if (cfg.maxMsgSize() >= 0 && size > cfg.maxMsgSize()) {
+            throw JsErrorCode.STREAM_MESSAGE_EXCEEDS_MAXIMUM.error().exception();
+        }
+        if (m.headers().length > 65535) {
+            throw JsErrorCode.STREAM_HEADER_EXCEEDS_MAXIMUM.error().exception();
+        }
+        long ttl = h.ttlNanos();
+        if (cfg.retention() == Retention.INTEREST) {
+            // no consumers yet, so no interest: the sequence moves on, nothing is kept (nats-server's behaviour)
+            long seq = store.state().lastSeq() + 1;
+            store.skipTo(seq + 1);
+            rememberId(h.msgId(), seq, now);
+            respond(m.reply(), pubAck(seq, false));
+            return;
+        }
+        checkDiscardNew(cfg, m, h);
+        StoredMessage stored = store.store(m.subject(), m.headers(), m.data(), ttl);
+        rememberId(h.msgId(), stored.seq(), stored.timestamp());
+        if (rollupSub) {
+            store.purge(m.subject(), 0, 1);
+        } else if (rollupAll) {
+            store.purge(null, 0, 1);
+        }
+        respond(m.reply(), pubAck(stored.seq(), false));
+        if (ttl > 0 || cfg.maxAge() > 0) {
+            long first = ttl > 0 ? stored.timestamp() + ttl : stored.timestamp() + cfg.maxAge();
+            if (expiryAt == 0 || first < expiryAt) {
+                scheduleExpiry(first);
+            }
+        }
+    }
+
+    private void rememberId(String msgId, long seq, long timestamp) {
+        lastMsgId = msgId == null ? "" : msgId;
+        if (msgId != null) {
+            dedup.record(msgId, seq, timestamp);
+        }
+    }
+
+    private void checkExpectations(Inbound m, PublishHeaders h) {
+        if (h.expectedLastSubjectSeq() >= 0) {
+            String subject = h.expectedLastSubjectSeqSubject() != null ? h.expectedLastSubjectSeqSubject()
+                    : m.subject();
+            StoredMessage last = store.loadLast(subject);
+            long fseq = last == null ? 0 : last.seq();
+            if (fseq != h.expectedLastSubjectSeq()) {
+                throw JsErrorCode.STREAM_WRONG_LAST_SEQUENCE.with("seq", Long.toString(fseq)).exception();
+            }
+        }
+        if (h.expectedLastSeq() >= 0) {
+            long last = store.state().lastSeq();
+            if (last != h.expectedLastSeq()) {
+                throw JsErrorCode.STREAM_WRONG_LAST_SEQUENCE.with("seq", Long.toString(last)).exception();
+            }
+        }
+        if (h.expectedLastMsgId() != null && !h.expectedLastMsgId().equals(lastMsgId)) {
+            throw JsErrorCode.STREAM_WRONG_LAST_MSG_ID.with("id", lastMsgId).exception();
+        }
+    }
+
+    private void checkDiscardNew(StreamConfig cfg, Inbound m, PublishHeaders h) {
+        if (cfg.discard() != Discard.NEW) {
+            return;
+        }
+        var state = store.state();
+        if (cfg.maxMsgs() > 0 && state.msgs() >= cfg.maxMsgs()) {
+            throw JsErrorCode.STREAM_STORE_FAILED_F.with("err", "maximum messages exceeded").exception();
+        }
+        long size = StreamStore.messageSize(store.type(), m.subject(), m.headers(), m.data());
+        if (cfg.maxBytes() > 0 && state.bytes() + size > cfg.maxBytes()) {
+            throw JsErrorCode.STREAM_STORE_FAILED_F.with("err", "maximum bytes exceeded").exception();
+        }
+        if (cfg.discardNewPerSubject() && cfg.maxMsgsPerSubject() > 0
+                && store.filteredState(0, m.subject()).msgs() >= cfg.maxMsgsPerSubject()) {
+            throw JsErrorCode.STREAM_STORE_FAILED_F.with("err", "maximum messages per subject exceeded")
+                    .exception();
+        }
+    }
+
+    // ---- answers -------------------------------------------------------------------------------------------------
+
+    private byte[] pubAck(long seq, boolean duplicate) {
+        StringBuilder sb = new StringBuilder(64).append("{\"stream\":\"").append(name()).append('"');
+        if (ctx.domain() != null && !ctx.domain().isEmpty() && !duplicate) {
+            sb.append(",\"domain\":\"").append(ctx.domain()).append('"');
+        }
+        sb.append(",\"seq\":").append(seq);
+        if (duplicate) {
+            if (ctx.domain() != null && !ctx.domain().isEmpty()) {
+                sb.append(",\"domain\":\"").append(ctx.domain()).append('"');
+            }
+            sb.append(",\"duplicate\":true");
+        }
+        return sb.append('}').toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    private void respondError(String reply, JsApiError e) {
+        if (reply == null || reply.isEmpty()) {
+            return;
+        }
+        String json = "{\"error\":{\"code\":" + e.code() + ",\"err_code\":" + e.errCode() + ",\"description\":"
+                + jsonString(e.description()) + "},\"stream\":\"" + name() + "\",\"seq\":0}";
+        respond(reply, json.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static String jsonString(String s) {
+        StringBuilder sb = new StringBuilder(s.length() + 2).append('"');
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            switch (c) {
+                case '"' -> sb.append("\\\"");
+                case '\\' -> sb.append("\\\\");
+                case '<' -> sb.append("\\u003c");
+                case '>' -> sb.append("\\u003e");
+                case '&' -> sb.append("\\u0026");
+                default -> {
+                    if (c < 0x20) {
+                        sb.append(String.format("\\u%04x", (int) c));
+                    } else {
+                        sb.append(c);
+                    }
+                }
+            }
+        }
+        return sb.append('"').toString();
+    }
+
+    private void respond(String reply, byte[] body) {
+        if (reply == null || reply.isEmpty() || config.noAck()) {
+            return;
+        }
+        ctx.account().publish(null, true, reply, null, 0, body, 0, body.length, acks);
+    }
+
+    // ---- expiry --------------------------------------------------------------------------------------------------
+
+    private void scheduleExpiry(long atEpochNanos) {
+        if (expiryTimer != null) {
+            expiryTimer.cancel(false);
+            expiryTimer = null;
+        }
+        expiryAt = atEpochNanos;
+        if (atEpochNanos <= 0 || closed) {
+            return;
+        }
+        long delay = Math.max(0, atEpochNanos - ctx.clock().epochNanos());
+        expiryTimer = ctx.timers().schedule(() -> submit(() -> {
+            expiryAt = 0;
+            scheduleExpiry(store.expire());
+            return null;
+        }), delay, TimeUnit.NANOSECONDS);
+    }
+
+    /** Runs expiry now, on the worker; for tests and after limit changes. */
+    public CompletableFuture<Void> expireNow() {
+        return submit(() -> {
+            scheduleExpiry(store.expire());
+            return null;
+        });
+    }
+
+    // ---- changes from the API (call through submit) --------------------------------------------------------------
+
+    /** Applies an updated config: limits at once, subjects re-subscribed. Runs on the worker. */
+    public void applyUpdate(StreamConfig updated) {
+        StreamConfig old = config;
+        config = updated;
+        store.updateLimits(limitsOf(updated));
+        if (!old.subjects().equals(updated.subjects())) {
+            unsubscribe();
+            subscribe(updated.subjects());
+        }
+        scheduleExpiry(store.expire());
+    }
+
+    /** The limits the store enforces for {@code cfg} (discard-old only; discard-new is the stream's check). */
+    public static StoreLimits limitsOf(StreamConfig cfg) {
+        boolean discardOld = cfg.discard() == Discard.OLD;
+        return new StoreLimits(discardOld ? cfg.maxMsgs() : -1, discardOld ? cfg.maxBytes() : -1, cfg.maxAge(),
+                discardOld || !cfg.discardNewPerSubject() ? cfg.maxMsgsPerSubject() : -1);
+    }
+
+    // ---- subscriptions and lifecycle -----------------------------------------------------------------------------
+
+    private void subscribe(List<String> subjects) {
+        for (String subject : subjects) {
+            Subscription sub = new Subscription(this, subject, null, "js-" + name());
+            ctx.account().index().insert(sub);
+            subscriptions.add(sub);
+        }
+    }
+
+    private void unsubscribe() {
+        for (Subscription sub : subscriptions) {
+            sub.close();
+            ctx.account().index().remove(sub);
+        }
+        subscriptions.clear();
+    }
+
+    private void rebuildDedup() {
+        long window = config.duplicateWindow();
+        if (window <= 0) {
+            return;
+        }
+        long from = store.sequenceAtOrAfter(ctx.clock().epochNanos() - window);
+        for (StoredMessage m = store.loadNext(null, from); m != null; m = store.loadNext(null, m.seq() + 1)) {
+            String id = m.hasHeaders() ? HeaderBlock.get(m.headers(), PublishHeaders.MSG_ID) : null;
+            if (id != null) {
+                dedup.record(id, m.seq(), m.timestamp());
+            }
+        }
+    }
+
+    /** Stops receiving, stops the worker and closes (or deletes) the store. */
+    public void stop(boolean deleteData) {
+        closed = true;
+        unsubscribe();
+        if (expiryTimer != null) {
+            expiryTimer.cancel(false);
+        }
+        if (worker != null) {
+            inbox.add(STOP); // never interrupt: an interrupted thread closes the store's file channels
+            try {
+                worker.join(TimeUnit.SECONDS.toMillis(10));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        Object item;
+        while ((item = inbox.poll()) != null) {
+            if (item instanceof Command<?> c) {
+                c.done().completeExceptionally(JsErrorCode.STREAM_NOT_FOUND.error().exception());
+            }
+        }
+        if (deleteData) {
+            store.delete();
+        } else {
+            store.close();
+        }
+    }
+}
