@@ -41,8 +41,9 @@ public final class BenchTool implements Callable<Integer> {
     @Option(names = "--rounds", defaultValue = "5", description = "Alternating rounds per server.")
     int rounds;
 
-    @Option(names = "--scenarios", split = ",", description = "Subset of: core-pub16, core-pub128, core-pubsub, "
-            + "core-fanout, core-reqrep.")
+    @Option(names = "--scenarios", split = ",", description = "Scenarios or groups (default: all): core (core-pub16, "
+            + "core-pub128, core-pubsub, core-fanout, core-reqrep), js (js-pub-sync-p50, js-pub-sync-p99, "
+            + "js-pub-async-file, js-pub-async-mem).")
     List<String> scenarios;
 
     @Option(names = "--quick", description = "A small smoke run (counts divided by 20).")
@@ -67,7 +68,7 @@ public final class BenchTool implements Callable<Integer> {
             chosen.addAll(List.of(Scenario.values()));
         } else {
             for (String id : scenarios) {
-                chosen.add(Scenario.byId(id.trim()));
+                chosen.addAll(Scenario.byIdOrGroup(id.trim()));
             }
         }
         int scale = quick ? 20 : 1;
@@ -97,7 +98,8 @@ public final class BenchTool implements Callable<Integer> {
             for (int k = 0; k < 2; k++) {
                 boolean isNatsj = (k == 0) == natsjFirst;
                 Map<Scenario, double[]> into = isNatsj ? natsj : nats;
-                try (ServerProcess server = ServerProcess.start(isNatsj ? natsjCmd : natsCmd, log)) {
+                try (ServerProcess server = ServerProcess.start(isNatsj ? natsjCmd : natsCmd, log,
+                        chosen.stream().anyMatch(Scenario::needsJetStream))) {
                     if (warmup) {
                         for (Scenario s : chosen) {
                             s.run(server.url(), scale * 10);

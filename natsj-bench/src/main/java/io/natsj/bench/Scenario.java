@@ -49,7 +49,38 @@ public enum Scenario {
         double run(String url, int scale) throws Exception {
             return requestReply(url, 20_000 / scale, 128);
         }
+    },
+    JS_PUB_SYNC_P50("js-pub-sync-p50", "JetStream sync publish latency p50, file, 128 B", "µs", false) {
+        @Override
+        double run(String url, int scale) throws Exception {
+            return JetStreamLoad.syncLatency(url, 20_000 / scale, 128, 50);
+        }
+    },
+    JS_PUB_SYNC_P99("js-pub-sync-p99", "JetStream sync publish latency p99, file, 128 B", "µs", false) {
+        @Override
+        double run(String url, int scale) throws Exception {
+            return JetStreamLoad.syncLatency(url, 20_000 / scale, 128, 99);
+        }
+    },
+    JS_PUB_ASYNC_FILE("js-pub-async-file", "JetStream async publish, file, 128 B, 1,000 acks in flight", "msgs/s",
+            true) {
+        @Override
+        double run(String url, int scale) throws Exception {
+            return JetStreamLoad.asyncThroughput(url, 200_000 / scale, 128, false);
+        }
+    },
+    JS_PUB_ASYNC_MEM("js-pub-async-mem", "JetStream async publish, memory, 128 B, 1,000 acks in flight", "msgs/s",
+            true) {
+        @Override
+        double run(String url, int scale) throws Exception {
+            return JetStreamLoad.asyncThroughput(url, 200_000 / scale, 128, true);
+        }
     };
+
+    /** Whether the server must run with JetStream. */
+    public boolean needsJetStream() {
+        return id.startsWith("js-");
+    }
 
     private final String id;
     private final String description;
@@ -71,6 +102,14 @@ public enum Scenario {
     /** Runs the scenario; {@code scale} divides the message counts (1 = full run). */
     abstract double run(String url, int scale) throws Exception;
 
+    /** Scenarios by id, or the groups {@code core} and {@code js}. */
+    public static List<Scenario> byIdOrGroup(String id) {
+        if (id.equals("core") || id.equals("js")) {
+            return Arrays.stream(values()).filter(s -> s.id.startsWith(id + "-")).toList();
+        }
+        return List.of(byId(id));
+    }
+
     public static Scenario byId(String id) {
         for (Scenario s : values()) {
             if (s.id.equals(id)) {
@@ -81,7 +120,7 @@ public enum Scenario {
                 + Arrays.stream(values()).map(Scenario::id).toList());
     }
 
-    private static Connection connect(String url) throws Exception {
+    static Connection connect(String url) throws Exception {
         Options o = new Options.Builder().server(url).noReconnect().bufferSize(256 * 1024)
                 .connectionTimeout(Duration.ofSeconds(5)).build();
         return Nats.connect(o);
@@ -162,7 +201,7 @@ public enum Scenario {
         }
     }
 
-    private static double seconds(long t0) {
+    static double seconds(long t0) {
         return (System.nanoTime() - t0) / 1e9;
     }
 }

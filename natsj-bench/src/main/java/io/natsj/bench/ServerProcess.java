@@ -5,13 +5,16 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A server launched as a child process with nats-server's flags ({@code -a 127.0.0.1 -p <port>}), ready once its port
+ * A server launched as a child process with nats-server's flags ({@code -a 127.0.0.1 -p <port>}, and
+ * {@code -js -sd <fresh temp dir>} for JetStream), ready once its port
  * accepts connections; killed on {@link #close()} and on JVM exit.
  *
  * <p>Threading: one owner thread.
@@ -20,16 +23,24 @@ final class ServerProcess implements AutoCloseable {
 
     private final Process process;
     private final int port;
+    private final Path storeDir;
 
-    private ServerProcess(Process process, int port) {
+    private ServerProcess(Process process, int port, Path storeDir) {
         this.process = process;
         this.port = port;
+        this.storeDir = storeDir;
     }
 
-    static ServerProcess start(String command, File logFile) throws IOException, InterruptedException {
+    static ServerProcess start(String command, File logFile, boolean jetStream)
+            throws IOException, InterruptedException {
         int port = freePort();
         List<String> cmd = new ArrayList<>(Arrays.asList(command.trim().split("\\s+")));
         cmd.addAll(List.of("-a", "127.0.0.1", "-p", Integer.toString(port)));
+        Path storeDir = null;
+        if (jetStream) {
+            storeDir = Files.createTempDirectory("natsj-bench-js");
+            cmd.addAll(List.of("-js", "-sd", storeDir.toString()));
+        }
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile)).start();
         Runtime.getRuntime().addShutdownHook(new Thread(p::destroyForcibly));
@@ -40,7 +51,7 @@ final class ServerProcess implements AutoCloseable {
             }
             try (Socket s = new Socket()) {
                 s.connect(new InetSocketAddress("127.0.0.1", port), 200);
-                return new ServerProcess(p, port);
+                return new ServerProcess(p, port, storeDir);
             } catch (IOException notYet) {
                 Thread.sleep(50);
             }
@@ -64,6 +75,19 @@ final class ServerProcess implements AutoCloseable {
         process.destroy();
         if (!process.waitFor(10, TimeUnit.SECONDS)) {
             process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        }
+        if (storeDir != null) {
+            deleteTree(storeDir);
+        }
+    }
+
+    private static void deleteTree(Path dir) {
+        try (var walk = Files.walk(dir)) {
+            for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        } catch (IOException e) {
+            System.err.println("could not delete " + dir + ": " + e);
         }
     }
 }
