@@ -1,0 +1,145 @@
+package io.natsj.server.store.file;
+
+import io.natsj.server.store.MessageIndex;
+import io.natsj.server.store.io.FileHandle;
+import io.natsj.server.store.io.FileIO;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Reclaims the space of removed messages in blocks that are no longer written: a block more than half dead is
+ * rewritten with only its live message records and the tombstones still needed (those whose message may still lie
+ * in another block), into {@code <id>.blk.tmp}, fsynced and renamed over the block; a block left with nothing is
+ * deleted. Skip markers of old blocks are dropped (the current block starts with a newer one).
+ *
+ * <p>Threading: called under the store's write lock; the file work runs under the flusher's I/O lock.
+ */
+final class Compactor {
+
+    private final FileIO io;
+    private final Path dir;
+    private final BlockSet blocks;
+    private final Flusher flusher;
+
+    Compactor(FileIO io, Path dir, BlockSet blocks, Flusher flusher) {
+        this.io = io;
+        this.dir = dir;
+        this.blocks = blocks;
+        this.flusher = flusher;
+    }
+
+    /** Whether {@code b} is worth compacting. */
+    boolean worthIt(Block b) {
+        return b != blocks.current() && blocks.contains(b) && b.end > 0
+                && (b.liveBytes == 0 || b.deadBytes() * 2 > b.end);
+    }
+
+    /**
+     * Compacts the blocks in {@code touched} that are worth it; when one is deleted, also revisits blocks without
+     * live messages (their tombstones may no longer be needed).
+     */
+    void compact(Iterable<Block> touched, MessageIndex index) {
+        boolean deleted = false;
+        for (Block b : touched) {
+            if (worthIt(b)) {
+                deleted |= compactOne(b, index);
+            }
+        }
+        while (deleted) {
+            deleted = false;
+            for (Block b : blocks.list()) {
+                if (b.liveBytes == 0 && worthIt(b) && compactOne(b, index)) {
+                    deleted = true;
+                }
+            }
+        }
+    }
+
+    /** Rewrites or deletes one block; returns true when it was deleted. */
+    private boolean compactOne(Block b, MessageIndex index) {
+        return flusher.exclusive(() -> {
+            io.delete(dir.resolve(IndexSnapshot.FILE)); // offsets are about to change
+            byte[] buf = BlockScanner.readFrom(io, b, 0);
+            int end = (int) Math.min(buf.length, b.end);
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            List<Object[]> moved = new ArrayList<>();
+            long kept = 0;
+            long minSeq = Long.MAX_VALUE;
+            long maxSeq = 0;
+            long lastOffset = -1;
+            int p = 0;
+            while (p < end) {
+                int len = RecordCodec.validLength(buf, p, end);
+                if (len < 0) {
+                    p = BlockScanner.nextValidAfter(buf, p, end);
+                    if (p < 0) {
+                        break;
+                    }
+                    continue;
+                }
+                int flags = buf[p + 4];
+                long seq = RecordCodec.seqOf(buf, p);
+                boolean keep = false;
+                if ((flags & (RecordCodec.TOMBSTONE | RecordCodec.SKIP | RecordCodec.ERASED)) == 0) {
+                    MessageIndex.Entry e = index.get(seq);
+                    if (e != null && e.ref instanceof RecordRef r && r.block() == b && r.offset() == p) {
+                        moved.add(new Object[]{e, (long) out.size(), len});
+                        minSeq = Math.min(minSeq, seq);
+                        maxSeq = Math.max(maxSeq, seq);
+                        keep = true;
+                    }
+                } else if ((flags & RecordCodec.TOMBSTONE) != 0 && neededElsewhere(b, seq)) {
+                    kept += len;
+                    keep = true;
+                }
+                if (keep) {
+                    lastOffset = out.size();
+                    out.write(buf, p, len);
+                }
+                p += len;
+            }
+            if (out.size() == 0) {
+                flusher.forget(b);
+                b.closeHandle();
+                io.delete(b.path);
+                io.syncDirectory(dir);
+                blocks.remove(b);
+                return true;
+            }
+            Path tmp = dir.resolve(b.path.getFileName() + ".tmp");
+            try (FileHandle h = io.open(tmp, true)) {
+                h.truncate(0);
+                h.write(ByteBuffer.wrap(out.toByteArray()), 0);
+                h.force();
+            }
+            flusher.forget(b);
+            b.closeHandle();
+            io.rename(tmp, b.path);
+            io.syncDirectory(dir);
+            for (Object[] m : moved) {
+                MessageIndex.Entry e = (MessageIndex.Entry) m[0];
+                e.ref = new RecordRef(b, (Long) m[1], (Integer) m[2]);
+            }
+            b.end = out.size();
+            b.keptBytes = kept;
+            b.minSeq = minSeq;
+            b.maxSeq = maxSeq;
+            b.lastRecordOffset = lastOffset;
+            return false;
+        });
+    }
+
+    private boolean neededElsewhere(Block self, long seq) {
+        for (Block o : blocks.all()) {
+            if (o != self && o.mayHold(seq)) {
+                return true;
+            }
+        }
+        return false;
+    }
+}
