@@ -35,6 +35,7 @@ public final class FaultyFileIO implements FileIO {
     private final Set<Path> dirs;
     private volatile boolean dead;
     private long writeBudget = Long.MAX_VALUE;
+    private long forces;
     private Path lastWriteFile;
     private long lastWritePos;
 
@@ -87,6 +88,11 @@ public final class FaultyFileIO implements FileIO {
     /** Writes fail after {@code bytes} more bytes. */
     public synchronized void failWritesAfter(long bytes) {
         writeBudget = bytes;
+    }
+
+    /** How many times a file was forced. */
+    public synchronized long forces() {
+        return forces;
     }
 
     /** A copy of a file's bytes as written. */
@@ -265,6 +271,7 @@ public final class FaultyFileIO implements FileIO {
             synchronized (FaultyFileIO.this) {
                 usable();
                 d.durable = Arrays.copyOf(d.bytes, d.length);
+                forces++;
             }
         }
 
