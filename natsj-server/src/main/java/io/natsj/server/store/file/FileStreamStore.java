@@ -199,6 +199,7 @@ public final class FileStreamStore implements StreamStore {
     private RecordRef append(byte[] rec) {
         Block cur = blocks.current();
         if (cur.end > RecordCodec.OVERHEAD && cur.end + rec.length > options.blockSize()) {
+            touched.add(cur); // no longer written: it may already be worth compacting (e.g. all tombstones)
             cur = blocks.roll();
             flusher.newFile();
             appendTo(cur, RecordCodec.skip(index.nextSeq(), index.lastTime()));
