@@ -33,10 +33,23 @@ final class Compactor {
         this.flusher = flusher;
     }
 
-    /** Whether {@code b} is worth compacting. */
-    boolean worthIt(Block b) {
-        return b != blocks.current() && blocks.contains(b) && b.end > 0
-                && (b.liveBytes == 0 || b.deadBytes() * 2 > b.end);
+    /**
+     * Whether {@code b} is worth compacting: not the current block, and more than half dead or without live
+     * messages. The block holding the stream's first message is only deleted once it is fully dead, not rewritten:
+     * discard-old empties it from the front, so a rewrite would soon be wasted.
+     */
+    boolean worthIt(Block b, MessageIndex index) {
+        if (b == blocks.current() || !blocks.contains(b) || b.end == 0) {
+            return false;
+        }
+        if (b.liveBytes == 0) {
+            return true;
+        }
+        MessageIndex.Entry first = index.get(index.firstSeq());
+        if (first != null && ((RecordRef) first.ref).block() == b) {
+            return false;
+        }
+        return b.deadBytes() * 2 > b.end;
     }
 
     /**
@@ -46,14 +59,14 @@ final class Compactor {
     void compact(Iterable<Block> touched, MessageIndex index) {
         boolean deleted = false;
         for (Block b : touched) {
-            if (worthIt(b)) {
+            if (worthIt(b, index)) {
                 deleted |= compactOne(b, index);
             }
         }
         while (deleted) {
             deleted = false;
             for (Block b : blocks.list()) {
-                if (b.liveBytes == 0 && worthIt(b) && compactOne(b, index)) {
+                if (b.liveBytes == 0 && worthIt(b, index) && compactOne(b, index)) {
                     deleted = true;
                 }
             }
@@ -110,6 +123,10 @@ final class Compactor {
                 io.syncDirectory(dir);
                 blocks.remove(b);
                 return true;
+            }
+            if (out.size() == end) {
+                b.keptBytes = kept; // nothing to drop yet: every tombstone is still needed
+                return false;
             }
             Path tmp = dir.resolve(b.path.getFileName() + ".tmp");
             try (FileHandle h = io.open(tmp, true)) {
