@@ -9,6 +9,9 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashSet;
+import java.util.Set;
 import java.util.List;
 
 /**
@@ -16,6 +19,9 @@ import java.util.List;
  * rewritten with only its live message records and the tombstones still needed (those whose message may still lie
  * in another block), into {@code <id>.blk.tmp}, fsynced and renamed over the block; a block left with nothing is
  * deleted. Skip markers of old blocks are dropped (the current block starts with a newer one).
+ *
+ * <p>Writers only {@linkplain #offer queue} candidate blocks; the flusher thread (or {@code sync()}/{@code close()})
+ * runs the queue, so a reader or writer thread never waits for a rewrite it caused.
  *
  * <p>Threading: called under the store's write lock; the file work runs under the flusher's I/O lock.
  */
@@ -25,6 +31,8 @@ final class Compactor {
     private final Path dir;
     private final BlockSet blocks;
     private final Flusher flusher;
+    private final Set<Block> queued = new LinkedHashSet<>();
+    private volatile boolean hasQueued;
 
     Compactor(FileIO io, Path dir, BlockSet blocks, Flusher flusher) {
         this.io = io;
@@ -52,13 +60,31 @@ final class Compactor {
         return b.deadBytes() * 2 > b.end;
     }
 
-    /**
-     * Compacts the blocks in {@code touched} that are worth it; when one is deleted, also revisits blocks without
-     * live messages (their tombstones may no longer be needed).
-     */
-    void compact(Iterable<Block> touched, MessageIndex index) {
-        boolean deleted = false;
+    /** Queues blocks that lost messages (or stopped being current) to be looked at by {@link #runQueued}. */
+    void offer(Collection<Block> touched, MessageIndex index) {
         for (Block b : touched) {
+            if (worthIt(b, index)) {
+                queued.add(b);
+            }
+        }
+        hasQueued = !queued.isEmpty();
+    }
+
+    /** Whether {@link #runQueued} has work; readable without the store's lock. */
+    boolean hasQueued() {
+        return hasQueued;
+    }
+
+    /**
+     * Compacts the queued blocks that are still worth it; when one is deleted, also revisits blocks without live
+     * messages (their tombstones may no longer be needed).
+     */
+    void runQueued(MessageIndex index) {
+        List<Block> todo = new ArrayList<>(queued);
+        queued.clear();
+        hasQueued = false;
+        boolean deleted = false;
+        for (Block b : todo) {
             if (worthIt(b, index)) {
                 deleted |= compactOne(b, index);
             }

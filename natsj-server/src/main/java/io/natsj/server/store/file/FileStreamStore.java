@@ -20,6 +20,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Supplier;
 
@@ -235,7 +236,10 @@ public final class FileStreamStore implements StreamStore {
         });
     }
 
-    /** Runs a write under the write lock, compacts what it touched, then waits for durability if configured. */
+    /**
+     * Runs a write under the write lock, queues what it touched for compaction, then waits for durability if
+     * configured.
+     */
     private <T> T mutate(Supplier<T> action) {
         T result;
         long ticket;
@@ -246,7 +250,7 @@ public final class FileStreamStore implements StreamStore {
             try {
                 result = action.get();
                 if (!touched.isEmpty()) {
-                    compactor.compact(touched, index);
+                    compactor.offer(touched, index);
                 }
             } finally {
                 touched.clear();
@@ -345,9 +349,16 @@ public final class FileStreamStore implements StreamStore {
 
     // ---- files ---------------------------------------------------------------------------------------------------
 
+    /** Also runs the compactions waiting for the flusher thread, then writes and fsyncs everything. */
     @Override
     public void sync() {
-        read(() -> null);
+        lock.writeLock().lock();
+        try {
+            checkOpen();
+            compactor.runQueued(index);
+        } finally {
+            lock.writeLock().unlock();
+        }
         flusher.flush(true);
     }
 
@@ -422,8 +433,22 @@ public final class FileStreamStore implements StreamStore {
         }
     }
 
-    /** Run by the flusher thread between batches; never waits for the store's lock. */
+    /**
+     * Run by the flusher thread between batches: the queued compactions, and every second or so closing idle files
+     * (only when the store's lock is free).
+     */
     private void housekeeping() {
+        if (compactor.hasQueued() && lockForHousekeeping()) {
+            try {
+                if (!closed) {
+                    compactor.runQueued(index);
+                }
+            } catch (StoreException e) {
+                // a failed compaction leaves the block as it was (a *.tmp left behind is deleted on open)
+            } finally {
+                lock.writeLock().unlock();
+            }
+        }
         long now = clock.nanoTime();
         if (now - lastHousekeepingNanos < Math.min(options.idleCloseNanos(), 1_000_000_000L)) {
             return;
@@ -441,6 +466,16 @@ public final class FileStreamStore implements StreamStore {
         }
     }
 
+    /** The write lock within a few milliseconds, or false (close() holds it while it waits for the flusher). */
+    private boolean lockForHousekeeping() {
+        try {
+            return lock.writeLock().tryLock(5, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
     @Override
     public void close() {
         lock.writeLock().lock();
@@ -450,6 +485,7 @@ public final class FileStreamStore implements StreamStore {
             }
             closed = true;
             try {
+                compactor.runQueued(index);
                 flusher.stop();
                 snapshotLocked();
             } finally {
