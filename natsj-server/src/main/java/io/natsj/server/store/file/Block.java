@@ -5,6 +5,7 @@ import io.natsj.server.store.io.FileIO;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.BitSet;
 
 /**
  * One block file {@code msgs/<id>.blk}: its accounting and its lazily opened handle.
@@ -28,6 +29,10 @@ final class Block {
     long maxSeq;
     /** Offset of the last record appended, -1 when none. */
     long lastRecordOffset = -1;
+    /** The dead message records in the file, by {@code seq - minSeq}, when {@link #deadExact}. */
+    private final BitSet dead = new BitSet();
+    /** False when this block's dead records are unknown (loaded from a snapshot): then any in range may be dead. */
+    private boolean deadExact = true;
 
     private FileHandle handle;
     private long lastUsedNanos;
@@ -43,9 +48,37 @@ final class Block {
         maxSeq = Math.max(maxSeq, seq);
     }
 
-    /** Whether a message record with {@code seq} may still lie in the file. */
+    /** Whether a message record with {@code seq} may lie in the file. */
     boolean mayHold(long seq) {
         return seq >= minSeq && seq <= maxSeq;
+    }
+
+    /** Notes that the message record of {@code seq} in this file is now dead (removed from the index). */
+    void markDead(long seq) {
+        if (mayHold(seq)) {
+            dead.set((int) (seq - minSeq));
+        }
+    }
+
+    /** Whether the dead message record of {@code seq} may still lie in this file (so its tombstone is needed). */
+    boolean mayHoldDead(long seq) {
+        return mayHold(seq) && (!deadExact || dead.get((int) (seq - minSeq)));
+    }
+
+    /** From now on, which records are dead is not known exactly (the block was loaded from a snapshot). */
+    void deadUnknown() {
+        deadExact = false;
+    }
+
+    /** After compaction: the file holds {@code end} bytes, only live messages (noted again) and kept tombstones. */
+    void resetAfterRewrite(long newEnd, long kept, long lastOffset) {
+        end = newEnd;
+        keptBytes = kept;
+        lastRecordOffset = lastOffset;
+        minSeq = Long.MAX_VALUE;
+        maxSeq = 0;
+        dead.clear();
+        deadExact = true;
     }
 
     /** Bytes not belonging to live messages or kept tombstones. */

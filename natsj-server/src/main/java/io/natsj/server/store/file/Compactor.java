@@ -5,27 +5,34 @@ import io.natsj.server.store.io.FileHandle;
 import io.natsj.server.store.io.FileIO;
 
 import java.io.ByteArrayOutputStream;
-import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashSet;
-import java.util.Set;
 import java.util.List;
+import java.util.Set;
 
 /**
  * Reclaims the space of removed messages in blocks that are no longer written: a block more than half dead is
- * rewritten with only its live message records and the tombstones still needed (those whose message may still lie
- * in another block), into {@code <id>.blk.tmp}, fsynced and renamed over the block; a block left with nothing is
- * deleted. Skip markers of old blocks are dropped (the current block starts with a newer one).
+ * rewritten with only its live message records and the tombstones still needed (those whose dead message record
+ * still lies in another block), into {@code <id>.blk.tmp}, fsynced and renamed over the block; a block left with
+ * nothing is deleted. Skip markers of old blocks are dropped (the current block starts with a newer one).
  *
  * <p>Writers only {@linkplain #offer queue} candidate blocks; the flusher thread (or {@code sync()}/{@code close()})
- * runs the queue, so a reader or writer thread never waits for a rewrite it caused.
+ * runs the queue, so a reader or writer thread never waits for a rewrite it caused. Whenever a run drops message
+ * records, the blocks holding kept tombstones are revisited, as some of those tombstones are no longer needed.
  *
  * <p>Threading: called under the store's write lock; the file work runs under the flusher's I/O lock.
  */
 final class Compactor {
+
+    /** What compacting one block did. */
+    private enum Outcome { UNCHANGED, REWRITTEN, DELETED }
+
+    /** A live record moving to {@code offset} of the rewritten block. */
+    private record Moved(MessageIndex.Entry entry, long offset, int length) {
+    }
 
     private final FileIO io;
     private final Path dir;
@@ -75,47 +82,46 @@ final class Compactor {
         return hasQueued;
     }
 
-    /**
-     * Compacts the queued blocks that are still worth it; when one is deleted, also revisits blocks without live
-     * messages (their tombstones may no longer be needed).
-     */
+    /** Compacts the queued blocks that are still worth it, then revisits blocks with kept tombstones. */
     void runQueued(MessageIndex index) {
         List<Block> todo = new ArrayList<>(queued);
         queued.clear();
         hasQueued = false;
-        boolean deleted = false;
+        boolean dropped = false;
         for (Block b : todo) {
             if (worthIt(b, index)) {
-                deleted |= compactOne(b, index);
+                dropped |= compactOne(b, index) != Outcome.UNCHANGED;
             }
         }
-        while (deleted) {
-            deleted = false;
+        while (dropped) {
+            dropped = false;
             for (Block b : blocks.list()) {
-                if (b.liveBytes == 0 && worthIt(b, index) && compactOne(b, index)) {
-                    deleted = true;
+                boolean mostlyTombstones = b.keptBytes > 0 && (b.deadBytes() + b.keptBytes) * 2 > b.end;
+                if ((mostlyTombstones || b.liveBytes == 0) && worthItIgnoringKept(b)
+                        && compactOne(b, index) != Outcome.UNCHANGED) {
+                    dropped = true;
                 }
             }
         }
     }
 
-    /** Rewrites or deletes one block; returns true when it was deleted. */
-    private boolean compactOne(Block b, MessageIndex index) {
+    private boolean worthItIgnoringKept(Block b) {
+        return b != blocks.current() && blocks.contains(b) && b.end > 0;
+    }
+
+    private Outcome compactOne(Block b, MessageIndex index) {
         return flusher.exclusive(() -> {
-            io.delete(dir.resolve(IndexSnapshot.FILE)); // offsets are about to change
             byte[] buf = BlockScanner.readFrom(io, b, 0);
             int end = (int) Math.min(buf.length, b.end);
             ByteArrayOutputStream out = new ByteArrayOutputStream();
-            List<Object[]> moved = new ArrayList<>();
+            List<Moved> moved = new ArrayList<>();
             long kept = 0;
-            long minSeq = Long.MAX_VALUE;
-            long maxSeq = 0;
             long lastOffset = -1;
             int p = 0;
             while (p < end) {
                 int len = RecordCodec.validLength(buf, p, end);
                 if (len < 0) {
-                    p = BlockScanner.nextValidAfter(buf, p, end);
+                    p = BlockScanner.nextValidAfter(buf, p, end); // damage found on recovery: drop it
                     if (p < 0) {
                         break;
                     }
@@ -127,9 +133,7 @@ final class Compactor {
                 if ((flags & (RecordCodec.TOMBSTONE | RecordCodec.SKIP | RecordCodec.ERASED)) == 0) {
                     MessageIndex.Entry e = index.get(seq);
                     if (e != null && e.ref instanceof RecordRef r && r.block() == b && r.offset() == p) {
-                        moved.add(new Object[]{e, (long) out.size(), len});
-                        minSeq = Math.min(minSeq, seq);
-                        maxSeq = Math.max(maxSeq, seq);
+                        moved.add(new Moved(e, out.size(), len));
                         keep = true;
                     }
                 } else if ((flags & RecordCodec.TOMBSTONE) != 0 && neededElsewhere(b, seq)) {
@@ -142,17 +146,18 @@ final class Compactor {
                 }
                 p += len;
             }
+            if (out.size() == end) {
+                b.keptBytes = kept; // nothing to drop: every tombstone is still needed
+                return Outcome.UNCHANGED;
+            }
+            io.delete(dir.resolve(IndexSnapshot.FILE)); // offsets are about to change
+            flusher.forget(b);
+            b.closeHandle();
             if (out.size() == 0) {
-                flusher.forget(b);
-                b.closeHandle();
                 io.delete(b.path);
                 io.syncDirectory(dir);
                 blocks.remove(b);
-                return true;
-            }
-            if (out.size() == end) {
-                b.keptBytes = kept; // nothing to drop yet: every tombstone is still needed
-                return false;
+                return Outcome.DELETED;
             }
             Path tmp = dir.resolve(b.path.getFileName() + ".tmp");
             try (FileHandle h = io.open(tmp, true)) {
@@ -160,26 +165,21 @@ final class Compactor {
                 h.write(ByteBuffer.wrap(out.toByteArray()), 0);
                 h.force();
             }
-            flusher.forget(b);
-            b.closeHandle();
             io.rename(tmp, b.path);
             io.syncDirectory(dir);
-            for (Object[] m : moved) {
-                MessageIndex.Entry e = (MessageIndex.Entry) m[0];
-                e.ref = new RecordRef(b, (Long) m[1], (Integer) m[2]);
+            b.resetAfterRewrite(out.size(), kept, lastOffset);
+            for (Moved m : moved) {
+                m.entry().ref = new RecordRef(b, m.offset(), m.length());
+                b.noteMessage(m.entry().seq);
             }
-            b.end = out.size();
-            b.keptBytes = kept;
-            b.minSeq = minSeq;
-            b.maxSeq = maxSeq;
-            b.lastRecordOffset = lastOffset;
-            return false;
+            return Outcome.REWRITTEN;
         });
     }
 
+    /** Whether the dead message record of {@code seq} may still lie in a block other than {@code self}. */
     private boolean neededElsewhere(Block self, long seq) {
         for (Block o : blocks.all()) {
-            if (o != self && o.mayHold(seq)) {
+            if (o != self && o.mayHoldDead(seq)) {
                 return true;
             }
         }

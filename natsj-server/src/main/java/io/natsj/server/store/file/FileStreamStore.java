@@ -192,6 +192,7 @@ public final class FileStreamStore implements StreamStore {
     private void removed(MessageIndex.Entry e) {
         RecordRef r = (RecordRef) e.ref;
         r.block().liveBytes -= r.length();
+        r.block().markDead(e.seq);
         touched.add(r.block());
         append(RecordCodec.tombstone(e.seq, index.lastSeq(), index.lastTime()));
     }

@@ -168,6 +168,7 @@ final class IndexSnapshot {
                 blk.end = l[1];
                 blk.minSeq = l[2];
                 blk.maxSeq = l[3];
+                blk.deadUnknown(); // which records are dead is not in the snapshot
                 byId.put(blk.id, blk);
             }
             Block lastBlk = byId.get(lastBlock);

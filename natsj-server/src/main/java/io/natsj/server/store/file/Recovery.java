@@ -117,7 +117,9 @@ final class Recovery {
         if (r.isTombstone()) {
             MessageIndex.Entry e = index.remove(r.seq());
             if (e != null) {
-                ((RecordRef) e.ref).block().liveBytes -= ((RecordRef) e.ref).length();
+                RecordRef ref = (RecordRef) e.ref;
+                ref.block().liveBytes -= ref.length();
+                ref.block().markDead(r.seq());
             } else if (inLostRange(r.seq())) {
                 lostButRemoved.add(r.seq());
             }

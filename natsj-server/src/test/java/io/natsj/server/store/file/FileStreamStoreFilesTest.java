@@ -145,6 +145,27 @@ class FileStreamStoreFilesTest {
     }
 
     @Test
+    void updatingKeysUnderAPerSubjectLimitDropsTombstonesOnceTheirMessagesAreCompactedAway() throws IOException {
+        StoreLimits onePerKey = new StoreLimits(-1, -1, 0, 1);
+        FileStreamStore s = open(FileStoreOptions.DEFAULTS.withBlockSize(1024), onePerKey);
+        for (int i = 1; i <= 9_000; i++) {
+            // every third message is a key written once; the others update 20 hot keys, dying amid live ones
+            String key = i % 3 == 0 ? "cold." + i : "hot." + (i % 20);
+            s.store("kv." + key, null, b("value-" + i), 0);
+        }
+        s.sync();
+        StreamState before = s.state();
+        assertThat(before.msgs()).isEqualTo(3_000 + 20);
+        assertThat(bytesOnDisk()).as("live values, with few tombstones left").isLessThan(2 * before.bytes());
+        s.close();
+        Files.delete(dir.resolve("msgs/index.db"));
+        FileStreamStore again = open(FileStoreOptions.DEFAULTS.withBlockSize(1024), onePerKey);
+        assertThat(again.state()).isEqualTo(before);
+        assertThat(again.subjectTotals("kv.hot.*")).hasSize(20).allSatisfy((k, v) -> assertThat(v).isEqualTo(1));
+        assertThat(text(again.loadLast("kv.hot.0"))).isEqualTo("value-8980");
+    }
+
+    @Test
     void eraseOverwritesThePayloadInTheBlockFile() throws IOException {
         FileStreamStore s = open(FileStoreOptions.DEFAULTS.withBlockSize(1024), StoreLimits.NONE);
         s.store("e", null, b("top-secret-written"), 0);
