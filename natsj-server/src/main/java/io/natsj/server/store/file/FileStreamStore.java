@@ -42,6 +42,8 @@ import java.util.function.Supplier;
 public final class FileStreamStore implements StreamStore {
 
     static final String MSGS_DIR = "msgs";
+    /** Without syncAlways, a writer waits for the flusher once this many bytes are waiting to be written. */
+    static final long MAX_BUFFERED_BYTES = 32L << 20;
 
     private final FileIO io;
     private final Path msgsDir;
@@ -263,6 +265,8 @@ public final class FileStreamStore implements StreamStore {
         flusher.signal();
         if (options.syncAlways()) {
             flusher.awaitDurable(ticket);
+        } else if (buffer.pendingBytes() > MAX_BUFFERED_BYTES) {
+            flusher.awaitWritten(ticket); // back-pressure: the disk is slower than the writers
         }
         return result;
     }
@@ -485,12 +489,24 @@ public final class FileStreamStore implements StreamStore {
                 return;
             }
             closed = true;
+            StoreException failure = null;
             try {
                 compactor.runQueued(index);
+            } catch (StoreException e) {
+                failure = e;
+            }
+            try {
                 flusher.stop();
-                snapshotLocked();
+                if (failure == null) {
+                    snapshotLocked();
+                }
+            } catch (StoreException e) {
+                failure = e;
             } finally {
                 blocks.closeAll();
+            }
+            if (failure != null) {
+                throw failure;
             }
         } finally {
             lock.writeLock().unlock();

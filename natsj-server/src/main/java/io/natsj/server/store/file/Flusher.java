@@ -104,6 +104,20 @@ final class Flusher {
         }
     }
 
+    /** Blocks until the record with {@code ticket} is written to its file (not necessarily fsynced). */
+    void awaitWritten(long ticket) {
+        stateLock.lock();
+        try {
+            while (writtenTicket < ticket && failure == null && !stopping) {
+                work.signal();
+                progress.awaitUninterruptibly();
+            }
+        } finally {
+            stateLock.unlock();
+        }
+        checkHealthy();
+    }
+
     /** Notes that a new file was created, so the directory is fsynced with the next data fsync. */
     void newFile() {
         ioLock.lock();
