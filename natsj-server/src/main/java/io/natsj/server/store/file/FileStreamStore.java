@@ -13,13 +13,9 @@ import io.natsj.server.store.io.FileIO;
 import io.natsj.server.util.ServerClock;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Supplier;
@@ -29,7 +25,7 @@ import java.util.function.Supplier;
  * {@link RecordCodec} and {@code docs/storage-format.md}), with every live message's entry and file position in a
  * {@link MessageIndex} in memory. Removals append tombstones; erase also zeroes the record in place; blocks that
  * are mostly dead are compacted ({@link Compactor}); opening recovers from the files ({@link Recovery}, using the
- * {@link IndexSnapshot} written on close when it is valid).
+ * {@link IndexSnapshot} written on close when it is valid). {@link BlockLog} appends and reads the records.
  *
  * <p>Writes encode the record and append it to the {@link WriteBuffer} under the write lock and return; the
  * {@link Flusher} thread writes the buffer to the files. With {@code syncAlways} a write then waits, without the
@@ -54,8 +50,8 @@ public final class FileStreamStore implements StreamStore {
     private final WriteBuffer buffer = new WriteBuffer();
     private final Flusher flusher;
     private final Compactor compactor;
+    private final BlockLog log;
     private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
-    private final Set<Block> touched = new LinkedHashSet<>(); // blocks that lost messages in this write
     private final long lostMsgs;
     private final long lostBytes;
     private boolean closed;
@@ -86,14 +82,8 @@ public final class FileStreamStore implements StreamStore {
         this.flusher = new Flusher(io, msgsDir, options, clock, buffer, this::housekeeping,
                 dir.getFileName() == null ? "store" : dir.getFileName().toString());
         this.compactor = new Compactor(io, msgsDir, blocks, flusher);
-        Block current = blocks.current();
-        if (current == null || current.end == 0) {
-            if (current == null) {
-                current = blocks.roll();
-                flusher.newFile();
-            }
-            appendTo(current, RecordCodec.skip(index.nextSeq(), index.lastTime()));
-        }
+        this.log = new BlockLog(io, msgsDir, options, clock, blocks, buffer, flusher);
+        log.start(index);
         flusher.start();
         index.limits(limits);
         mutate(() -> {
@@ -115,11 +105,9 @@ public final class FileStreamStore implements StreamStore {
             long seq = index.nextSeq();
             StoredMessage m = new StoredMessage(subject, seq, clock.epochNanos(), headers, data, ttlNanos);
             byte[] rec = RecordCodec.encode(0, seq, m.timestamp(), ttlNanos, subject, m.headers(), m.data());
-            RecordRef ref = append(rec);
+            RecordRef ref = log.appendMessage(seq, rec, index);
             long size = StreamStore.messageSize(StorageType.FILE, subject, m.headers(), m.data());
             index.add(new MessageIndex.Entry(subject, seq, m.timestamp(), ttlNanos, size, ref));
-            ref.block().liveBytes += rec.length;
-            ref.block().noteMessage(seq);
             index.enforcePerSubject(subject, this::removed);
             index.enforceLimits(this::removed);
             return m;
@@ -131,7 +119,7 @@ public final class FileStreamStore implements StreamStore {
         mutate(() -> {
             if (nextSeq > index.nextSeq()) {
                 index.skipTo(nextSeq);
-                append(RecordCodec.skip(index.nextSeq(), index.lastTime()));
+                log.appendSkip(index);
             }
             return null;
         });
@@ -155,10 +143,8 @@ public final class FileStreamStore implements StreamStore {
             if (e == null) {
                 return false;
             }
-            RecordRef r = (RecordRef) e.ref;
-            byte[] original = readRecord(r);
             removed(e);
-            buffer.overwrite(r.block(), r.offset(), RecordCodec.erased(original));
+            log.erase((RecordRef) e.ref);
             return true;
         });
     }
@@ -169,7 +155,7 @@ public final class FileStreamStore implements StreamStore {
             boolean all = filter == null || filter.isEmpty() || filter.equals(">");
             if (all && keep <= 0 && (upToSeq <= 0 || upToSeq > index.lastSeq())) {
                 long n = index.purge(filter, upToSeq, keep, e -> { });
-                resetBlocks();
+                log.reset(index);
                 return n;
             }
             return index.purge(filter, upToSeq, keep, this::removed);
@@ -190,53 +176,8 @@ public final class FileStreamStore implements StreamStore {
         return mutate(() -> index.expire(clock.epochNanos(), this::removed));
     }
 
-    /** Records the removal of an entry the index just dropped: a tombstone, and the block's accounting. */
     private void removed(MessageIndex.Entry e) {
-        RecordRef r = (RecordRef) e.ref;
-        r.block().liveBytes -= r.length();
-        r.block().markDead(e.seq);
-        touched.add(r.block());
-        append(RecordCodec.tombstone(e.seq, index.lastSeq(), index.lastTime()));
-    }
-
-    /** Appends a record to the current block, rolling to a new block first when it would grow past the size. */
-    private RecordRef append(byte[] rec) {
-        Block cur = blocks.current();
-        if (cur.end > RecordCodec.OVERHEAD && cur.end + rec.length > options.blockSize()) {
-            touched.add(cur); // no longer written: it may already be worth compacting (e.g. all tombstones)
-            cur = blocks.roll();
-            flusher.newFile();
-            appendTo(cur, RecordCodec.skip(index.nextSeq(), index.lastTime()));
-        }
-        return appendTo(cur, rec);
-    }
-
-    private RecordRef appendTo(Block b, byte[] rec) {
-        long offset = b.end;
-        b.end += rec.length;
-        b.lastRecordOffset = offset;
-        buffer.append(b, offset, rec);
-        return new RecordRef(b, offset, rec.length);
-    }
-
-    /** Purge-all: a new block with a marker of the sequences, made durable, then every older block deleted. */
-    private void resetBlocks() {
-        List<Block> old = blocks.list();
-        Block fresh = blocks.roll();
-        flusher.newFile();
-        appendTo(fresh, RecordCodec.skip(index.nextSeq(), index.lastTime()));
-        flusher.exclusive(() -> {
-            io.delete(msgsDir.resolve(IndexSnapshot.FILE));
-            flusher.forceDirty();
-            for (Block b : old) {
-                flusher.forget(b);
-                b.closeHandle();
-                io.delete(b.path);
-                blocks.remove(b);
-            }
-            io.syncDirectory(msgsDir);
-            return null;
-        });
+        log.removed(e, index);
     }
 
     /**
@@ -252,11 +193,9 @@ public final class FileStreamStore implements StreamStore {
             flusher.checkHealthy();
             try {
                 result = action.get();
-                if (!touched.isEmpty()) {
-                    compactor.offer(touched, index);
-                }
+                compactor.offer(log.touched(), index);
             } finally {
-                touched.clear();
+                log.clearTouched();
             }
             ticket = buffer.lastTicket();
         } finally {
@@ -299,7 +238,7 @@ public final class FileStreamStore implements StreamStore {
         }
         BlockRecord r;
         try {
-            r = RecordCodec.decodeChecked(readRecord((RecordRef) e.ref));
+            r = RecordCodec.decodeChecked(log.read((RecordRef) e.ref));
         } catch (IllegalStateException ex) {
             throw new StoreException("message " + e.seq + " is damaged on disk");
         }
@@ -307,24 +246,6 @@ public final class FileStreamStore implements StreamStore {
             throw new StoreException("message " + e.seq + " is not where the index says");
         }
         return r.toMessage();
-    }
-
-    /** The bytes of a record: from the write buffer when not yet written, else from its block file. */
-    private byte[] readRecord(RecordRef r) {
-        byte[] buffered = buffer.find(r.block(), r.offset(), r.length());
-        if (buffered != null) {
-            return buffered;
-        }
-        byte[] out = new byte[r.length()];
-        try {
-            int n = r.block().handle(io, clock.nanoTime()).read(ByteBuffer.wrap(out), r.offset());
-            if (n != out.length) {
-                throw new StoreException("message record cut short in " + r.block().path);
-            }
-        } catch (IOException e) {
-            throw new StoreException("cannot read " + r.block().path + ": " + e.getMessage(), e);
-        }
-        return out;
     }
 
     @Override
@@ -399,23 +320,8 @@ public final class FileStreamStore implements StreamStore {
     }
 
     private void closeIdleLocked() {
-        long now = clock.nanoTime();
-        lastHousekeepingNanos = now;
-        Block current = blocks.current();
-        List<Block> idle = new ArrayList<>();
-        for (Block b : blocks.all()) {
-            if (b != current && b.isIdle(now, options.idleCloseNanos())) {
-                idle.add(b);
-            }
-        }
-        if (!idle.isEmpty()) {
-            // under the I/O lock so the flusher is not writing through a handle being closed; a closed block that
-            // still needs an fsync is reopened for it (fsync covers the file, whichever handle wrote)
-            flusher.exclusive(() -> {
-                idle.forEach(b -> b.closeIfIdle(now, options.idleCloseNanos()));
-                return null;
-            });
-        }
+        lastHousekeepingNanos = clock.nanoTime();
+        log.closeIdle();
     }
 
     /** How many block files are open (for tests and monitoring). */

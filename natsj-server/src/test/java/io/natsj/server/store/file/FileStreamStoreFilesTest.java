@@ -148,21 +148,21 @@ class FileStreamStoreFilesTest {
     void updatingKeysUnderAPerSubjectLimitDropsTombstonesOnceTheirMessagesAreCompactedAway() throws IOException {
         StoreLimits onePerKey = new StoreLimits(-1, -1, 0, 1);
         FileStreamStore s = open(FileStoreOptions.DEFAULTS.withBlockSize(1024), onePerKey);
-        for (int i = 1; i <= 4_500; i++) {
+        for (int i = 1; i <= 3_000; i++) {
             // every third message is a key written once; the others update 20 hot keys, dying amid live ones
             String key = i % 3 == 0 ? "cold." + i : "hot." + (i % 20);
             s.store("kv." + key, null, b("value-" + i), 0);
         }
         s.sync();
         StreamState before = s.state();
-        assertThat(before.msgs()).isEqualTo(1_500 + 20);
+        assertThat(before.msgs()).isEqualTo(1_000 + 20);
         assertThat(bytesOnDisk()).as("live values, with few tombstones left").isLessThan(2 * before.bytes());
         s.close();
         Files.delete(dir.resolve("msgs/index.db"));
         FileStreamStore again = open(FileStoreOptions.DEFAULTS.withBlockSize(1024), onePerKey);
         assertThat(again.state()).isEqualTo(before);
         assertThat(again.subjectTotals("kv.hot.*")).hasSize(20).allSatisfy((k, v) -> assertThat(v).isEqualTo(1));
-        assertThat(text(again.loadLast("kv.hot.0"))).isEqualTo("value-4480");
+        assertThat(text(again.loadLast("kv.hot.0"))).isEqualTo("value-2980");
     }
 
     @Test
@@ -279,7 +279,7 @@ class FileStreamStoreFilesTest {
                 }
             }));
         }
-        for (int i = 1; i <= 6_000; i++) {
+        for (int i = 1; i <= 3_000; i++) {
             s.store("c", null, b("payload-" + i), 0);
             if (i % 2 == 0) {
                 s.remove(i - 1); // every block ends up half dead: compaction work for the flusher
@@ -291,7 +291,7 @@ class FileStreamStoreFilesTest {
         }
         assertThat(failure.get()).isNull();
         s.sync();
-        for (long seq = 2; seq <= 6_000; seq += 2) {
+        for (long seq = 2; seq <= 3_000; seq += 2) {
             assertThat(text(s.load(seq))).isEqualTo("payload-" + seq);
         }
     }
