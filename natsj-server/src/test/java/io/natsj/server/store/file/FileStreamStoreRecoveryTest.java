@@ -371,4 +371,59 @@ class FileStreamStoreRecoveryTest {
         assertThat(after.state().lastSeq()).isEqualTo(100);
         assertThat(after.state().msgs()).isZero();
     }
+    @Test
+    void removalsStayRemovedAfterCompactingOnTopOfASnapshot() {
+        FileStreamStore s = open(SMALL);
+        fill(s, 200);
+        for (long seq = 2; seq <= 100; seq += 2) {
+            s.remove(seq); // dead records in the first blocks, tombstones in later ones
+        }
+        s.close();
+        FileStreamStore fromSnapshot = open(SMALL); // which records are dead is not in the snapshot
+        for (long seq = 101; seq <= 200; seq++) {
+            fromSnapshot.remove(seq); // whole blocks die: compaction and tombstone clean-up run
+        }
+        fromSnapshot.sync();
+        StreamState expected = fromSnapshot.state();
+        io = io.crash();
+        abandon(fromSnapshot);
+        io.setBytes(INDEX, new byte[0]);
+
+        FileStreamStore rescanned = open(SMALL);
+        assertThat(rescanned.state()).isEqualTo(expected);
+        assertThat(rescanned.state().msgs()).isEqualTo(50);
+        for (long seq = 1; seq <= 200; seq++) {
+            if (seq <= 100 && seq % 2 == 1) {
+                assertThat(text(rescanned.load(seq))).isEqualTo("payload-" + seq);
+            } else {
+                assertThat(rescanned.load(seq)).as("removed %d", seq).isNull();
+            }
+        }
+    }
+
+    @Test
+    void leftoversOfAnInterruptedCompactionAreDeletedOnOpen() {
+        FileStreamStore s = open(SMALL);
+        fill(s, 30);
+        StreamState expected = s.state();
+        s.close();
+        io.setBytes(DIR.resolve("msgs/1.blk.tmp"), new byte[]{9, 9, 9});
+        FileStreamStore after = open(SMALL);
+        assertThat(after.state()).isEqualTo(expected);
+        assertThat(io.allFiles()).noneMatch(p -> p.toString().endsWith(".tmp"));
+    }
+
+    @Test
+    void aSkipSurvivesAPowerCut() {
+        FileStreamStore s = open(SMALL);
+        fill(s, 3);
+        s.skipTo(100);
+        s.sync();
+        io = io.crash();
+        abandon(s);
+        FileStreamStore after = open(SMALL);
+        assertThat(after.state().lastSeq()).isEqualTo(99);
+        assertThat(after.state().msgs()).isEqualTo(3);
+        assertThat(after.store("next", null, b("x"), 0).seq()).isEqualTo(100);
+    }
 }
