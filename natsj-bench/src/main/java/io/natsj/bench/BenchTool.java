@@ -46,6 +46,10 @@ public final class BenchTool implements Callable<Integer> {
             + "js-pub-async-file, js-pub-async-mem).")
     List<String> scenarios;
 
+    @Option(names = "--restart", paramLabel = "N", description = "Instead of the scenarios: the restart time of a "
+            + "file stream holding N messages of 128 B, natsj and nats-server.")
+    Integer restartMessages;
+
     @Option(names = "--quick", description = "A small smoke run (counts divided by 20).")
     boolean quick;
 
@@ -81,6 +85,9 @@ public final class BenchTool implements Callable<Integer> {
         if (!compare) {
             System.err.println("give --url or --compare");
             return 2;
+        }
+        if (restartMessages != null) {
+            return restart();
         }
         if (natsjCmd == null) {
             natsjCmd = Path.of(System.getProperty("natsj.root", ".")).resolve("bin/natsj-server").toString();
@@ -120,6 +127,22 @@ public final class BenchTool implements Callable<Integer> {
             Files.writeString(out, table, StandardCharsets.UTF_8);
         }
         return 0;
+    }
+
+    private int restart() throws Exception {
+        String table = "| measure | natsj | nats-server | ratio |" + System.lineSeparator() + "|---|---:|---:|---:|"
+                + System.lineSeparator() + RestartBench.table(natsjCommand(), natsCmd, restartMessages,
+                File.createTempFile("natsj-bench-servers", ".log"));
+        System.out.print(table);
+        if (out != null) {
+            Files.writeString(out, table, StandardCharsets.UTF_8);
+        }
+        return 0;
+    }
+
+    private String natsjCommand() {
+        return natsjCmd != null ? natsjCmd
+                : Path.of(System.getProperty("natsj.root", ".")).resolve("bin/natsj-server").toString();
     }
 
     private String table(List<Scenario> chosen, Map<Scenario, double[]> natsj, Map<Scenario, double[]> nats,

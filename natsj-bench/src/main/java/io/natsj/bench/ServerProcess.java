@@ -33,12 +33,20 @@ final class ServerProcess implements AutoCloseable {
 
     static ServerProcess start(String command, File logFile, boolean jetStream)
             throws IOException, InterruptedException {
+        return launch(command, logFile, jetStream ? Files.createTempDirectory("natsj-bench-js") : null, true);
+    }
+
+    /** A JetStream server on {@code storeDir}, which is kept when the server closes. */
+    static ServerProcess startIn(String command, File logFile, Path storeDir) throws IOException, InterruptedException {
+        return launch(command, logFile, storeDir, false);
+    }
+
+    private static ServerProcess launch(String command, File logFile, Path storeDir, boolean deleteStore)
+            throws IOException, InterruptedException {
         int port = freePort();
         List<String> cmd = new ArrayList<>(Arrays.asList(command.trim().split("\\s+")));
         cmd.addAll(List.of("-a", "127.0.0.1", "-p", Integer.toString(port)));
-        Path storeDir = null;
-        if (jetStream) {
-            storeDir = Files.createTempDirectory("natsj-bench-js");
+        if (storeDir != null) {
             cmd.addAll(List.of("-js", "-sd", storeDir.toString()));
         }
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
@@ -51,7 +59,7 @@ final class ServerProcess implements AutoCloseable {
             }
             try (Socket s = new Socket()) {
                 s.connect(new InetSocketAddress("127.0.0.1", port), 200);
-                return new ServerProcess(p, port, storeDir);
+                return new ServerProcess(p, port, deleteStore ? storeDir : null);
             } catch (IOException notYet) {
                 Thread.sleep(50);
             }
@@ -81,7 +89,7 @@ final class ServerProcess implements AutoCloseable {
         }
     }
 
-    private static void deleteTree(Path dir) {
+    static void deleteTree(Path dir) {
         try (var walk = Files.walk(dir)) {
             for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
                 Files.deleteIfExists(p);

@@ -3,6 +3,8 @@ package io.natsj.server.jetstream;
 import io.natsj.server.ServerOptions.JetStreamOptions;
 import io.natsj.server.jetstream.stream.Stream;
 import io.natsj.server.store.StorageType;
+import io.natsj.server.store.file.FileStoreOptions;
+import io.natsj.server.store.file.FileStreamStore;
 import io.natsj.server.store.memory.MemoryStreamStore;
 import io.natsj.server.util.ServerClock;
 
@@ -22,8 +24,10 @@ public final class StreamStores {
             if (config.storage() == StorageType.MEMORY) {
                 return new MemoryStreamStore(clock, Stream.limitsOf(config));
             }
-            // The file store lands separately; until then file streams are held in memory.
-            return new MemoryStreamStore(clock, Stream.limitsOf(config));
+            FileStoreOptions fileOptions = FileStoreOptions.DEFAULTS
+                    .withSyncAlways(options.syncAlways())
+                    .withSyncInterval(options.syncInterval().toNanos());
+            return new FileStreamStore(dir, fileOptions, clock, Stream.limitsOf(config));
         };
     }
 }
