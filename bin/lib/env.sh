@@ -4,7 +4,14 @@
 NATSJ_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 
 natsj_java_major() {
-  # prints the major version of the java binary given as $1, or nothing
+  # prints the major version of the java binary given as $1, or nothing; reads the JDK's release file when there
+  # is one (no JVM start), else asks the binary
+  local release v
+  release="$(dirname "$(dirname "$1")")/release"
+  if [ -f "$release" ]; then
+    v=$(sed -n 's/^JAVA_VERSION="\([0-9]*\).*/\1/p' "$release" | head -n 1)
+    if [ -n "$v" ]; then echo "$v"; return 0; fi
+  fi
   "$1" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java\.specification\.version = //p' | head -n 1
 }
 

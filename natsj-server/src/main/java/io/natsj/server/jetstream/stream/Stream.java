@@ -61,6 +61,7 @@ public final class Stream implements Subscriber {
     private volatile boolean closed;
     private Thread worker;
     private String lastMsgId = "";
+    private boolean dedupLoaded;
     private ScheduledFuture<?> expiryTimer;
     private long expiryAt;
 
@@ -71,9 +72,8 @@ public final class Stream implements Subscriber {
         this.created = created;
     }
 
-    /** Rebuilds the de-duplication window from the store, subscribes and starts the worker. */
+    /** Subscribes and starts the worker. */
     public void start() {
-        rebuildDedup();
         subscribe(config.subjects());
         worker = Thread.ofVirtual().name("natsj-stream-" + config.name()).start(this::run);
         scheduleExpiry(store.expire());
@@ -184,6 +184,9 @@ public final class Stream implements Subscriber {
             throw JsErrorCode.MESSAGE_TTL_DISABLED.error().exception();
         }
         long now = ctx.clock().epochNanos();
+        if (!dedupLoaded && (h.msgId() != null || h.expectedLastMsgId() != null)) {
+            rebuildDedup(); // after a restart, the window comes back from the stored messages, when first needed
+        }
         if (h.msgId() != null) {
             long dup = dedup.lookup(h.msgId(), now, cfg.duplicateWindow());
             if (dup > 0) {
@@ -407,6 +410,7 @@ public final class Stream implements Subscriber {
     }
 
     private void rebuildDedup() {
+        dedupLoaded = true;
         long window = config.duplicateWindow();
         if (window <= 0) {
             return;
@@ -417,6 +421,7 @@ public final class Stream implements Subscriber {
             if (id != null) {
                 dedup.record(id, m.seq(), m.timestamp());
             }
+            lastMsgId = id == null ? "" : id;
         }
     }
 
