@@ -205,7 +205,7 @@ public final class NatsServer implements AutoCloseable {
     private JetStreamService startJetStream() throws IOException {
         Path storeDir = options.jetStream().storeDir();
         if (storeDir == null) {
-            storeDir = Path.of(System.getProperty("java.io.tmpdir"), "nats", "jetstream");
+            storeDir = Path.of(System.getProperty("java.io.tmpdir"), "nats"); // files under <tmp>/nats/jetstream
             LOG.warn("Temporary storage directory used, data could be lost on system reboot");
         }
         JetStreamContext ctx = new JetStreamContext(globalAccount, clock, timers, options.jetStream().domain(),

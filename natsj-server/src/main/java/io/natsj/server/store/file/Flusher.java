@@ -52,6 +52,7 @@ final class Flusher {
     private volatile long durableTicket;
     private volatile IOException failure;
     private volatile boolean stopping;
+    private volatile boolean idle;                            // waiting for work with an empty buffer
 
     Flusher(FileIO io, Path dir, FileStoreOptions options, ServerClock clock, WriteBuffer buffer,
             Runnable housekeeping, String name) {
@@ -69,8 +70,15 @@ final class Flusher {
         thread.start();
     }
 
-    /** Wakes the flusher: the buffer has something. */
+    /**
+     * Wakes the flusher: the buffer has something. Without {@code syncAlways} only an idle flusher is woken; one
+     * already gathering records for its next write is left to its short delay, so a stream of small writes costs
+     * one wake-up per write batch, not one per record.
+     */
     void signal() {
+        if (!options.syncAlways() && !idle) {
+            return;
+        }
         stateLock.lock();
         try {
             work.signal();
@@ -268,7 +276,14 @@ final class Flusher {
         try {
             boolean unsynced = options.syncAlways() && durableTicket < writtenTicket;
             if (buffer.isEmpty() && !unsynced) {
-                work.awaitNanos(IDLE_POLL_NANOS);
+                idle = true;
+                try {
+                    if (buffer.isEmpty()) {
+                        work.awaitNanos(IDLE_POLL_NANOS);
+                    }
+                } finally {
+                    idle = false;
+                }
             }
             if (!options.syncAlways() && options.flushDelayNanos() > 0 && !buffer.isEmpty() && !stopping) {
                 work.awaitNanos(options.flushDelayNanos()); // gather more records into one write
