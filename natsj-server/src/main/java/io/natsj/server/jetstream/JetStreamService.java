@@ -65,7 +65,7 @@ public final class JetStreamService implements AutoCloseable {
         LOG.info("Starting JetStream");
         LOG.info("    Max Memory:      {}", JetStreamLimits.friendlyBytes(limits.maxMemory()));
         LOG.info("    Max Storage:     {}", JetStreamLimits.friendlyBytes(limits.maxStore()));
-        LOG.info("    Store Directory: \"{}\"", storeDir);
+        LOG.info("    Store Directory: \"{}\"", storeDir.resolve("jetstream"));
         restoreStreams();
         api = new JsApiRouter(ctx, this);
         api.start();
