@@ -8,6 +8,7 @@ import io.natsj.server.jetstream.stream.StreamConfig.Discard;
 import io.natsj.server.jetstream.stream.StreamConfig.Retention;
 import io.natsj.server.routing.DeliveryBatch;
 import io.natsj.server.routing.PublishBatch;
+import io.natsj.server.routing.SubjectTransform;
 import io.natsj.server.routing.Subscriber;
 import io.natsj.server.routing.Subscription;
 import io.natsj.server.store.StoreException;
@@ -58,6 +59,8 @@ public final class Stream implements Subscriber {
     private final PublishBatch acks = new PublishBatch();
     private final List<Subscription> subscriptions = new ArrayList<>();
     private volatile StreamConfig config;
+    private SubjectTransform inputTransform;
+    private SubjectTransform republish;
     private volatile boolean closed;
     private Thread worker;
     private String lastMsgId = "";
@@ -70,6 +73,14 @@ public final class Stream implements Subscriber {
         this.config = config;
         this.store = store;
         this.created = created;
+        compileTransforms(config);
+    }
+
+    private void compileTransforms(StreamConfig cfg) {
+        var t = cfg.subjectTransform();
+        inputTransform = t == null ? null : SubjectTransform.compile(t.src(), t.dest());
+        var r = cfg.republish();
+        republish = r == null ? null : SubjectTransform.compile(r.src(), r.dest());
     }
 
     /** Subscribes and starts the worker. */
@@ -171,7 +182,14 @@ public final class Stream implements Subscriber {
 
     // ---- the publish rules ---------------------------------------------------------------------------------------
 
-    private void process(Inbound m) {
+    private void process(Inbound in) {
+        Inbound m = in;
+        if (inputTransform != null) {
+            String mapped = inputTransform.apply(in.subject());
+            if (mapped != null) {
+                m = new Inbound(mapped, in.reply(), in.headers(), in.data());
+            }
+        }
         StreamConfig cfg = config;
         if (cfg.sealed()) {
             throw JsErrorCode.STREAM_SEALED.error().exception();
@@ -225,6 +243,11 @@ public final class Stream implements Subscriber {
             return;
         }
         checkDiscardNew(cfg, m, h);
+        long lastForSubject = 0;
+        if (republish != null) {
+            StoredMessage previous = store.loadLast(m.subject());
+            lastForSubject = previous == null ? 0 : previous.seq();
+        }
         StoredMessage stored = store.store(m.subject(), m.headers(), m.data(), ttl);
         rememberId(h.msgId(), stored.seq(), stored.timestamp());
         if (rollupSub) {
@@ -233,6 +256,9 @@ public final class Stream implements Subscriber {
             store.purge(null, 0, 1);
         }
         respond(m.reply(), pubAck(stored.seq(), false));
+        if (republish != null) {
+            republish(cfg, stored, lastForSubject);
+        }
         if (ttl > 0 || cfg.maxAge() > 0) {
             long first = ttl > 0 ? stored.timestamp() + ttl : stored.timestamp() + cfg.maxAge();
             if (expiryAt == 0 || first < expiryAt) {
@@ -286,6 +312,34 @@ public final class Stream implements Subscriber {
             throw JsErrorCode.STREAM_STORE_FAILED_F.with("err", "maximum messages per subject exceeded")
                     .exception();
         }
+    }
+
+    /**
+     * Publishes a stored message again to the republish destination, with {@code Nats-Stream}, {@code Nats-Subject},
+     * {@code Nats-Sequence}, {@code Nats-Time-Stamp} and {@code Nats-Last-Sequence} (and only {@code Nats-Msg-Size}
+     * instead of the payload for {@code headers_only}).
+     */
+    private void republish(StreamConfig cfg, StoredMessage m, long lastForSubject) {
+        String target = republish.apply(m.subject());
+        if (target == null) {
+            return;
+        }
+        boolean headersOnly = cfg.republish().headersOnly();
+        HeaderBlock.Builder h = new HeaderBlock.Builder().addAll(m.headers())
+                .add("Nats-Stream", name())
+                .add("Nats-Subject", m.subject())
+                .add("Nats-Sequence", Long.toString(m.seq()))
+                .add("Nats-Time-Stamp", io.natsj.server.jetstream.api.ApiJson.time(m.timestamp()))
+                .add("Nats-Last-Sequence", Long.toString(lastForSubject));
+        if (headersOnly) {
+            h.add("Nats-Msg-Size", Integer.toString(m.data().length));
+        }
+        byte[] headers = h.build();
+        byte[] data = headersOnly ? StoredMessage.NO_BYTES : m.data();
+        byte[] buf = new byte[headers.length + data.length];
+        System.arraycopy(headers, 0, buf, 0, headers.length);
+        System.arraycopy(data, 0, buf, headers.length, data.length);
+        ctx.account().publish(null, true, target, null, headers.length, buf, 0, buf.length, acks);
     }
 
     // ---- answers -------------------------------------------------------------------------------------------------
@@ -376,6 +430,7 @@ public final class Stream implements Subscriber {
     public void applyUpdate(StreamConfig updated) {
         StreamConfig old = config;
         config = updated;
+        compileTransforms(updated);
         store.updateLimits(limitsOf(updated));
         if (!old.subjects().equals(updated.subjects())) {
             unsubscribe();

@@ -4,6 +4,7 @@ import io.natsj.server.jetstream.api.JsApiException;
 import io.natsj.server.jetstream.api.JsErrorCode;
 import io.natsj.server.jetstream.stream.StreamConfig.Discard;
 import io.natsj.server.jetstream.stream.StreamConfig.Retention;
+import io.natsj.server.routing.SubjectTransform;
 import io.natsj.server.routing.Subjects;
 import io.natsj.server.store.StorageType;
 
@@ -202,7 +203,9 @@ public final class StreamConfigCheck {
                 throw invalid("stream configuration for republish destination forms a cycle");
             }
         }
-        if (!Subjects.isValidSubscribeSubject(src) || !Subjects.isValidSubscribeSubject(dest)) {
+        try {
+            SubjectTransform.compile(src, dest);
+        } catch (IllegalArgumentException e) {
             throw invalid("stream configuration for republish with transform from '" + src + "' to '" + dest
                     + "' not valid");
         }
@@ -217,8 +220,10 @@ public final class StreamConfigCheck {
         if (!src.isEmpty() && !Subjects.isValidSubscribeSubject(src)) {
             throw JsErrorCode.STREAM_TRANSFORM_INVALID_SOURCE.with("err", "invalid subject " + src).exception();
         }
-        if (!Subjects.isValidSubscribeSubject(b.subjectTransform.dest())) {
-            throw JsErrorCode.STREAM_TRANSFORM_INVALID_DESTINATION.with("err", "invalid subject").exception();
+        try {
+            SubjectTransform.compile(src, b.subjectTransform.dest());
+        } catch (IllegalArgumentException e) {
+            throw JsErrorCode.STREAM_TRANSFORM_INVALID_DESTINATION.with("err", e.getMessage()).exception();
         }
     }
 
