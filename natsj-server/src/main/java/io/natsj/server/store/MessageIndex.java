@@ -458,6 +458,11 @@ public final class MessageIndex {
      * @return when the next one expires, or 0 when none will
      */
     public long expire(long now, Consumer<Entry> removed) {
+        return expire(now, removed, subject -> { });
+    }
+
+    /** As {@link #expire(long, Consumer)}, reporting subjects emptied by age (see {@code StreamStore#expire}). */
+    public long expire(long now, Consumer<Entry> removed, Consumer<String> emptiedByAge) {
         long maxAge = limits.maxAgeNanos();
         long next = 0;
         if (maxAge > 0) {
@@ -471,6 +476,9 @@ public final class MessageIndex {
                     break;
                 }
                 removed.accept(remove(s));
+                if (e.ttlNanos == 0 && !subjects.containsKey(e.subject)) {
+                    emptiedByAge.accept(e.subject);
+                }
             }
         }
         while (!ttlQueue.isEmpty()) {

@@ -91,7 +91,15 @@ public interface StreamStore extends AutoCloseable {
      *
      * @return the epoch nanoseconds at which the next message will expire, or 0 when none will
      */
-    long expire();
+    default long expire() {
+        return expire(subject -> { });
+    }
+
+    /**
+     * As {@link #expire()}, and reports each subject whose last message was removed for its age (messages without
+     * a TTL of their own only), for the stream's subject delete markers.
+     */
+    long expire(java.util.function.Consumer<String> subjectsEmptiedByAge);
 
     /** Forces what was written onto stable storage (a no-op for memory). */
     void sync();

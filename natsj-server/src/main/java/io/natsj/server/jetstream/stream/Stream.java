@@ -87,7 +87,7 @@ public final class Stream implements Subscriber {
     public void start() {
         subscribe(config.subjects());
         worker = Thread.ofVirtual().name("natsj-stream-" + config.name()).start(this::run);
-        scheduleExpiry(store.expire());
+        expireNow();
     }
 
     public StreamConfig config() {
@@ -411,7 +411,7 @@ public final class Stream implements Subscriber {
         long delay = Math.max(0, atEpochNanos - ctx.clock().epochNanos());
         expiryTimer = ctx.timers().schedule(() -> submit(() -> {
             expiryAt = 0;
-            scheduleExpiry(store.expire());
+            scheduleExpiry(expire());
             return null;
         }), delay, TimeUnit.NANOSECONDS);
     }
@@ -419,9 +419,33 @@ public final class Stream implements Subscriber {
     /** Runs expiry now, on the worker; for tests and after limit changes. */
     public CompletableFuture<Void> expireNow() {
         return submit(() -> {
-            scheduleExpiry(store.expire());
+            scheduleExpiry(expire());
             return null;
         });
+    }
+
+    /**
+     * Expires by age and TTL; with {@code subject_delete_marker_ttl}, a subject whose last message went for its age
+     * gets a delete marker: an empty message with {@code Nats-Marker-Reason: MaxAge} and that TTL (nats-server 2.11).
+     */
+    private long expire() {
+        List<String> emptied = new ArrayList<>();
+        long next = store.expire(emptied::add);
+        long markerTtl = config.subjectDeleteMarkerTtl();
+        if (markerTtl > 0) {
+            for (String subject : emptied) {
+                byte[] marker = new HeaderBlock.Builder()
+                        .add("Nats-Marker-Reason", "MaxAge")
+                        .add(PublishHeaders.TTL, io.natsj.server.json.GoFormats.goDuration(
+                                java.time.Duration.ofSeconds(markerTtl / 1_000_000_000L)))
+                        .build();
+                StoredMessage stored = store.store(subject, marker, StoredMessage.NO_BYTES,
+                        markerTtl / 1_000_000_000L * 1_000_000_000L);
+                long at = stored.timestamp() + stored.ttlNanos();
+                next = next == 0 ? at : Math.min(next, at);
+            }
+        }
+        return next;
     }
 
     // ---- changes from the API (call through submit) --------------------------------------------------------------
@@ -436,7 +460,7 @@ public final class Stream implements Subscriber {
             unsubscribe();
             subscribe(updated.subjects());
         }
-        scheduleExpiry(store.expire());
+        scheduleExpiry(expire());
     }
 
     /** The limits the store enforces for {@code cfg} (discard-old only; discard-new is the stream's check). */

@@ -172,8 +172,8 @@ public final class FileStreamStore implements StreamStore {
     }
 
     @Override
-    public long expire() {
-        return mutate(() -> index.expire(clock.epochNanos(), this::removed));
+    public long expire(java.util.function.Consumer<String> subjectsEmptiedByAge) {
+        return mutate(() -> index.expire(clock.epochNanos(), this::removed, subjectsEmptiedByAge));
     }
 
     private void removed(MessageIndex.Entry e) {

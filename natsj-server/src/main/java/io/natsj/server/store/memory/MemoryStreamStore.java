@@ -133,8 +133,8 @@ public final class MemoryStreamStore implements StreamStore {
     }
 
     @Override
-    public long expire() {
-        return write(() -> index.expire(clock.epochNanos(), e -> { }));
+    public long expire(java.util.function.Consumer<String> subjectsEmptiedByAge) {
+        return write(() -> index.expire(clock.epochNanos(), e -> { }, subjectsEmptiedByAge));
     }
 
     @Override
