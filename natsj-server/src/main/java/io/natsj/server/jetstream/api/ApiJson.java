@@ -6,6 +6,7 @@ import io.natsj.server.jetstream.stream.StreamConfig;
 import io.natsj.server.jetstream.stream.StreamConfigCheck;
 import io.natsj.server.jetstream.stream.StreamConfigJson;
 import io.natsj.server.json.GoFormats;
+import io.natsj.server.json.GoJsonSyntax;
 import io.natsj.server.json.GoStruct;
 import io.natsj.server.json.GoStruct.GoJsonException;
 import io.natsj.server.store.StreamState;
@@ -55,28 +56,52 @@ public final class ApiJson {
         return o;
     }
 
+    /** The fields a paged answer carries even when it is an error (Go's structs always write them). */
+    public static void pagedError(ObjectNode o) {
+        paged(o, 0, 0, 0);
+    }
+
     /** Parses a request body as JSON; Go's texts for what does not parse. */
     public static JsonNode parse(byte[] body) {
-        if (body.length == 0) {
-            throw new GoJsonException("unexpected end of JSON input");
+        String syntaxError = GoJsonSyntax.check(body);
+        if (syntaxError != null) {
+            throw new GoJsonException(syntaxError);
         }
         try {
             return MAPPER.readTree(body);
         } catch (JacksonException e) {
-            throw new GoJsonException("invalid character in JSON input: " + e.getOriginalMessage());
+            throw new GoJsonException(e.getOriginalMessage());
         }
     }
 
-    /** A request body as a Go struct; an empty body is an empty struct. */
+    /**
+     * A request body as a Go struct, decoded as nats-server decodes requests: a body of white space only is an
+     * empty struct.
+     */
     public static GoStruct struct(byte[] body, String structName) {
-        boolean empty = true;
+        return GoStruct.of(isBlank(body) ? null : parse(body), structName);
+    }
+
+    /** Only white space (or nothing). */
+    public static boolean isBlank(byte[] body) {
         for (byte b : body) {
             if (b != ' ' && b != '\t' && b != '\r' && b != '\n') {
-                empty = false;
-                break;
+                return false;
             }
         }
-        return GoStruct.of(empty ? null : parse(body), structName);
+        return true;
+    }
+
+    /** nats-server's "empty request": no bytes, or a JSON object without fields. */
+    public static boolean isEmptyRequest(byte[] body) {
+        if (body.length == 0) {
+            return true;
+        }
+        if (GoJsonSyntax.check(body) != null) {
+            return false;
+        }
+        JsonNode n = MAPPER.readTree(body);
+        return n != null && n.isObject() && n.isEmpty();
     }
 
     /** Go's RFC 3339 with nanoseconds for epoch nanos, the zero time for 0. */
@@ -150,6 +175,28 @@ public final class ApiJson {
         }
         o.put("consumer_count", 0);
         return o;
+    }
+
+    /** Puts the per-subject counts for {@code filter} into {@code state.subjects}: sorted, from offset, at most limit. */
+    public static void subjects(ObjectNode state, Stream s, String filter, int offset, int limit) {
+        Map<String, Long> totals = new TreeMap<>(s.store().subjectTotals(filter));
+        ObjectNode subjects = NODES.objectNode();
+        totals.entrySet().stream().skip(offset).limit(limit).forEach(e -> subjects.put(e.getKey(), e.getValue()));
+        if (subjects.isEmpty()) {
+            return;
+        }
+        // nats-server's state writes subjects after num_subjects: rebuild the tail in its order
+        ObjectNode copy = state.deepCopy();
+        state.removeAll();
+        copy.properties().forEach(e -> {
+            state.set(e.getKey(), e.getValue());
+            if (e.getKey().equals("num_subjects")) {
+                state.set("subjects", subjects);
+            }
+        });
+        if (!state.has("subjects")) {
+            state.set("subjects", subjects);
+        }
     }
 
     /** {@code total, offset, limit}. */

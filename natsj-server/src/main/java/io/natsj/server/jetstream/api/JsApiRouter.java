@@ -60,13 +60,9 @@ public final class JsApiRouter implements Subscriber, AutoCloseable {
             return rest.substring(idx);
         }
 
+        /** nats-server's "empty request": no bytes, or {@code {}}. */
         public boolean emptyBody() {
-            for (byte b : body) {
-                if (b != ' ' && b != '\t' && b != '\r' && b != '\n') {
-                    return false;
-                }
-            }
-            return true;
+            return ApiJson.isEmptyRequest(body);
         }
     }
 
@@ -180,11 +176,11 @@ public final class JsApiRouter implements Subscriber, AutoCloseable {
         Request request = new Request(normalize(subject), reply, headers, body);
         workers.execute(() -> {
             try {
-                total.incrementAndGet();
                 route.handler().handle(request);
             } catch (RuntimeException e) {
                 LOG.error("JetStream API handler failed on {}", subject, e);
             } finally {
+                total.incrementAndGet(); // counted once answered, as nats-server does
                 pending.release();
             }
         });
@@ -218,19 +214,32 @@ public final class JsApiRouter implements Subscriber, AutoCloseable {
      * Runs {@code body}, turning the catalogued and JSON errors it throws into an error answer of {@code type}.
      */
     public void guarded(Request request, String type, Runnable body) {
+        guarded(request, type, o -> { }, body);
+    }
+
+    /**
+     * As {@link #guarded(Request, String, Runnable)}; {@code errorFields} adds the fields the answer's Go struct
+     * always writes, even beside an error (paging counters, {@code purged}, ...).
+     */
+    public void guarded(Request request, String type, java.util.function.Consumer<ObjectNode> errorFields,
+                        Runnable body) {
+        JsApiError error;
         try {
             body.run();
+            return;
         } catch (JsApiException e) {
-            respondError(request, type, e.error());
+            error = e.error();
         } catch (GoJsonException e) {
-            respondError(request, type, JsErrorCode.INVALID_JSON.with("err", e.getMessage()));
+            error = JsErrorCode.INVALID_JSON.with("err", e.getMessage());
         } catch (java.util.concurrent.CompletionException e) {
-            if (e.getCause() instanceof JsApiException api) {
-                respondError(request, type, api.error());
-            } else {
+            if (!(e.getCause() instanceof JsApiException api)) {
                 throw e;
             }
+            error = api.error();
         }
+        ObjectNode answer = ApiJson.error(type, error);
+        errorFields.accept(answer);
+        respond(request, answer);
     }
 
     /** Publishes a raw message (direct get), with an optional header block. */

@@ -104,8 +104,14 @@ final class MessageApi {
     void delete(Request r) {
         String type = "stream_msg_delete_response";
         router.guarded(r, type, () -> {
+            if (ApiJson.isBlank(r.body())) {
+                throw JsErrorCode.BAD_REQUEST.error().exception();
+            }
             GoStruct req = ApiJson.struct(r.body(), "JSApiMsgDeleteRequest");
             long seq = req.uint64("seq", 0);
+            if (seq == 0) {
+                throw JsErrorCode.BAD_REQUEST.error().exception();
+            }
             boolean noErase = req.bool("no_erase");
             Stream s = js.stream(r.tail(3));
             if (s == null) {
@@ -145,14 +151,14 @@ final class MessageApi {
             m = s.store().loadLast(subjectTail);
         } else {
             if (r.emptyBody()) {
-                status(r, "408 Empty Request");
+                status(r, "408 Empty Request"); // no bytes, or {}
                 return;
             }
             Get g;
             try {
-                g = Get.read(ApiJson.struct(r.body(), "JSApiMsgGetRequest"));
+                g = Get.read(GoStruct.of(ApiJson.parse(r.body()), "JSApiMsgGetRequest"));
             } catch (RuntimeException e) {
-                status(r, "408 Malformed Request");
+                status(r, "408 Malformed Request"); // white space only is malformed here
                 return;
             }
             if (!g.valid()) {

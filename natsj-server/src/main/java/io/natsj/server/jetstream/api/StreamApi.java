@@ -49,8 +49,7 @@ final class StreamApi {
     void create(Request r) {
         String type = "stream_create_response";
         router.guarded(r, type, () -> {
-            StreamConfig raw = StreamConfigJson.read(GoStruct.of(ApiJson.parse(r.body()),
-                    "StreamConfigRequest.StreamConfig"));
+            StreamConfig raw = StreamConfigJson.read(ApiJson.struct(r.body(), "StreamConfigRequest.StreamConfig"));
             if (!streamName(r).equals(raw.name())) {
                 throw JsErrorCode.STREAM_MISMATCH.error().exception();
             }
@@ -60,9 +59,7 @@ final class StreamApi {
             JetStreamService.Created created = js.create(cfg);
             ObjectNode o = ApiJson.response(type);
             ApiJson.streamInfo(o, js, created.stream(), null, false);
-            if (created.created()) {
-                o.put("did_create", true);
-            }
+            o.put("did_create", true); // nats-server (not clustered) says so for every successful create
             router.respond(r, o);
         });
     }
@@ -70,8 +67,7 @@ final class StreamApi {
     void update(Request r) {
         String type = "stream_update_response";
         router.guarded(r, type, () -> {
-            StreamConfig raw = StreamConfigJson.read(GoStruct.of(ApiJson.parse(r.body()),
-                    "StreamConfigRequest.StreamConfig"));
+            StreamConfig raw = StreamConfigJson.read(ApiJson.struct(r.body(), "StreamConfigRequest.StreamConfig"));
             if (!streamName(r).equals(raw.name())) {
                 throw JsErrorCode.STREAM_MISMATCH.error().exception();
             }
@@ -99,20 +95,21 @@ final class StreamApi {
 
     void info(Request r) {
         String type = "stream_info_response";
-        router.guarded(r, type, () -> {
+        router.guarded(r, type, ApiJson::pagedError, () -> {
             GoStruct req = ApiJson.struct(r.body(), "JSApiStreamInfoRequest");
             boolean deletedDetails = req.bool("deleted_details");
             String filter = req.string("subjects_filter", "");
-            int offset = req.intValue("offset", 0);
+            int offset = Math.max(0, req.intValue("offset", 0));
             Stream s = existing(r);
             ObjectNode o = ApiJson.response(type);
-            if (filter.isEmpty()) {
+            int total = filter.isEmpty() ? 0 : s.store().subjectTotals(filter).size();
+            if (total == 0) {
                 ApiJson.paged(o, 0, 0, 0);
                 ApiJson.streamInfo(o, js, s, null, deletedDetails);
             } else {
-                int total = s.store().subjectTotals(filter).size();
-                ApiJson.paged(o, total, Math.min(offset, total), SUBJECTS_LIMIT);
-                ApiJson.streamInfo(o, js, s, filter, deletedDetails);
+                ApiJson.paged(o, total, offset, SUBJECTS_LIMIT);
+                ApiJson.streamInfo(o, js, s, null, deletedDetails);
+                ApiJson.subjects((ObjectNode) o.get("state"), s, filter, offset, SUBJECTS_LIMIT);
             }
             router.respond(r, o);
         });
@@ -120,7 +117,10 @@ final class StreamApi {
 
     void names(Request r) {
         String type = "stream_names_response";
-        router.guarded(r, type, () -> {
+        router.guarded(r, type, o -> {
+            ApiJson.pagedError(o);
+            o.putNull("streams");
+        }, () -> {
             GoStruct req = ApiJson.struct(r.body(), "JSApiStreamNamesRequest");
             List<Stream> all = js.filtered(req.string("subject", ""));
             int offset = Math.min(Math.max(0, req.intValue("offset", 0)), all.size());
@@ -139,7 +139,10 @@ final class StreamApi {
 
     void list(Request r) {
         String type = "stream_list_response";
-        router.guarded(r, type, () -> {
+        router.guarded(r, type, o -> {
+            ApiJson.pagedError(o);
+            o.putNull("streams");
+        }, () -> {
             GoStruct req = ApiJson.struct(r.body(), "JSApiStreamListRequest");
             List<Stream> all = js.filtered(req.string("subject", ""));
             int offset = Math.min(Math.max(0, req.intValue("offset", 0)), all.size());
@@ -156,7 +159,7 @@ final class StreamApi {
 
     void purge(Request r) {
         String type = "stream_purge_response";
-        router.guarded(r, type, () -> {
+        router.guarded(r, type, o -> o.put("purged", 0), () -> {
             GoStruct req = ApiJson.struct(r.body(), "JSApiStreamPurgeRequest");
             long seq = req.uint64("seq", 0);
             String filter = req.string("filter", "");
@@ -171,10 +174,10 @@ final class StreamApi {
             if (s.config().denyPurge()) {
                 throw JsErrorCode.STREAM_PURGE_FAILED_F.with("err", "stream purge not permitted").exception();
             }
-            if (!filter.isEmpty() && !Subjects.isValidSubscribeSubject(filter)) {
-                throw JsErrorCode.STREAM_GENERAL_ERROR_F.with("err", "invalid subject").exception();
-            }
-            long purged = s.submit(() -> s.store().purge(filter.isEmpty() ? null : filter, seq, keep)).join();
+            // a filter that is not a valid subject matches nothing: nothing is purged, as in nats-server
+            boolean matchesNothing = !filter.isEmpty() && !Subjects.isValidSubscribeSubject(filter);
+            long purged = matchesNothing ? 0
+                    : s.submit(() -> s.store().purge(filter.isEmpty() ? null : filter, seq, keep)).join();
             ObjectNode o = ApiJson.response(type);
             o.put("success", true);
             o.put("purged", purged);

@@ -51,16 +51,23 @@ public record PublishHeaders(String msgId, String expectedStream, long expectedL
         return s == null || s.isEmpty() ? null : s;
     }
 
-    /** A sequence header: its value, or -1 when absent or not a number (nats-server then ignores it). */
+    /**
+     * A sequence header: -1 when absent; its value; or {@link Long#MAX_VALUE} when it is not a plain number, which
+     * no stream reaches, so the expectation fails (nats-server reads such a value as uint64 -1).
+     */
     private static long sequence(String s) {
         if (s == null || s.isEmpty()) {
             return -1;
         }
+        for (int i = 0; i < s.length(); i++) {
+            if (s.charAt(i) < '0' || s.charAt(i) > '9') {
+                return Long.MAX_VALUE;
+            }
+        }
         try {
-            long v = Long.parseLong(s);
-            return v < 0 ? -1 : v;
+            return Long.parseLong(s);
         } catch (NumberFormatException e) {
-            return -1;
+            return Long.MAX_VALUE;
         }
     }
 

@@ -268,9 +268,6 @@ public final class StreamConfigCheck {
         if (cfg.allowMsgTtl() != old.allowMsgTtl()) {
             throw invalid("message TTL status can not be changed after stream creation");
         }
-        if (cfg.replicas() != old.replicas() && cfg.replicas() > 1) {
-            throw JsErrorCode.STREAM_REPLICAS_NOT_SUPPORTED.error().exception();
-        }
         StreamConfig.Builder b = cfg.toBuilder();
         if (b.sealed) {
             b.maxAge = 0;
