@@ -44,7 +44,17 @@ public final class Account {
      */
     public int publish(Subscriber publisher, boolean echo, String subject, String reply, int hdrLen, byte[] buf,
                        int off, int totalLen, DeliveryBatch batch) {
-        SubjectMatch match = index.match(subject);
+        return publishAs(publisher, echo, subject, subject, reply, hdrLen, buf, off, totalLen, batch);
+    }
+
+    /**
+     * Delivers a message to the subscriptions matching {@code route} while showing it as {@code subject}: how
+     * JetStream consumers deliver a stored message (its own subject) to a deliver subject or a pull request's
+     * inbox.
+     */
+    public int publishAs(Subscriber publisher, boolean echo, String route, String subject, String reply, int hdrLen,
+                         byte[] buf, int off, int totalLen, DeliveryBatch batch) {
+        SubjectMatch match = index.match(route);
         if (match.isEmpty()) {
             return 0;
         }

@@ -84,7 +84,9 @@ public final class JetStreamService implements AutoCloseable {
                     continue;
                 }
                 Stream stream = new Stream(ctx, meta.config(), stores.open(meta.config(), dir), meta.created());
+                stream.consumersDirectory(dir.resolve("obs"), options.syncAlways());
                 stream.start();
+                stream.restoreConsumers();
                 streams.put(meta.config().name(), stream);
                 var state = stream.store().state();
                 LOG.info("  Restored {} messages for stream '$G > {}' in {}", state.msgs(), meta.config().name(),
@@ -152,6 +154,9 @@ public final class JetStreamService implements AutoCloseable {
                         .exception();
             }
             Stream stream = new Stream(ctx, cfg, stores.open(cfg, dir), created);
+            if (cfg.storage() == StorageType.FILE) {
+                stream.consumersDirectory(dir.resolve("obs"), options.syncAlways());
+            }
             if (cfg.firstSeq() > 1) {
                 stream.store().skipTo(cfg.firstSeq());
             }

@@ -31,7 +31,7 @@ final class AccountApi {
         o.put("reserved_memory", js.reserved(StorageType.MEMORY));
         o.put("reserved_storage", js.reserved(StorageType.FILE));
         o.put("streams", js.streams().size());
-        o.put("consumers", 0);
+        o.put("consumers", js.streams().stream().mapToInt(s -> s.consumers().size()).sum());
         ObjectNode limits = o.putObject("limits");
         limits.put("max_memory", -1);
         limits.put("max_storage", -1);

@@ -173,7 +173,7 @@ public final class ApiJson {
             lost.putArray("msgs");
             lost.put("bytes", st.lostBytes());
         }
-        o.put("consumer_count", 0);
+        o.put("consumer_count", s.consumers().size());
         return o;
     }
 

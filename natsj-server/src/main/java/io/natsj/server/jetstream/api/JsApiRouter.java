@@ -93,6 +93,7 @@ public final class JsApiRouter implements Subscriber, AutoCloseable {
         StreamApi streams = new StreamApi(js, this);
         this.messages = new MessageApi(js, this);
         AccountApi account = new AccountApi(js, this);
+        ConsumerApi consumers = new ConsumerApi(js, this);
         routes.add(new Route("INFO", account::info));
         routes.add(new Route("STREAM.CREATE.*", streams::create));
         routes.add(new Route("STREAM.UPDATE.*", streams::update));
@@ -103,6 +104,15 @@ public final class JsApiRouter implements Subscriber, AutoCloseable {
         routes.add(new Route("STREAM.PURGE.*", streams::purge));
         routes.add(new Route("STREAM.MSG.GET.*", messages::get));
         routes.add(new Route("STREAM.MSG.DELETE.*", messages::delete));
+        routes.add(new Route("CONSUMER.CREATE.*", consumers::create));
+        routes.add(new Route("CONSUMER.CREATE.*.*", consumers::create));
+        routes.add(new Route("CONSUMER.CREATE.*.*.>", consumers::create));
+        routes.add(new Route("CONSUMER.DURABLE.CREATE.*.*", consumers::create));
+        routes.add(new Route("CONSUMER.DELETE.*.*", consumers::delete));
+        routes.add(new Route("CONSUMER.INFO.*.*", consumers::info));
+        routes.add(new Route("CONSUMER.NAMES.*", consumers::names));
+        routes.add(new Route("CONSUMER.LIST.*", consumers::list));
+        routes.add(new Route("CONSUMER.PAUSE.*.*", consumers::pause));
     }
 
     /** Subscribes the API subjects and the direct-get subjects of the streams that allow it. */

@@ -1,6 +1,9 @@
 package io.natsj.server.jetstream.stream;
 
 import io.natsj.server.jetstream.JetStreamContext;
+import io.natsj.server.jetstream.consumer.Consumer;
+import io.natsj.server.jetstream.consumer.ConsumerConfig;
+import io.natsj.server.jetstream.consumer.ConsumerFiles;
 import io.natsj.server.jetstream.api.JsApiError;
 import io.natsj.server.jetstream.api.JsApiException;
 import io.natsj.server.jetstream.api.JsErrorCode;
@@ -58,6 +61,9 @@ public final class Stream implements Subscriber {
     private final DedupWindow dedup = new DedupWindow();
     private final PublishBatch acks = new PublishBatch();
     private final List<Subscription> subscriptions = new ArrayList<>();
+    private final java.util.Map<String, Consumer> consumers = new java.util.concurrent.ConcurrentHashMap<>();
+    private java.nio.file.Path consumersDir;   // null: consumers are not kept on disk
+    private boolean syncAlways;
     private volatile StreamConfig config;
     private SubjectTransform inputTransform;
     private SubjectTransform republish;
@@ -234,8 +240,8 @@ public final class Stream implements Subscriber {
             throw JsErrorCode.STREAM_HEADER_EXCEEDS_MAXIMUM.error().exception();
         }
         long ttl = h.ttlNanos();
-        if (cfg.retention() == Retention.INTEREST) {
-            // no consumers yet, so no interest: the sequence moves on, nothing is kept (nats-server's behaviour)
+        if (cfg.retention() == Retention.INTEREST && !hasInterest(m.subject())) {
+            // no consumer wants it: the sequence moves on, nothing is kept (nats-server's behaviour)
             long seq = store.state().lastSeq() + 1;
             store.skipTo(seq + 1);
             rememberId(h.msgId(), seq, now);
@@ -256,6 +262,9 @@ public final class Stream implements Subscriber {
             store.purge(null, 0, 1);
         }
         respond(m.reply(), pubAck(stored.seq(), false));
+        for (Consumer c : consumers.values()) {
+            c.signal();
+        }
         if (republish != null) {
             republish(cfg, stored, lastForSubject);
         }
@@ -470,6 +479,122 @@ public final class Stream implements Subscriber {
                 discardOld || !cfg.discardNewPerSubject() ? cfg.maxMsgsPerSubject() : -1);
     }
 
+    // ---- consumers -----------------------------------------------------------------------------------------------
+
+    private boolean hasInterest(String subject) {
+        for (Consumer c : consumers.values()) {
+            if (c.matches(subject)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Where durable consumers keep their files ({@code <stream dir>/obs}), or null for memory streams. */
+    public void consumersDirectory(java.nio.file.Path dir, boolean syncAlways) {
+        this.consumersDir = dir;
+        this.syncAlways = syncAlways;
+    }
+
+    /** The consumers, by name. */
+    public java.util.Map<String, Consumer> consumers() {
+        return consumers;
+    }
+
+    /** Creates and starts a consumer (durable ones on file streams are written to disk first). */
+    public Consumer addConsumer(String consumerName, ConsumerConfig cfg, Instant createdAt) throws java.io.IOException {
+        ConsumerFiles files = files(consumerName, cfg);
+        if (files != null) {
+            files.writeMeta(cfg, createdAt);
+        }
+        Consumer c = new Consumer(ctx, this, consumerName, cfg, createdAt, null, files);
+        consumers.put(consumerName, c);
+        c.start();
+        return c;
+    }
+
+    private ConsumerFiles files(String consumerName, ConsumerConfig cfg) {
+        if (consumersDir == null || !cfg.isDurable() || cfg.memStorage()) {
+            return null;
+        }
+        return new ConsumerFiles(consumersDir.resolve(consumerName), syncAlways);
+    }
+
+    /** Restores the durable consumers kept on disk. */
+    public void restoreConsumers() {
+        if (consumersDir == null || !java.nio.file.Files.isDirectory(consumersDir)) {
+            return;
+        }
+        try (var dirs = java.nio.file.Files.list(consumersDir)) {
+            for (java.nio.file.Path d : dirs.sorted().toList()) {
+                ConsumerFiles.Loaded l = ConsumerFiles.read(d);
+                if (l == null) {
+                    continue;
+                }
+                Consumer c = new Consumer(ctx, this, l.name(), l.config(), l.created(), l.state(),
+                        new ConsumerFiles(d, syncAlways));
+                consumers.put(l.name(), c);
+                c.start();
+            }
+        } catch (java.io.IOException e) {
+            LOG.warn("could not list consumers of stream '$G > {}': {}", name(), e.toString());
+        }
+    }
+
+    /** Stops and forgets a consumer, deleting its files; what only it held is released. */
+    public void deleteConsumer(Consumer c) {
+        if (!consumers.remove(c.name(), c)) {
+            return;
+        }
+        c.stop(true);
+        ConsumerFiles files = files(c.name(), c.config());
+        if (files != null) {
+            files.delete();
+        }
+        if (config.retention() != Retention.LIMITS) {
+            submit(() -> {
+                releaseUnwanted();
+                return null;
+            });
+        }
+    }
+
+    /** A consumer acknowledged {@code seq}: interest and work-queue streams may drop it now. */
+    public void consumerAcked(Consumer c, long seq) {
+        if (config.retention() == Retention.LIMITS) {
+            return;
+        }
+        submit(() -> {
+            StoredMessage m = store.load(seq);
+            if (m != null && noLongerWanted(m)) {
+                store.remove(seq);
+            }
+            return null;
+        });
+    }
+
+    private boolean noLongerWanted(StoredMessage m) {
+        for (Consumer c : consumers.values()) {
+            if (c.matches(m.subject()) && !c.isAcked(m.seq())) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private void releaseUnwanted() {
+        for (StoredMessage m = store.loadNext(null, 0); m != null; m = store.loadNext(null, m.seq() + 1)) {
+            if (config.retention() == Retention.INTEREST && noLongerWanted(m)) {
+                store.remove(m.seq());
+            }
+        }
+    }
+
+    /** An ephemeral consumer went unused for its inactive threshold. */
+    public void consumerInactive(Consumer c) {
+        Thread.ofVirtual().name("natsj-consumer-cleanup").start(() -> deleteConsumer(c));
+    }
+
     // ---- subscriptions and lifecycle -----------------------------------------------------------------------------
 
     private void subscribe(List<String> subjects) {
@@ -504,8 +629,12 @@ public final class Stream implements Subscriber {
         }
     }
 
-    /** Stops receiving, stops the worker and closes (or deletes) the store. */
+    /** Stops receiving, stops the consumers and the worker, and closes (or deletes) the store. */
     public void stop(boolean deleteData) {
+        for (Consumer c : consumers.values()) {
+            c.stop(deleteData);
+        }
+        consumers.clear();
         closed = true;
         unsubscribe();
         if (expiryTimer != null) {

@@ -1,0 +1,377 @@
+package io.natsj.server.jetstream.api;
+
+import io.natsj.server.jetstream.JetStreamService;
+import io.natsj.server.jetstream.api.JsApiRouter.Request;
+import io.natsj.server.jetstream.consumer.Consumer;
+import io.natsj.server.jetstream.consumer.ConsumerConfig;
+import io.natsj.server.jetstream.consumer.ConsumerConfigCheck;
+import io.natsj.server.jetstream.consumer.ConsumerConfigJson;
+import io.natsj.server.jetstream.stream.Stream;
+import io.natsj.server.jetstream.stream.StreamConfig;
+import io.natsj.server.jetstream.stream.StreamConfigCheck;
+import io.natsj.server.json.GoStruct;
+import io.natsj.server.routing.Subjects;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
+
+import java.io.IOException;
+import java.security.SecureRandom;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The consumer family of the JetStream API: {@code CONSUMER.CREATE} (with and without a name and filter in the
+ * subject, and the legacy {@code CONSUMER.DURABLE.CREATE}), {@code DELETE}, {@code INFO}, {@code NAMES},
+ * {@code LIST} and {@code PAUSE}, with nats-server's checks and errors. {@code MSG.NEXT} is served by each
+ * consumer itself.
+ *
+ * <p>Threading: handlers run concurrently; creates and deletes of one stream's consumers are serialised on the
+ * stream object.
+ */
+final class ConsumerApi {
+
+    static final int NAMES_LIMIT = 1024;
+    static final int LIST_LIMIT = 256;
+    private static final String ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final JetStreamService js;
+    private final JsApiRouter router;
+
+    ConsumerApi(JetStreamService js, JsApiRouter router) {
+        this.js = js;
+        this.router = router;
+    }
+
+    private Stream stream(String name) {
+        Stream s = js.stream(name);
+        if (s == null) {
+            throw JsErrorCode.STREAM_NOT_FOUND.error().exception();
+        }
+        return s;
+    }
+
+    private static String randomName() {
+        StringBuilder sb = new StringBuilder(8);
+        for (int i = 0; i < 8; i++) {
+            sb.append(ALPHABET.charAt(RANDOM.nextInt(ALPHABET.length())));
+        }
+        return sb.toString();
+    }
+
+    /** {@code CONSUMER.CREATE.<stream>[.<consumer>[.<filter>]]} and {@code CONSUMER.DURABLE.CREATE.<s>.<d>}. */
+    void create(Request r) {
+        String type = "consumer_create_response";
+        router.guarded(r, type, () -> {
+            String[] t = r.tokens();
+            boolean legacyDurable = t[1].equals("DURABLE");
+            String streamName = legacyDurable ? t[3] : t[2];
+            String nameInSubject = legacyDurable ? t[4] : t.length > 3 ? t[3] : null;
+            String filterInSubject = !legacyDurable && t.length > 4 ? r.tail(4) : null;
+            GoStruct req = ApiJson.struct(r.body(), "CreateConsumerRequest");
+            String reqStream = req.string("stream_name", "");
+            if (!req.has("config")) {
+                throw JsErrorCode.CONSUMER_CONFIG_REQUIRED.error().exception();
+            }
+            ConsumerConfig cfg = ConsumerConfigJson.read(req.struct("config", "ConsumerConfig"));
+            String action = req.string("action", "");
+            if (!streamName.equals(reqStream)) {
+                throw JsErrorCode.STREAM_MISMATCH.error().exception();
+            }
+            String name = resolveName(cfg, legacyDurable, nameInSubject, filterInSubject);
+            if (name.contains("/") || name.contains("\\")) {
+                throw JsErrorCode.CONSUMER_NAME_CONTAINS_PATH_SEPARATORS.error().exception();
+            }
+            if (name.length() > StreamConfigCheck.MAX_NAME_LEN) {
+                throw JsErrorCode.CONSUMER_NAME_TOO_LONG.with("max",
+                        Integer.toString(StreamConfigCheck.MAX_NAME_LEN)).exception();
+            }
+            Stream s = stream(streamName);
+            ConsumerConfig full = ConsumerConfigCheck.withDefaults(cfg.withNames(cfg.durableName(), name),
+                    s.config());
+            ConsumerConfigCheck.check(full, s.config());
+            Consumer c = createOrUpdate(s, name, full, action);
+            ObjectNode o = ApiJson.response(type);
+            consumerInfo(o, c);
+            router.respond(r, o);
+        });
+    }
+
+    private static String resolveName(ConsumerConfig cfg, boolean legacyDurable, String nameInSubject,
+                                      String filterInSubject) {
+        if (legacyDurable) {
+            if (!cfg.isDurable()) {
+                throw JsErrorCode.CONSUMER_DURABLE_NAME_NOT_SET.error().exception();
+            }
+            if (!cfg.durableName().equals(nameInSubject)) {
+                throw JsErrorCode.CONSUMER_DURABLE_NAME_NOT_MATCH_SUBJECT.error().exception();
+            }
+            return nameInSubject;
+        }
+        if (cfg.isDurable() && !cfg.name().isEmpty() && !cfg.durableName().equals(cfg.name())) {
+            throw JsErrorCode.CONSUMER_CREATE_DURABLE_AND_NAME_MISMATCH.error().exception();
+        }
+        if (nameInSubject != null) {
+            String own = !cfg.name().isEmpty() ? cfg.name() : cfg.durableName();
+            if (!own.isEmpty() && !own.equals(nameInSubject)) {
+                throw JsErrorCode.CONSUMER_DURABLE_NAME_NOT_MATCH_SUBJECT.error().exception();
+            }
+            if (filterInSubject != null && !filterInSubject.equals(cfg.filterSubject())) {
+                throw JsErrorCode.CONSUMER_CREATE_FILTER_SUBJECT_MISMATCH.error().exception();
+            }
+            if (!StreamConfigCheck.isValidName(nameInSubject)) {
+                throw JsErrorCode.CONSUMER_BAD_DURABLE_NAME.error().exception();
+            }
+            return nameInSubject;
+        }
+        if (cfg.isDurable()) {
+            if (!StreamConfigCheck.isValidName(cfg.durableName())) {
+                throw JsErrorCode.CONSUMER_BAD_DURABLE_NAME.error().exception();
+            }
+            return cfg.durableName();
+        }
+        if (!cfg.name().isEmpty()) {
+            if (!StreamConfigCheck.isValidName(cfg.name())) {
+                throw JsErrorCode.CONSUMER_BAD_DURABLE_NAME.error().exception();
+            }
+            return cfg.name();
+        }
+        return randomName();
+    }
+
+    private Consumer createOrUpdate(Stream s, String name, ConsumerConfig cfg, String action) {
+        synchronized (s) {
+            Consumer existing = s.consumers().get(name);
+            if (existing != null) {
+                if (sameConfig(existing.config(), cfg)) {
+                    return existing;
+                }
+                if (action.equals("create")) {
+                    throw JsErrorCode.CONSUMER_ALREADY_EXISTS.error().exception();
+                }
+                checkUpdate(existing.config(), cfg);
+                existing.submit(() -> {
+                    existing.applyUpdate(cfg);
+                    return null;
+                }).join();
+                existing.signal();
+                return existing;
+            }
+            if (action.equals("update")) {
+                throw JsErrorCode.CONSUMER_DOES_NOT_EXIST.error().exception();
+            }
+            StreamConfig sc = s.config();
+            if (sc.maxConsumers() > 0 && s.consumers().size() >= sc.maxConsumers()) {
+                throw JsErrorCode.MAXIMUM_CONSUMERS_LIMIT.error().exception();
+            }
+            if (sc.retention() == StreamConfig.Retention.WORKQUEUE) {
+                checkWorkQueue(s, cfg);
+            }
+            try {
+                return s.addConsumer(name, cfg, js.context().clock().now());
+            } catch (IOException e) {
+                throw JsErrorCode.CONSUMER_STORE_FAILED.with("err", e.toString()).exception();
+            }
+        }
+    }
+
+    private static boolean sameConfig(ConsumerConfig a, ConsumerConfig b) {
+        return a.withPauseUntil(null).equals(b.withPauseUntil(null)) && Objects.equals(a.pauseUntil(), b.pauseUntil());
+    }
+
+    private static void checkWorkQueue(Stream s, ConsumerConfig cfg) {
+        for (Consumer other : s.consumers().values()) {
+            List<String> a = cfg.filters();
+            List<String> b = other.config().filters();
+            if (a.isEmpty() || b.isEmpty()) {
+                throw JsErrorCode.CONSUMER_WQ_MULTIPLE_UNFILTERED.error().exception();
+            }
+            for (String x : a) {
+                for (String y : b) {
+                    if (Subjects.subjectsCollide(x, y)) {
+                        throw JsErrorCode.CONSUMER_WQ_CONSUMER_NOT_UNIQUE.error().exception();
+                    }
+                }
+            }
+        }
+    }
+
+    /** The changes nats-server refuses on an existing consumer. */
+    private static void checkUpdate(ConsumerConfig old, ConsumerConfig cfg) {
+        String reason = null;
+        if (old.deliverPolicy() != cfg.deliverPolicy()) {
+            reason = "deliver policy can not be updated";
+        } else if (old.optStartSeq() != cfg.optStartSeq()) {
+            reason = "start sequence can not be updated";
+        } else if (!Objects.equals(old.optStartTime(), cfg.optStartTime())) {
+            reason = "start time can not be updated";
+        } else if (old.ackPolicy() != cfg.ackPolicy()) {
+            reason = "ack policy can not be updated";
+        } else if (old.replayPolicy() != cfg.replayPolicy()) {
+            reason = "replay policy can not be updated";
+        } else if (old.isPush() != cfg.isPush()) {
+            reason = "can not update push consumer to pull based";
+        } else if (old.idleHeartbeat() != cfg.idleHeartbeat()) {
+            reason = "heart beats can not be updated";
+        } else if (old.flowControl() != cfg.flowControl()) {
+            reason = "flow control can not be updated";
+        } else if (old.rateLimitBps() != cfg.rateLimitBps()) {
+            reason = "rate limit can not be updated";
+        }
+        if (reason != null) {
+            throw JsErrorCode.CONSUMER_CREATE.with("err", reason).exception();
+        }
+    }
+
+    private Consumer consumer(Request r, int streamToken) {
+        String[] t = r.tokens();
+        Stream s = stream(t[streamToken]);
+        Consumer c = t.length > streamToken + 1 ? s.consumers().get(t[streamToken + 1]) : null;
+        if (c == null) {
+            throw JsErrorCode.CONSUMER_NOT_FOUND.error().exception();
+        }
+        return c;
+    }
+
+    void delete(Request r) {
+        String type = "consumer_delete_response";
+        router.guarded(r, type, () -> {
+            Consumer c = consumer(r, 2);
+            c.stream().deleteConsumer(c);
+            ObjectNode o = ApiJson.response(type);
+            o.put("success", true);
+            router.respond(r, o);
+        });
+    }
+
+    void info(Request r) {
+        String type = "consumer_info_response";
+        router.guarded(r, type, () -> {
+            Consumer c = consumer(r, 2);
+            ObjectNode o = ApiJson.response(type);
+            consumerInfo(o, c);
+            router.respond(r, o);
+        });
+    }
+
+    void pause(Request r) {
+        String type = "consumer_pause_response";
+        router.guarded(r, type, () -> {
+            GoStruct req = ApiJson.struct(r.body(), "JSApiConsumerPauseRequest");
+            String until = req.string("pause_until", "");
+            Consumer c = consumer(r, 2);
+            Instant at = until.isEmpty() ? null : Instant.parse(until);
+            Instant now = js.context().clock().now();
+            if (at != null && !at.isAfter(now)) {
+                at = null;
+            }
+            Instant pauseUntil = at;
+            c.submit(() -> {
+                c.pause(pauseUntil);
+                return null;
+            }).join();
+            ObjectNode o = ApiJson.response(type);
+            o.put("paused", pauseUntil != null);
+            o.put("pause_until", pauseUntil == null ? ApiJson.ZERO_TIME : io.natsj.server.json.GoFormats
+                    .rfc3339Nano(pauseUntil));
+            if (pauseUntil != null) {
+                o.put("pause_remaining", java.time.Duration.between(now, pauseUntil).toNanos());
+            }
+            router.respond(r, o);
+        });
+    }
+
+    private List<Consumer> sorted(Stream s) {
+        List<Consumer> all = new ArrayList<>(s.consumers().values());
+        all.sort(Comparator.comparing(Consumer::name));
+        return all;
+    }
+
+    void names(Request r) {
+        String type = "consumer_names_response";
+        router.guarded(r, type, o -> {
+            ApiJson.pagedError(o);
+            o.putNull("consumers");
+        }, () -> {
+            GoStruct req = ApiJson.struct(r.body(), "JSApiConsumersRequest");
+            Stream s = stream(r.tokens()[2]);
+            List<Consumer> all = sorted(s);
+            int offset = Math.min(Math.max(0, req.intValue("offset", 0)), all.size());
+            ObjectNode o = ApiJson.response(type);
+            ApiJson.paged(o, all.size(), offset, NAMES_LIMIT);
+            ArrayNode names = o.putArray("consumers");
+            all.subList(offset, Math.min(all.size(), offset + NAMES_LIMIT)).forEach(c -> names.add(c.name()));
+            router.respond(r, o);
+        });
+    }
+
+    void list(Request r) {
+        String type = "consumer_list_response";
+        router.guarded(r, type, o -> {
+            ApiJson.pagedError(o);
+            o.putNull("consumers");
+        }, () -> {
+            GoStruct req = ApiJson.struct(r.body(), "JSApiConsumersRequest");
+            Stream s = stream(r.tokens()[2]);
+            List<Consumer> all = sorted(s);
+            int offset = Math.min(Math.max(0, req.intValue("offset", 0)), all.size());
+            ObjectNode o = ApiJson.response(type);
+            ApiJson.paged(o, all.size(), offset, LIST_LIMIT);
+            ArrayNode list = o.putArray("consumers");
+            for (Consumer c : all.subList(offset, Math.min(all.size(), offset + LIST_LIMIT))) {
+                consumerInfo(list.addObject(), c);
+            }
+            router.respond(r, o);
+        });
+    }
+
+    private void consumerInfo(ObjectNode o, Consumer c) {
+        Consumer.Info i;
+        try {
+            i = c.submit(c::info).get(5, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (Exception e) {
+            i = c.info(); // the consumer is stopping: read without its worker
+        }
+        ConsumerConfig cfg = c.config();
+        o.put("stream_name", c.stream().name());
+        o.put("name", c.name());
+        o.put("created", ApiJson.time(c.created().getEpochSecond() * 1_000_000_000L + c.created().getNano()));
+        java.util.Map<String, String> meta = new java.util.LinkedHashMap<>(cfg.metadata() == null
+                ? java.util.Map.of() : cfg.metadata());
+        meta.put(StreamConfigCheck.VERSION_KEY, js.context().serverVersion());
+        meta.put(StreamConfigCheck.LEVEL_KEY, "1");
+        ObjectNode config = ConsumerConfigJson.write(cfg);
+        ObjectNode m = config.putObject("metadata");
+        new java.util.TreeMap<>(meta).forEach(m::put);
+        o.set("config", config);
+        ObjectNode delivered = o.putObject("delivered");
+        delivered.put("consumer_seq", i.deliveredConsumer());
+        delivered.put("stream_seq", i.deliveredStream());
+        if (i.lastDelivered() > 0) {
+            delivered.put("last_active", ApiJson.time(i.lastDelivered()));
+        }
+        ObjectNode floor = o.putObject("ack_floor");
+        floor.put("consumer_seq", i.ackFloorConsumer());
+        floor.put("stream_seq", i.ackFloorStream());
+        if (i.lastAck() > 0) {
+            floor.put("last_active", ApiJson.time(i.lastAck()));
+        }
+        o.put("num_ack_pending", i.numAckPending());
+        o.put("num_redelivered", i.numRedelivered());
+        o.put("num_waiting", i.numWaiting());
+        o.put("num_pending", i.numPending());
+        if (i.pushBound()) {
+            o.put("push_bound", true);
+        }
+        Instant until = cfg.pauseUntil();
+        Instant now = js.context().clock().now();
+        if (until != null && until.isAfter(now)) {
+            o.put("paused", true);
+            o.put("pause_remaining", java.time.Duration.between(now, until).toNanos());
+        }
+        o.put("ts", ApiJson.time(now.getEpochSecond() * 1_000_000_000L + now.getNano()));
+    }
+}

@@ -1,0 +1,898 @@
+package io.natsj.server.jetstream.consumer;
+
+import io.natsj.server.jetstream.JetStreamContext;
+import io.natsj.server.jetstream.consumer.ConsumerConfig.AckPolicy;
+import io.natsj.server.jetstream.consumer.ConsumerConfig.DeliverPolicy;
+import io.natsj.server.jetstream.stream.HeaderBlock;
+import io.natsj.server.jetstream.stream.Stream;
+import io.natsj.server.json.GoFormats;
+import io.natsj.server.routing.DeliveryBatch;
+import io.natsj.server.routing.PublishBatch;
+import io.natsj.server.routing.Subscriber;
+import io.natsj.server.routing.Subscription;
+import io.natsj.server.store.StoredMessage;
+import io.natsj.server.store.StreamStore;
+import io.natsj.server.util.GoDuration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * One consumer of a stream: a stateful cursor that delivers stored messages (to a deliver subject, or to waiting
+ * pull requests), tracks each delivery until it is acknowledged, and redelivers after {@code ack_wait} or the
+ * {@code backoff} schedule, at most {@code max_deliver} times.
+ *
+ * <p>Its worker (a virtual thread) is the only writer of its state. Everything reaches it as an event on its
+ * queue: "new messages" signals from the stream, acknowledgements ({@code $JS.ACK.<stream>.<consumer>.>}), pull
+ * requests ({@code CONSUMER.MSG.NEXT}), timer ticks and API commands. Deliveries go through the account's routing,
+ * showing each message's own subject, with the ack subject
+ * {@code $JS.ACK.<stream>.<consumer>.<delivered>.<stream seq>.<consumer seq>.<timestamp>.<pending>} as reply.
+ *
+ * <p>Threading: {@link #deliver}, {@link #signal} and {@link #submit} are safe from any thread; the volatile
+ * snapshots ({@link #ackFloorStream()}, {@link #isAcked}) may be read by the stream's worker.
+ */
+public final class Consumer implements Subscriber {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Consumer.class);
+    private static final long TICK_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
+    private static final long DEFAULT_EPHEMERAL_INACTIVE = 5_000_000_000L;
+    private static final Object TICK = new Object();
+    private static final Object SIGNAL = new Object();
+    private static final Object STOP = new Object();
+
+    /** One delivery waiting for its ack. */
+    static final class Pending {
+        long cseq;
+        long deliveredAt;   // epoch nanos of the last delivery
+        long redeliverAt;   // epoch nanos when a NAK with delay asked for it, 0 otherwise
+        int count;          // deliveries so far
+
+        Pending(long cseq, long deliveredAt, int count) {
+            this.cseq = cseq;
+            this.deliveredAt = deliveredAt;
+            this.count = count;
+        }
+    }
+
+    private record Ack(String subject, String reply, byte[] body) {
+    }
+
+    private record Next(String reply, byte[] body) {
+    }
+
+    private record Command<T>(Callable<T> action, CompletableFuture<T> done) {
+    }
+
+    private final JetStreamContext ctx;
+    private final Stream stream;
+    private final String name;
+    private final Instant created;
+    private final LinkedBlockingQueue<Object> inbox = new LinkedBlockingQueue<>();
+    private final AtomicBoolean signalQueued = new AtomicBoolean();
+    private final AtomicBoolean tickQueued = new AtomicBoolean();
+    private final PublishBatch out = new PublishBatch();
+    private final List<Subscription> subscriptions = new ArrayList<>();
+    private final ConcurrentSkipListMap<Long, Pending> pending = new ConcurrentSkipListMap<>();
+    private final TreeSet<Long> redeliver = new TreeSet<>();
+    private final ArrayDeque<Long> lastPerSubject = new ArrayDeque<>();
+    private final ArrayDeque<PullRequest> waiting = new ArrayDeque<>();
+    private volatile ConsumerConfig config;
+    private volatile boolean closed;
+    private Thread worker;
+    private ScheduledFuture<?> ticker;
+    private final ConsumerState.Listener stateListener;
+
+    // worker-owned cursor and counters (volatile where the API or the stream reads them)
+    private volatile long sseq;                 // next stream sequence to consider
+    private volatile long dseq;                 // last consumer sequence used
+    private volatile long deliveredStream;      // stream sequence of the last delivery
+    private volatile long ackFloorStream;
+    private volatile long ackFloorConsumer;
+    private volatile long lastDeliveredAt;      // epoch nanos
+    private volatile long lastAckAt;            // epoch nanos
+    private volatile long lastActiveAt;         // epoch nanos: a request, an ack, interest
+    private long lastHeartbeatAt;
+    private long fcCounter;
+
+    public Consumer(JetStreamContext ctx, Stream stream, String name, ConsumerConfig config, Instant created,
+                    ConsumerState restored, ConsumerState.Listener stateListener) {
+        this.ctx = ctx;
+        this.stream = stream;
+        this.name = name;
+        this.config = config;
+        this.created = created;
+        this.stateListener = stateListener;
+        long now = ctx.clock().epochNanos();
+        this.lastActiveAt = now;
+        if (restored != null) {
+            restore(restored);
+        } else {
+            initialPosition();
+        }
+    }
+
+    // ---- identity and snapshots ----------------------------------------------------------------------------------
+
+    public String name() {
+        return name;
+    }
+
+    public ConsumerConfig config() {
+        return config;
+    }
+
+    public Instant created() {
+        return created;
+    }
+
+    public Stream stream() {
+        return stream;
+    }
+
+    public long ackFloorStream() {
+        return ackFloorStream;
+    }
+
+    /** Whether this consumer no longer needs {@code seq} (acknowledged, or never going to be delivered to it). */
+    public boolean isAcked(long seq) {
+        if (config.ackPolicy() == AckPolicy.NONE) {
+            return seq < sseq;
+        }
+        return seq <= ackFloorStream || (seq < sseq && !pending.containsKey(seq));
+    }
+
+    /** Whether {@code subject} is one this consumer delivers. */
+    public boolean matches(String subject) {
+        List<String> filters = config.filters();
+        if (filters.isEmpty()) {
+            return true;
+        }
+        for (String f : filters) {
+            if (io.natsj.server.routing.Subjects.matches(f, subject)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    // ---- lifecycle -----------------------------------------------------------------------------------------------
+
+    private String ackPrefix() {
+        return "$JS.ACK." + stream.name() + "." + name + ".";
+    }
+
+    /** Subscribes its ack and pull subjects and starts the worker. */
+    public void start() {
+        sub(ackPrefix() + ">");
+        sub("$JS.API.CONSUMER.MSG.NEXT." + stream.name() + "." + name);
+        if (ctx.domain() != null && !ctx.domain().isEmpty()) {
+            sub("$JS." + ctx.domain() + ".API.CONSUMER.MSG.NEXT." + stream.name() + "." + name);
+        }
+        worker = Thread.ofVirtual().name("natsj-consumer-" + stream.name() + "-" + name).start(this::run);
+        ticker = ctx.timers().scheduleAtFixedRate(() -> {
+            if (tickQueued.compareAndSet(false, true)) {
+                inbox.add(TICK);
+            }
+        }, TICK_NANOS, TICK_NANOS, TimeUnit.NANOSECONDS);
+        signal();
+    }
+
+    private void sub(String subject) {
+        Subscription s = new Subscription(this, subject, null, "js-consumer");
+        ctx.account().index().insert(s);
+        subscriptions.add(s);
+    }
+
+    /** Stops the worker; waiting pull requests are told the consumer is gone when {@code deleted}. */
+    public void stop(boolean deleted) {
+        if (closed) {
+            return;
+        }
+        if (deleted) {
+            submit(() -> {
+                for (PullRequest r : waiting) {
+                    status(r.reply, "409 Consumer Deleted", null);
+                }
+                waiting.clear();
+                out.flushAll();
+                return null;
+            });
+        }
+        closed = true;
+        if (ticker != null) {
+            ticker.cancel(false);
+        }
+        for (Subscription s : subscriptions) {
+            s.close();
+            ctx.account().index().remove(s);
+        }
+        subscriptions.clear();
+        inbox.add(STOP);
+        if (worker != null && Thread.currentThread() != worker) {
+            try {
+                worker.join(TimeUnit.SECONDS.toMillis(10));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        if (!deleted) {
+            persist();
+        }
+    }
+
+    /** Runs {@code action} on the worker. */
+    public <T> CompletableFuture<T> submit(Callable<T> action) {
+        CompletableFuture<T> done = new CompletableFuture<>();
+        inbox.add(new Command<>(action, done));
+        return done;
+    }
+
+    /** The stream stored something: look for work. */
+    public void signal() {
+        if (signalQueued.compareAndSet(false, true)) {
+            inbox.add(SIGNAL);
+        }
+    }
+
+    @Override
+    public boolean deliver(Subscription sub, String subject, String reply, byte[] buf, int off, int hdrLen,
+                           int totalLen, DeliveryBatch batch) {
+        if (closed) {
+            return false;
+        }
+        byte[] body = new byte[totalLen - hdrLen];
+        System.arraycopy(buf, off + hdrLen, body, 0, body.length);
+        if (subject.startsWith("$JS.ACK.")) {
+            inbox.add(new Ack(subject, reply, body));
+        } else if (reply != null && !reply.isEmpty()) {
+            inbox.add(new Next(reply, body));
+        }
+        return true;
+    }
+
+    private void run() {
+        List<Object> batch = new ArrayList<>(64);
+        while (true) {
+            try {
+                batch.add(inbox.take());
+            } catch (InterruptedException e) {
+                return;
+            }
+            inbox.drainTo(batch, 1023);
+            boolean stop = false;
+            for (Object item : batch) {
+                try {
+                    if (item == STOP) {
+                        stop = true;
+                    } else if (item == SIGNAL) {
+                        signalQueued.set(false);
+                    } else if (item == TICK) {
+                        tickQueued.set(false);
+                        tick();
+                    } else if (item instanceof Ack a) {
+                        onAck(a);
+                    } else if (item instanceof Next n) {
+                        onNext(n);
+                    } else if (item instanceof Command<?> c) {
+                        runCommand(c);
+                    }
+                } catch (RuntimeException e) {
+                    LOG.error("consumer '{} > {}' failed on an event", stream.name(), name, e);
+                }
+            }
+            batch.clear();
+            if (stop) {
+                out.flushAll();
+                return;
+            }
+            try {
+                deliverAvailable();
+            } catch (RuntimeException e) {
+                LOG.error("consumer '{} > {}' failed to deliver", stream.name(), name, e);
+            }
+            out.flushAll();
+        }
+    }
+
+    private <T> void runCommand(Command<T> c) {
+        try {
+            c.done().complete(c.action().call());
+        } catch (Throwable t) {
+            c.done().completeExceptionally(t);
+        }
+    }
+
+    // ---- position ------------------------------------------------------------------------------------------------
+
+    private void initialPosition() {
+        StreamStore store = stream.store();
+        var state = store.state();
+        long first = Math.max(1, state.firstSeq());
+        ConsumerConfig c = config;
+        switch (c.deliverPolicy()) {
+            case ALL -> sseq = first;
+            case NEW -> sseq = state.lastSeq() + 1;
+            case LAST -> {
+                StoredMessage last = lastMatching(Long.MAX_VALUE);
+                sseq = last == null ? state.lastSeq() + 1 : last.seq();
+            }
+            case BY_START_SEQUENCE -> sseq = Math.max(c.optStartSeq(), first);
+            case BY_START_TIME -> {
+                Instant t = c.optStartTime();
+                sseq = store.sequenceAtOrAfter(t.getEpochSecond() * 1_000_000_000L + t.getNano());
+            }
+            case LAST_PER_SUBJECT -> {
+                TreeSet<Long> seqs = new TreeSet<>();
+                for (String f : c.filters()) {
+                    for (String subject : store.subjectTotals(f).keySet()) {
+                        StoredMessage m = store.loadLast(subject);
+                        if (m != null) {
+                            seqs.add(m.seq());
+                        }
+                    }
+                }
+                lastPerSubject.addAll(seqs);
+                sseq = state.lastSeq() + 1;
+            }
+        }
+        deliveredStream = Math.max(0, sseq - 1);
+        ackFloorStream = deliveredStream;
+    }
+
+    private StoredMessage lastMatching(long upTo) {
+        StreamStore store = stream.store();
+        List<String> filters = config.filters();
+        if (filters.isEmpty()) {
+            return store.loadPrevious(null, upTo);
+        }
+        StoredMessage best = null;
+        for (String f : filters) {
+            StoredMessage m = store.loadPrevious(f, upTo);
+            if (m != null && (best == null || m.seq() > best.seq())) {
+                best = m;
+            }
+        }
+        return best;
+    }
+
+    private StoredMessage nextMatching(long from) {
+        StreamStore store = stream.store();
+        List<String> filters = config.filters();
+        if (filters.isEmpty()) {
+            return store.loadNext(null, from);
+        }
+        StoredMessage best = null;
+        for (String f : filters) {
+            StoredMessage m = store.loadNext(f, from);
+            if (m != null && (best == null || m.seq() < best.seq())) {
+                best = m;
+            }
+        }
+        return best;
+    }
+
+    /** Messages still to deliver (not counting redeliveries): nats-server's {@code num_pending}. */
+    public long numPending() {
+        StreamStore store = stream.store();
+        List<String> filters = config.filters();
+        long from = sseq;
+        long n = 0;
+        if (filters.isEmpty()) {
+            n = store.filteredState(from, null).msgs();
+        } else {
+            for (String f : filters) {
+                n += store.filteredState(from, f).msgs();
+            }
+        }
+        return n + lastPerSubject.size();
+    }
+
+    // ---- delivery ------------------------------------------------------------------------------------------------
+
+    private boolean paused() {
+        Instant until = config.pauseUntil();
+        return until != null && until.isAfter(ctx.clock().now());
+    }
+
+    private void deliverAvailable() {
+        if (paused()) {
+            return;
+        }
+        ConsumerConfig c = config;
+        while (true) {
+            if (c.ackPolicy() != AckPolicy.NONE && c.maxAckPending() > 0 && pending.size() >= c.maxAckPending()
+                    && redeliver.isEmpty()) {
+                break;
+            }
+            String target;
+            PullRequest request = null;
+            if (c.isPush()) {
+                if (!ctx.account().index().hasInterest(c.deliverSubject())) {
+                    break;
+                }
+                target = c.deliverSubject();
+            } else {
+                request = nextRequest();
+                if (request == null) {
+                    break;
+                }
+                target = request.reply;
+            }
+            StoredMessage m = nextMessage();
+            if (m == null) {
+                break;
+            }
+            if (request != null && request.maxBytes > 0) {
+                long size = m.headers().length + m.data().length + m.subject().length();
+                if (size > request.remainingBytes) {
+                    putBack(m);
+                    waiting.remove(request);
+                    if (request.delivered == 0) {
+                        status(request.reply, "409 Message Size Exceeds MaxBytes", request);
+                    } else {
+                        status(request.reply, "409 Batch Completed", request);
+                    }
+                    continue;
+                }
+                request.remainingBytes -= size;
+            }
+            send(target, m);
+            if (request != null) {
+                request.remaining--;
+                request.delivered++;
+                if (request.remaining <= 0) {
+                    waiting.remove(request);
+                }
+            }
+        }
+        // no_wait requests that got something and found no more: done
+        Iterator<PullRequest> it = waiting.iterator();
+        while (it.hasNext()) {
+            PullRequest r = it.next();
+            if (r.noWait && r.delivered > 0 && !hasMore()) {
+                it.remove();
+                status(r.reply, "408 Request Timeout", r);
+            }
+        }
+    }
+
+    private boolean hasMore() {
+        return !redeliver.isEmpty() || !lastPerSubject.isEmpty() || nextMatching(sseq) != null;
+    }
+
+    private PullRequest nextRequest() {
+        Iterator<PullRequest> it = waiting.iterator();
+        while (it.hasNext()) {
+            PullRequest r = it.next();
+            if (!ctx.account().index().hasInterest(r.reply)) {
+                it.remove(); // the requester went away
+                continue;
+            }
+            return r;
+        }
+        return null;
+    }
+
+    /** The next message to deliver: a due redelivery, a last-per-subject start, or the next new one. */
+    private StoredMessage nextMessage() {
+        StreamStore store = stream.store();
+        while (!redeliver.isEmpty()) {
+            long seq = redeliver.pollFirst();
+            StoredMessage m = store.load(seq);
+            if (m != null && pending.containsKey(seq)) {
+                return m;
+            }
+            pending.remove(seq);
+        }
+        while (!lastPerSubject.isEmpty()) {
+            StoredMessage m = store.load(lastPerSubject.pollFirst());
+            if (m != null) {
+                return m;
+            }
+        }
+        StoredMessage m = nextMatching(sseq);
+        if (m != null) {
+            sseq = m.seq() + 1;
+        } else {
+            sseq = Math.max(sseq, store.state().lastSeq() + 1);
+        }
+        return m;
+    }
+
+    private void putBack(StoredMessage m) {
+        if (pending.containsKey(m.seq())) {
+            redeliver.add(m.seq());
+        } else {
+            sseq = Math.min(sseq, m.seq());
+        }
+    }
+
+    private void send(String target, StoredMessage m) {
+        ConsumerConfig c = config;
+        long now = ctx.clock().epochNanos();
+        long cseq = ++dseq;
+        Pending p = pending.get(m.seq());
+        int count;
+        if (c.ackPolicy() == AckPolicy.NONE) {
+            count = 1;
+        } else if (p == null) {
+            p = new Pending(cseq, now, 1);
+            pending.put(m.seq(), p);
+            count = 1;
+        } else {
+            p.count++;
+            p.deliveredAt = now;
+            p.redeliverAt = 0;
+            count = p.count;
+        }
+        if (m.seq() > deliveredStream) {
+            deliveredStream = m.seq();
+        }
+        lastDeliveredAt = now;
+        lastHeartbeatAt = now;
+        long left = numPending();
+        String ackReply = ackPrefix() + count + "." + m.seq() + "." + cseq + "." + m.timestamp() + "." + left;
+        byte[] headers = m.headers();
+        byte[] data = m.data();
+        if (c.headersOnly()) {
+            headers = new HeaderBlock.Builder().addAll(m.headers())
+                    .add("Nats-Msg-Size", Integer.toString(m.data().length)).build();
+            data = StoredMessage.NO_BYTES;
+        }
+        byte[] buf = new byte[headers.length + data.length];
+        System.arraycopy(headers, 0, buf, 0, headers.length);
+        System.arraycopy(data, 0, buf, headers.length, data.length);
+        ctx.account().publishAs(null, true, target, m.subject(), ackReply, headers.length, buf, 0, buf.length, out);
+        if (c.ackPolicy() == AckPolicy.NONE) {
+            ackFloorStream = m.seq();
+            ackFloorConsumer = cseq;
+            stream.consumerAcked(this, m.seq());
+        }
+        if (c.flowControl() && ++fcCounter % 1024 == 0) {
+            byte[] fc = new HeaderBlock.Builder("100 FlowControl Request").build();
+            ctx.account().publish(null, true, target, "$JS.FC." + stream.name() + "." + name + "." + fcCounter, fc.length,
+                    fc, 0, fc.length, out);
+        }
+        markDirty();
+    }
+
+    private void status(String reply, String status, PullRequest r) {
+        HeaderBlock.Builder b = new HeaderBlock.Builder(status);
+        if (r != null) {
+            b.add("Nats-Pending-Messages", Integer.toString(Math.max(0, r.remaining)))
+                    .add("Nats-Pending-Bytes", Long.toString(Math.max(0, r.remainingBytes)));
+        }
+        byte[] h = b.build();
+        ctx.account().publish(null, true, reply, null, h.length, h, 0, h.length, out);
+    }
+
+    private void heartbeat(String target) {
+        byte[] h = new HeaderBlock.Builder("100 Idle Heartbeat")
+                .add("Nats-Last-Consumer", Long.toString(dseq))
+                .add("Nats-Last-Stream", Long.toString(deliveredStream)).build();
+        ctx.account().publish(null, true, target, null, h.length, h, 0, h.length, out);
+    }
+
+    // ---- pull requests -------------------------------------------------------------------------------------------
+
+    private void onNext(Next n) {
+        ConsumerConfig c = config;
+        long now = ctx.clock().epochNanos();
+        lastActiveAt = now;
+        if (c.isPush()) {
+            status(n.reply(), "409 Consumer is push based", null);
+            return;
+        }
+        PullRequest.Settings s;
+        try {
+            s = PullRequest.parse(n.body());
+        } catch (IllegalArgumentException e) {
+            status(n.reply(), "400 Bad Request - " + e.getMessage(), null);
+            return;
+        }
+        if (c.maxBatch() > 0 && s.batch() > c.maxBatch()) {
+            status(n.reply(), "409 Exceeded MaxRequestBatch of " + c.maxBatch(), null);
+            return;
+        }
+        if (c.maxExpires() > 0 && s.expires() > c.maxExpires()) {
+            status(n.reply(), "409 Exceeded MaxRequestExpires of "
+                    + GoFormats.goDuration(Duration.ofNanos(c.maxExpires())), null);
+            return;
+        }
+        if (s.maxBytes() > 0 && c.maxBytes() > 0 && s.maxBytes() > c.maxBytes()) {
+            status(n.reply(), "409 Exceeded MaxRequestMaxBytes of " + c.maxBytes(), null);
+            return;
+        }
+        if (s.noWait()) {
+            long available = numPending() + redeliver.size();
+            if (available == 0 && s.expires() == 0) {
+                status(n.reply(), "404 No Messages", null);
+                return;
+            }
+        }
+        if (c.maxWaiting() > 0 && waiting.size() >= c.maxWaiting()) {
+            expireRequests(now);
+            if (waiting.size() >= c.maxWaiting()) {
+                status(n.reply(), "409 Exceeded MaxWaiting", null);
+                return;
+            }
+        }
+        waiting.add(PullRequest.of(n.reply(), s, now));
+    }
+
+    private void expireRequests(long now) {
+        Iterator<PullRequest> it = waiting.iterator();
+        while (it.hasNext()) {
+            PullRequest r = it.next();
+            if (r.expiresAt > 0 && now >= r.expiresAt) {
+                it.remove();
+                status(r.reply, "408 Request Timeout", r);
+            } else if (r.noWait && r.expiresAt == 0 && !hasMore()) {
+                it.remove();
+                status(r.reply, r.delivered > 0 ? "408 Request Timeout" : "404 No Messages", r);
+            } else if (r.heartbeat > 0 && now >= r.nextHeartbeat) {
+                heartbeat(r.reply);
+                r.nextHeartbeat = now + r.heartbeat;
+            }
+        }
+    }
+
+    public int numWaiting() {
+        return waiting.size();
+    }
+
+    // ---- acks ----------------------------------------------------------------------------------------------------
+
+    private void onAck(Ack a) {
+        String[] t = a.subject().split("\\.");
+        if (t.length < 9) {
+            return;
+        }
+        long seq;
+        long cseq;
+        try {
+            seq = Long.parseLong(t[t.length - 4]);
+            cseq = Long.parseLong(t[t.length - 3]);
+        } catch (NumberFormatException e) {
+            return;
+        }
+        long now = ctx.clock().epochNanos();
+        lastAckAt = now;
+        lastActiveAt = now;
+        String body = new String(a.body(), StandardCharsets.UTF_8).trim();
+        String verb = body.length() >= 4 ? body.substring(0, 4) : body;
+        switch (verb) {
+            case "", "+ACK", "+OK" -> ack(seq, cseq);
+            case "-NAK" -> nak(seq, body.substring(4).trim());
+            case "+WPI" -> {
+                Pending p = pending.get(seq);
+                if (p != null) {
+                    p.deliveredAt = now;
+                }
+            }
+            case "+NXT" -> {
+                ack(seq, cseq);
+                if (a.reply() != null && !a.reply().isEmpty()) {
+                    onNext(new Next(a.reply(), body.substring(4).trim().getBytes(StandardCharsets.UTF_8)));
+                    return;
+                }
+            }
+            case "+TER" -> ack(seq, cseq);
+            default -> {
+                if (body.startsWith("+ACK")) {
+                    ack(seq, cseq);
+                }
+            }
+        }
+        if (a.reply() != null && !a.reply().isEmpty()) {
+            persistNow();
+            ctx.account().publish(null, true, a.reply(), null, 0, new byte[0], 0, 0, out); // confirmed ack
+        }
+    }
+
+    private void ack(long seq, long cseq) {
+        ConsumerConfig c = config;
+        if (c.ackPolicy() == AckPolicy.NONE) {
+            return;
+        }
+        List<Long> acked = new ArrayList<>();
+        if (c.ackPolicy() == AckPolicy.ALL) {
+            var head = pending.headMap(seq, true);
+            acked.addAll(head.keySet());
+            head.clear();
+        } else if (pending.remove(seq) != null) {
+            acked.add(seq);
+        }
+        for (Long s : acked) {
+            redeliver.remove(s);
+        }
+        if (acked.isEmpty()) {
+            return;
+        }
+        updateAckFloor();
+        for (Long s : acked) {
+            stream.consumerAcked(this, s);
+        }
+        markDirty();
+    }
+
+    private void updateAckFloor() {
+        Map.Entry<Long, Pending> first = pending.firstEntry();
+        if (first == null) {
+            ackFloorStream = deliveredStream;
+            ackFloorConsumer = dseq;
+        } else {
+            ackFloorStream = first.getKey() - 1;
+            ackFloorConsumer = first.getValue().cseq - 1;
+        }
+    }
+
+    private void nak(long seq, String arg) {
+        Pending p = pending.get(seq);
+        if (p == null) {
+            return;
+        }
+        long delay = 0;
+        if (!arg.isEmpty()) {
+            try {
+                if (arg.startsWith("{")) {
+                    var s = io.natsj.server.json.GoStruct.of(io.natsj.server.jetstream.api.ApiJson.parse(
+                            arg.getBytes(StandardCharsets.UTF_8)), "ConsumerNakOptions");
+                    delay = s.duration("delay");
+                } else {
+                    delay = GoDuration.parse(arg).toNanos();
+                }
+            } catch (RuntimeException e) {
+                delay = 0;
+            }
+        }
+        if (delay > 0) {
+            p.redeliverAt = ctx.clock().epochNanos() + delay;
+        } else {
+            redeliver.add(seq);
+        }
+    }
+
+    // ---- timers --------------------------------------------------------------------------------------------------
+
+    private void tick() {
+        long now = ctx.clock().epochNanos();
+        ConsumerConfig c = config;
+        if (c.ackPolicy() != AckPolicy.NONE) {
+            for (Map.Entry<Long, Pending> e : pending.entrySet()) {
+                Pending p = e.getValue();
+                long due = p.redeliverAt > 0 ? p.redeliverAt : p.deliveredAt + ackWait(c, p.count);
+                if (now < due || redeliver.contains(e.getKey())) {
+                    continue;
+                }
+                if (c.maxDeliver() > 0 && p.count >= c.maxDeliver()) {
+                    continue; // delivered as often as allowed: it stays pending, never sent again
+                }
+                redeliver.add(e.getKey());
+            }
+        }
+        expireRequests(now);
+        if (c.isPush() && c.idleHeartbeat() > 0 && now - lastHeartbeatAt >= c.idleHeartbeat()) {
+            if (ctx.account().index().hasInterest(c.deliverSubject())) {
+                heartbeat(c.deliverSubject());
+            }
+            lastHeartbeatAt = now;
+        }
+        if (c.isPush() && ctx.account().index().hasInterest(c.deliverSubject())) {
+            lastActiveAt = now;
+        }
+        if (!waiting.isEmpty()) {
+            lastActiveAt = now;
+        }
+        long inactive = c.inactiveThreshold() > 0 ? c.inactiveThreshold()
+                : c.isDurable() ? 0 : DEFAULT_EPHEMERAL_INACTIVE;
+        if (inactive > 0 && now - lastActiveAt >= inactive) {
+            LOG.debug("consumer '{} > {}' inactive, deleting", stream.name(), name);
+            stream.consumerInactive(this);
+        }
+        if (dirty && now - lastPersistAt >= 1_000_000_000L) {
+            persist();
+        }
+    }
+
+    private static long ackWait(ConsumerConfig c, int count) {
+        List<Long> backoff = c.backoff();
+        if (backoff != null && !backoff.isEmpty()) {
+            return backoff.get(Math.min(count, backoff.size()) - 1);
+        }
+        return c.ackWait() > 0 ? c.ackWait() : ConsumerConfigCheck.DEFAULT_ACK_WAIT;
+    }
+
+    // ---- state ---------------------------------------------------------------------------------------------------
+
+    private boolean dirty;
+    private long lastPersistAt;
+
+    private void markDirty() {
+        dirty = true;
+        if (stateListener != null && stateListener.syncAlways()) {
+            persist();
+        }
+    }
+
+    private void persistNow() {
+        if (dirty) {
+            persist();
+        }
+    }
+
+    private synchronized void persist() {
+        if (stateListener == null) {
+            return;
+        }
+        dirty = false;
+        lastPersistAt = ctx.clock().epochNanos();
+        stateListener.save(snapshotState());
+    }
+
+    /** The durable state: cursor, ack floor and what is pending. */
+    public ConsumerState snapshotState() {
+        List<ConsumerState.PendingEntry> entries = new ArrayList<>();
+        pending.forEach((seq, p) -> entries.add(new ConsumerState.PendingEntry(seq, p.cseq, p.deliveredAt,
+                p.count)));
+        return new ConsumerState(dseq, deliveredStream, ackFloorConsumer, ackFloorStream, sseq, entries);
+    }
+
+    private void restore(ConsumerState s) {
+        dseq = s.deliveredConsumer();
+        deliveredStream = s.deliveredStream();
+        ackFloorConsumer = s.ackFloorConsumer();
+        ackFloorStream = s.ackFloorStream();
+        sseq = s.nextStreamSeq();
+        for (ConsumerState.PendingEntry e : s.pending()) {
+            pending.put(e.streamSeq(), new Pending(e.consumerSeq(), e.deliveredAt(), e.count()));
+        }
+    }
+
+    /** The info counters, read on the worker for a consistent view. */
+    public record Info(long deliveredConsumer, long deliveredStream, long lastDelivered, long ackFloorConsumer,
+                       long ackFloorStream, long lastAck, int numAckPending, int numRedelivered, int numWaiting,
+                       long numPending, boolean pushBound) {
+    }
+
+    public Info info() {
+        ConsumerConfig c = config;
+        int redelivered = 0;
+        for (Pending p : pending.values()) {
+            if (p.count > 1) {
+                redelivered++;
+            }
+        }
+        boolean bound = c.isPush() && ctx.account().index().hasInterest(c.deliverSubject());
+        return new Info(dseq, deliveredStream, lastDeliveredAt, ackFloorConsumer, ackFloorStream, lastAckAt,
+                pending.size(), redelivered, waiting.size(), numPending(), bound);
+    }
+
+    /** Applies an updated config (on the worker). */
+    public void applyUpdate(ConsumerConfig updated) {
+        config = updated;
+        markDirty();
+    }
+
+    /** Pauses or resumes. */
+    public void pause(Instant until) {
+        config = config.withPauseUntil(until);
+        signal();
+    }
+}

@@ -1,0 +1,252 @@
+package io.natsj.server.jetstream.consumer;
+
+import io.natsj.server.jetstream.api.JsApiException;
+import io.natsj.server.jetstream.api.JsErrorCode;
+import io.natsj.server.jetstream.consumer.ConsumerConfig.AckPolicy;
+import io.natsj.server.jetstream.stream.StreamConfig;
+import io.natsj.server.jetstream.stream.StreamConfigCheck;
+import io.natsj.server.routing.Subjects;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * nats-server's rules for consumer configurations: the defaults a create fills in ({@code max_waiting} 512 for
+ * pull, {@code ack_wait} 30 s, {@code max_deliver} -1, {@code max_ack_pending} 1000 with acks, the first backoff as
+ * ack wait) and the checks that refuse a config, each with nats-server's error.
+ *
+ * <p>Threading: stateless.
+ */
+public final class ConsumerConfigCheck {
+
+    static final int DEFAULT_MAX_WAITING = 512;
+    static final long DEFAULT_ACK_WAIT = 30_000_000_000L;
+    static final int DEFAULT_MAX_ACK_PENDING = 1000;
+    private static final int MAX_DESCRIPTION_LEN = 4 * 1024;
+    private static final long MS_100 = 100_000_000L;
+
+    private ConsumerConfigCheck() {
+    }
+
+    private static JsApiException err(JsErrorCode code) {
+        return code.error().exception();
+    }
+
+    /** Fills in nats-server's defaults from the consumer's own fields and the stream's consumer limits. */
+    public static ConsumerConfig withDefaults(ConsumerConfig c, StreamConfig stream) {
+        int maxWaiting = !c.isPush() && c.maxWaiting() == 0 ? DEFAULT_MAX_WAITING : c.maxWaiting();
+        boolean acks = c.ackPolicy() == AckPolicy.EXPLICIT || c.ackPolicy() == AckPolicy.ALL;
+        long ackWait = c.ackWait() == 0 && acks ? DEFAULT_ACK_WAIT : c.ackWait();
+        int maxDeliver = c.maxDeliver() == 0 ? -1 : c.maxDeliver();
+        if (c.backoff() != null && !c.backoff().isEmpty()) {
+            ackWait = c.backoff().get(0);
+        }
+        int maxAckPending = c.maxAckPending() == 0 ? stream.consumerLimits().maxAckPending() : c.maxAckPending();
+        long inactive = c.inactiveThreshold() == 0 ? stream.consumerLimits().inactiveThreshold()
+                : c.inactiveThreshold();
+        if (acks && maxAckPending == 0) {
+            maxAckPending = DEFAULT_MAX_ACK_PENDING;
+        }
+        Map<String, String> metadata = new LinkedHashMap<>(c.metadata() == null ? Map.of() : c.metadata());
+        metadata.remove(StreamConfigCheck.VERSION_KEY);
+        metadata.remove(StreamConfigCheck.LEVEL_KEY);
+        metadata.put(StreamConfigCheck.REQUIRED_LEVEL_KEY, c.pauseUntil() != null ? "1" : "0");
+        return c.withDefaults(maxWaiting, ackWait, maxDeliver, maxAckPending, inactive, metadata);
+    }
+
+    /** The checks of a config with its defaults applied, against its stream. */
+    public static void check(ConsumerConfig c, StreamConfig stream) {
+        if (c.replicas() > 0 && c.replicas() > stream.replicas()) {
+            throw err(JsErrorCode.CONSUMER_REPLICAS_EXCEEDS_STREAM);
+        }
+        if (c.replicas() < 0) {
+            throw err(JsErrorCode.REPLICAS_COUNT_CANNOT_BE_NEGATIVE);
+        }
+        if (c.backoff() != null && !c.backoff().isEmpty() && c.maxDeliver() != -1
+                && c.backoff().size() > c.maxDeliver()) {
+            throw err(JsErrorCode.CONSUMER_MAX_DELIVER_BACKOFF);
+        }
+        if (c.description().length() > MAX_DESCRIPTION_LEN) {
+            throw JsErrorCode.CONSUMER_DESCRIPTION_TOO_LONG.with("max", Integer.toString(MAX_DESCRIPTION_LEN))
+                    .exception();
+        }
+        if (c.isPush()) {
+            checkPush(c, stream);
+        } else {
+            checkPull(c, stream);
+        }
+        if (stream.consumerLimits().maxAckPending() > 0 && c.maxAckPending() > stream.consumerLimits()
+                .maxAckPending()) {
+            throw JsErrorCode.CONSUMER_MAX_PENDING_ACK_EXCESS.with("limit",
+                    Integer.toString(stream.consumerLimits().maxAckPending())).exception();
+        }
+        if (c.direct()) {
+            if (!c.isPush()) {
+                throw err(JsErrorCode.CONSUMER_DIRECT_REQUIRES_PUSH);
+            }
+            if (c.isDurable()) {
+                throw err(JsErrorCode.CONSUMER_DIRECT_REQUIRES_EPHEMERAL);
+            }
+        }
+        checkFilters(c, stream);
+        checkDeliverPolicy(c);
+        if (!c.sampleFreq().isEmpty()) {
+            String s = c.sampleFreq().endsWith("%") ? c.sampleFreq().substring(0, c.sampleFreq().length() - 1)
+                    : c.sampleFreq();
+            try {
+                if (Integer.parseInt(s) < 0) {
+                    throw JsErrorCode.CONSUMER_INVALID_SAMPLING.with("err", "<nil>").exception();
+                }
+            } catch (NumberFormatException e) {
+                throw JsErrorCode.CONSUMER_INVALID_SAMPLING.with("err",
+                        "strconv.Atoi: parsing \"" + s + "\": invalid syntax").exception();
+            }
+        }
+        if (stream.retention() == StreamConfig.Retention.WORKQUEUE && c.ackPolicy() != AckPolicy.EXPLICIT) {
+            throw err(JsErrorCode.CONSUMER_WQ_REQUIRES_EXPLICIT_ACK);
+        }
+        if (stream.retention() == StreamConfig.Retention.WORKQUEUE
+                && c.deliverPolicy() != ConsumerConfig.DeliverPolicy.ALL) {
+            throw err(JsErrorCode.CONSUMER_WQ_CONSUMER_NOT_DELIVER_ALL);
+        }
+        if (c.priorityPolicy() != null && !c.priorityPolicy().isEmpty() && !c.priorityPolicy().equals("none")) {
+            throw JsErrorCode.CONSUMER_CREATE.with("err", "priority policies are not supported by natsj yet")
+                    .exception();
+        }
+    }
+
+    private static void checkPush(ConsumerConfig c, StreamConfig stream) {
+        if (!Subjects.isLiteral(c.deliverSubject())) {
+            throw err(JsErrorCode.CONSUMER_DELIVER_TO_WILDCARDS);
+        }
+        if (!Subjects.isValidPublishSubject(c.deliverSubject())) {
+            throw err(JsErrorCode.CONSUMER_INVALID_DELIVER_SUBJECT);
+        }
+        for (String subject : stream.subjects()) {
+            if (Subjects.subjectIsSubsetMatch(c.deliverSubject(), subject)) {
+                throw err(JsErrorCode.CONSUMER_DELIVER_CYCLE);
+            }
+        }
+        if (c.maxWaiting() != 0) {
+            throw err(JsErrorCode.CONSUMER_PUSH_MAX_WAITING);
+        }
+        if (c.maxAckPending() > 0 && c.ackPolicy() == AckPolicy.NONE) {
+            throw err(JsErrorCode.CONSUMER_MAX_PENDING_ACK_POLICY_REQUIRED);
+        }
+        if (c.idleHeartbeat() > 0 && c.idleHeartbeat() < MS_100) {
+            throw err(JsErrorCode.CONSUMER_SMALL_HEARTBEAT);
+        }
+        if (c.flowControl() && c.idleHeartbeat() <= 0) {
+            throw err(JsErrorCode.CONSUMER_WITH_FLOW_CONTROL_NEEDS_HEARTBEATS);
+        }
+    }
+
+    private static void checkPull(ConsumerConfig c, StreamConfig stream) {
+        if (c.ackPolicy() == AckPolicy.NONE && stream.retention() == StreamConfig.Retention.WORKQUEUE) {
+            throw err(JsErrorCode.CONSUMER_PULL_REQUIRES_ACK);
+        }
+        if (c.rateLimitBps() > 0) {
+            throw err(JsErrorCode.CONSUMER_PULL_WITH_RATE_LIMIT);
+        }
+        if (c.maxWaiting() < 0) {
+            throw err(JsErrorCode.CONSUMER_MAX_WAITING_NEGATIVE);
+        }
+        if (c.idleHeartbeat() > 0) {
+            throw err(JsErrorCode.CONSUMER_HB_REQUIRES_PUSH);
+        }
+        if (c.flowControl()) {
+            throw err(JsErrorCode.CONSUMER_FC_REQUIRES_PUSH);
+        }
+        if (c.maxBatch() < 0) {
+            throw err(JsErrorCode.CONSUMER_MAX_REQUEST_BATCH_NEGATIVE);
+        }
+        if (c.maxExpires() != 0 && c.maxExpires() < 1_000_000L) {
+            throw err(JsErrorCode.CONSUMER_MAX_REQUEST_EXPIRES_TOO_SMALL);
+        }
+    }
+
+    private static void checkFilters(ConsumerConfig c, StreamConfig stream) {
+        if (!c.filterSubject().isEmpty() && c.filterSubjects() != null && !c.filterSubjects().isEmpty()) {
+            throw err(JsErrorCode.CONSUMER_DUPLICATE_FILTER_SUBJECTS);
+        }
+        if (c.filterSubjects() != null) {
+            for (String f : c.filterSubjects()) {
+                if (f.isEmpty()) {
+                    throw err(JsErrorCode.CONSUMER_EMPTY_FILTER);
+                }
+            }
+        }
+        List<String> filters = c.filters();
+        for (String f : filters) {
+            if (!Subjects.isValidSubscribeSubject(f)) {
+                throw JsErrorCode.STREAM_INVALID_CONFIG_F.with("err", "invalid subject").exception();
+            }
+            for (String g : filters) {
+                if (f != g && Subjects.subjectsCollide(f, g)) {
+                    throw err(JsErrorCode.CONSUMER_OVERLAPPING_SUBJECT_FILTERS);
+                }
+            }
+            boolean subset = false;
+            for (String s : stream.subjects()) {
+                if (Subjects.subjectsCollide(f, s)) {
+                    subset = true;
+                    break;
+                }
+            }
+            if (!subset) {
+                throw err(JsErrorCode.CONSUMER_FILTER_NOT_SUBSET);
+            }
+        }
+    }
+
+    private static void checkDeliverPolicy(ConsumerConfig c) {
+        String dp = switch (c.deliverPolicy()) {
+            case ALL -> "all";
+            case LAST -> "last";
+            case NEW -> "new";
+            case LAST_PER_SUBJECT -> "last per subject";
+            case BY_START_SEQUENCE -> "by start sequence";
+            case BY_START_TIME -> "by start time";
+        };
+        switch (c.deliverPolicy()) {
+            case ALL, LAST, NEW, LAST_PER_SUBJECT -> {
+                if (c.optStartSeq() > 0) {
+                    throw badStart(dp, "sequence");
+                }
+                if (c.optStartTime() != null) {
+                    throw badStart(dp, "time");
+                }
+                if (c.deliverPolicy() == ConsumerConfig.DeliverPolicy.LAST_PER_SUBJECT && c.filters().isEmpty()) {
+                    throw notSet(dp, "filter subject");
+                }
+            }
+            case BY_START_SEQUENCE -> {
+                if (c.optStartSeq() == 0) {
+                    throw notSet(dp, "start sequence");
+                }
+                if (c.optStartTime() != null) {
+                    throw badStart(dp, "time");
+                }
+            }
+            case BY_START_TIME -> {
+                if (c.optStartTime() == null) {
+                    throw notSet(dp, "start time");
+                }
+                if (c.optStartSeq() != 0) {
+                    throw badStart(dp, "start sequence");
+                }
+            }
+        }
+    }
+
+    private static JsApiException badStart(String dp, String start) {
+        return JsErrorCode.CONSUMER_INVALID_POLICY.with("err", "consumer delivery policy is deliver " + dp
+                + ", but optional start " + start + " is also set").exception();
+    }
+
+    private static JsApiException notSet(String dp, String what) {
+        return JsErrorCode.CONSUMER_INVALID_POLICY.with("err", "consumer delivery policy is deliver " + dp
+                + ", but optional " + what + " is not set").exception();
+    }
+}

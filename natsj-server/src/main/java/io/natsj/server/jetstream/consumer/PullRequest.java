@@ -1,0 +1,85 @@
+package io.natsj.server.jetstream.consumer;
+
+import io.natsj.server.jetstream.api.ApiJson;
+import io.natsj.server.json.GoStruct;
+
+import java.nio.charset.StandardCharsets;
+
+/**
+ * One waiting pull request ({@code CONSUMER.MSG.NEXT}): where to deliver, how many messages and bytes are still
+ * wanted, and its deadlines. The request body is empty (one message), a plain number (a batch), or JSON
+ * {@code {batch, expires, no_wait, max_bytes, idle_heartbeat}}.
+ *
+ * <p>Threading: owned by the consumer's worker.
+ */
+final class PullRequest {
+
+    final String reply;
+    int remaining;
+    long remainingBytes;     // 0 = no byte limit
+    final boolean noWait;
+    final long expiresAt;    // epoch nanos, 0 = never
+    final long heartbeat;    // nanos, 0 = none
+    long nextHeartbeat;      // epoch nanos
+    int delivered;
+    final long maxBytes;
+
+    private PullRequest(String reply, int batch, long maxBytes, boolean noWait, long expiresAt, long heartbeat,
+                        long now) {
+        this.reply = reply;
+        this.remaining = batch;
+        this.maxBytes = maxBytes;
+        this.remainingBytes = maxBytes;
+        this.noWait = noWait;
+        this.expiresAt = expiresAt;
+        this.heartbeat = heartbeat;
+        this.nextHeartbeat = heartbeat > 0 ? now + heartbeat : 0;
+    }
+
+    /** The request's settings: batch, expires (ns), max_bytes, no_wait, idle_heartbeat (ns). */
+    record Settings(int batch, long expires, long maxBytes, boolean noWait, long heartbeat) {
+    }
+
+    /**
+     * Reads a request body.
+     *
+     * @throws IllegalArgumentException with nats-server's reason when it is not a valid request
+     */
+    static Settings parse(byte[] body) {
+        if (ApiJson.isBlank(body)) {
+            return new Settings(1, 0, 0, false, 0);
+        }
+        String text = new String(body, StandardCharsets.UTF_8).trim();
+        if (!text.startsWith("{")) {
+            try {
+                int n = Integer.parseInt(text);
+                return new Settings(Math.max(1, n), 0, 0, false, 0);
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("strconv.Atoi: parsing \"" + text + "\": invalid syntax");
+            }
+        }
+        GoStruct s;
+        try {
+            s = GoStruct.of(ApiJson.parse(body), "JSApiConsumerGetNextRequest");
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException(e.getMessage());
+        }
+        int batch = s.intValue("batch", 0);
+        long expires = s.duration("expires");
+        long maxBytes = s.int64("max_bytes", 0);
+        boolean noWait = s.bool("no_wait");
+        long hb = s.duration("idle_heartbeat");
+        if (hb > 0 && expires == 0) {
+            throw new IllegalArgumentException("heartbeat value too large");
+        }
+        if (hb > 0 && hb * 2 > expires) {
+            throw new IllegalArgumentException("heartbeat value too large");
+        }
+        return new Settings(batch <= 0 ? 1 : batch, expires, maxBytes, noWait, hb);
+    }
+
+    static PullRequest of(String reply, Settings s, long now) {
+        return new PullRequest(reply, s.batch(), s.maxBytes(), s.noWait(), s.expires() > 0 ? now + s.expires() : 0,
+                s.heartbeat(), now);
+    }
+}
