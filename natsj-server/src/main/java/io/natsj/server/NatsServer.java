@@ -209,7 +209,7 @@ public final class NatsServer implements AutoCloseable {
             LOG.warn("Temporary storage directory used, data could be lost on system reboot");
         }
         JetStreamContext ctx = new JetStreamContext(globalAccount, clock, timers, options.jetStream().domain(),
-                Versions.natsApiVersion());
+                Versions.natsApiVersion(), serverName);
         JetStreamService service = new JetStreamService(ctx, options.jetStream(), storeDir, StreamStores.factory(
                 clock, options.jetStream()));
         service.start();

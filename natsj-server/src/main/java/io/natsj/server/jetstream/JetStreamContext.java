@@ -14,7 +14,13 @@ import java.util.concurrent.ScheduledExecutorService;
  * @param timers        the server's timer thread; tasks must only hand work to an owner, never do it
  * @param domain        the JetStream domain, or null
  * @param serverVersion the nats-server version natsj implements
+ * @param serverName    the server's name, for advisories
  */
 public record JetStreamContext(Account account, ServerClock clock, ScheduledExecutorService timers, String domain,
-                               String serverVersion) {
+                               String serverVersion, String serverName) {
+
+    /** The advisories publisher for this server. */
+    public Advisories advisories() {
+        return new Advisories(this, serverName);
+    }
 }

@@ -163,6 +163,7 @@ public final class JetStreamService implements AutoCloseable {
             stream.start();
             streams.put(cfg.name(), stream);
             api.streamAdded(stream);
+            ctx.advisories().stream(cfg.name(), "create");
             return new Created(stream, true);
         }
     }
@@ -187,6 +188,7 @@ public final class JetStreamService implements AutoCloseable {
                 api.streamRemoved(stream);
                 api.streamAdded(stream);
             }
+            ctx.advisories().stream(updated.name(), "modify");
         }
     }
 
@@ -196,6 +198,7 @@ public final class JetStreamService implements AutoCloseable {
             streams.remove(stream.name(), stream);
             api.streamRemoved(stream);
             stream.stop(true);
+            ctx.advisories().stream(stream.name(), "delete");
             Path dir = streamsDir().resolve(stream.name());
             try {
                 deleteTree(dir);

@@ -212,7 +212,9 @@ public final class JsApiRouter implements Subscriber, AutoCloseable {
         if (answer.has("error")) {
             errors.incrementAndGet();
         }
-        publish(request.reply(), null, GoJson.COMPACT.writeValueAsString(answer).getBytes(StandardCharsets.UTF_8));
+        String json = GoJson.COMPACT.writeValueAsString(answer);
+        publish(request.reply(), null, json.getBytes(StandardCharsets.UTF_8));
+        ctx.advisories().apiAudit(request.subject(), request.body(), json);
     }
 
     /** Answers with {@code error} under {@code type}. */

@@ -679,7 +679,13 @@ public final class Consumer implements Subscriber {
         String verb = body.length() >= 4 ? body.substring(0, 4) : body;
         switch (verb) {
             case "", "+ACK", "+OK" -> ack(seq, cseq);
-            case "-NAK" -> nak(seq, body.substring(4).trim());
+            case "-NAK" -> {
+                Pending p = pending.get(seq);
+                nak(seq, body.substring(4).trim());
+                if (p != null) {
+                    ctx.advisories().delivery(stream.name(), name, false, cseq, seq, p.count, null);
+                }
+            }
             case "+WPI" -> {
                 Pending p = pending.get(seq);
                 if (p != null) {
@@ -693,7 +699,12 @@ public final class Consumer implements Subscriber {
                     return;
                 }
             }
-            case "+TER" -> ack(seq, cseq);
+            case "+TER" -> {
+                Pending p = pending.get(seq);
+                ack(seq, cseq);
+                String reason = body.length() > 5 ? body.substring(5).trim() : "";
+                ctx.advisories().delivery(stream.name(), name, true, cseq, seq, p == null ? 1 : p.count, reason);
+            }
             default -> {
                 if (body.startsWith("+ACK")) {
                     ack(seq, cseq);
@@ -782,7 +793,11 @@ public final class Consumer implements Subscriber {
                     continue;
                 }
                 if (c.maxDeliver() > 0 && p.count >= c.maxDeliver()) {
-                    continue; // delivered as often as allowed: it stays pending, never sent again
+                    if (p.redeliverAt != Long.MAX_VALUE) {
+                        p.redeliverAt = Long.MAX_VALUE; // report once; it stays pending, never sent again
+                        ctx.advisories().maxDeliveries(stream.name(), name, e.getKey(), p.count);
+                    }
+                    continue;
                 }
                 redeliver.add(e.getKey());
             }

@@ -510,6 +510,7 @@ public final class Stream implements Subscriber {
         Consumer c = new Consumer(ctx, this, consumerName, cfg, createdAt, null, files);
         consumers.put(consumerName, c);
         c.start();
+        ctx.advisories().consumer(name(), consumerName, "create");
         return c;
     }
 
@@ -547,6 +548,7 @@ public final class Stream implements Subscriber {
             return;
         }
         c.stop(true);
+        ctx.advisories().consumer(name(), c.name(), "delete");
         ConsumerFiles files = files(c.name(), c.config());
         if (files != null) {
             files.delete();
