@@ -17,6 +17,7 @@ import io.nats.client.impl.Headers;
 import io.nats.client.impl.NatsMessage;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -250,6 +251,16 @@ class PublishIT {
     }
 
     @Test
+    void anInvalidRollupValueIsRefused() throws Exception {
+        jsm.addStream(memory("R", "r.>").allowRollup(true).build());
+
+        JetStreamApiException e = apiError(() -> js.publish(msg("r.a", "x", "Nats-Rollup", "bad")));
+
+        assertApiError(e, 500, 10111, "rollup value invalid: \"bad\"");
+        assertThat(state("R").getMsgCount()).isZero();
+    }
+
+    @Test
     void aMessageWithATtlExpires() throws Exception {
         jsm.addStream(memory("T", "t").allowMessageTtl().build());
         js.publish("t", bytes("keeps"));
@@ -475,6 +486,21 @@ class PublishIT {
         }
         assertThat(missing.getStatus().getCode()).isEqualTo(404);
         assertThat(missing.getStatus().getMessage()).isEqualTo("Message Not Found");
+    }
+
+    @Test
+    @Disabled("BUG: natsj answers a direct get of {} with 408 Bad Request vs nats-server 408 Empty Request")
+    void directGetOfAnEmptyRequestIsAnEmptyRequest() throws Exception {
+        jsm.addStream(memory("D", "d.>").allowDirect(true).build());
+        js.publish("d.a", bytes("1"));
+
+        Message empty = f.nc().request("$JS.API.DIRECT.GET.D", new byte[0], WAIT);
+        Message emptyObject = f.nc().request("$JS.API.DIRECT.GET.D", bytes("{}"), WAIT);
+
+        assertThat(empty.getStatus().getCode()).isEqualTo(408);
+        assertThat(empty.getStatus().getMessage()).isEqualTo("Empty Request");
+        assertThat(emptyObject.getStatus().getCode()).isEqualTo(408);
+        assertThat(emptyObject.getStatus().getMessage()).isEqualTo("Empty Request");
     }
 
     @Test

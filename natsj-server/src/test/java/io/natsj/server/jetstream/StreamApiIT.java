@@ -208,6 +208,31 @@ class StreamApiIT {
         assertRawError(reply, 400, 10128, "Stream name can not contain path separators");
     }
 
+    /** nats-server 2.11 decodes an empty body as an empty config, whose name then does not match the subject. */
+    @Test
+    @Disabled("BUG: natsj answers a create with an empty body with 10025 'invalid JSON: unexpected end of JSON input'"
+            + " vs nats-server 2.11 decodes it as an empty config: 10056 name mismatch")
+    void createWithAnEmptyBodyIsANameMismatch() throws Exception {
+        assertRawError(raw("$JS.API.STREAM.CREATE.E", ""), 400, 10056, "stream name in subject does not match request");
+    }
+
+    @Test
+    @Disabled("BUG: natsj's text for truncated JSON is Jackson's ('invalid JSON: invalid character in JSON input:"
+            + " Unexpected end-of-input within/between Object entries') vs nats-server's Go text 'invalid JSON:"
+            + " unexpected end of JSON input'")
+    void createWithTruncatedJsonIsInvalidJson() throws Exception {
+        assertRawError(raw("$JS.API.STREAM.CREATE.E", "{\"name\":"), 400, 10025,
+                "invalid JSON: unexpected end of JSON input");
+    }
+
+    @Test
+    @Disabled("BUG: natsj's invalid JSON text is Jackson's ('invalid character in JSON input: ...') vs nats-server's"
+            + " Go text \"invalid JSON: invalid character 'x' looking for beginning of object key string\"")
+    void createWithMalformedJsonHasGoTexts() throws Exception {
+        assertRawError(raw("$JS.API.STREAM.CREATE.E", "{x}"), 400, 10025,
+                "invalid JSON: invalid character 'x' looking for beginning of object key string");
+    }
+
     @Test
     void subjectsOverlappingAnotherStreamAreRefused() throws Exception {
         jsm.addStream(memory("A", "orders.*").build());
@@ -281,6 +306,20 @@ class StreamApiIT {
 
         assertApiError(e, 500, 10052, text);
         assertThat(jsm.getStreamInfo("F").getConfiguration().getStorageType()).isEqualTo(created.getStorageType());
+    }
+
+    /** Since 2.10 retention may change between limits and interest. */
+    @Test
+    void updateBetweenLimitsAndInterestIsAllowed() throws Exception {
+        StreamConfiguration cfg = memory("F", "f").build();
+        jsm.addStream(cfg);
+
+        StreamInfo interest = jsm.updateStream(StreamConfiguration.builder(cfg)
+                .retentionPolicy(RetentionPolicy.Interest).build());
+        StreamInfo limits = jsm.updateStream(cfg);
+
+        assertThat(interest.getConfiguration().getRetentionPolicy()).isEqualTo(RetentionPolicy.Interest);
+        assertThat(limits.getConfiguration().getRetentionPolicy()).isEqualTo(RetentionPolicy.Limits);
     }
 
     @Test
@@ -364,6 +403,51 @@ class StreamApiIT {
         assertThat(raw.path("state").path("subjects").toString()).isEqualTo("{\"i.b\":2}");
         assertThat(raw.path("total").asInt()).isEqualTo(1);
         assertThat(raw.path("offset").asInt()).isZero();
+    }
+
+    @Test
+    @Disabled("BUG: natsj ignores the offset of a subjects_filter info request (lists every subject, reports the"
+            + " offset clamped) vs nats-server 2.11 lists the sorted subjects from the offset and reports it as asked")
+    void infoWithASubjectsFilterPagesFromTheOffset() throws Exception {
+        jsm.addStream(memory("I", "i.>").build());
+        js.publish("i.a", bytes("1"));
+        js.publish("i.b", bytes("2"));
+        js.publish("i.c", bytes("3"));
+
+        JsonNode page = raw("$JS.API.STREAM.INFO.I", "{\"subjects_filter\":\">\",\"offset\":1}");
+        JsonNode beyond = raw("$JS.API.STREAM.INFO.I", "{\"subjects_filter\":\">\",\"offset\":5}");
+
+        assertThat(page.path("state").path("subjects").toString()).isEqualTo("{\"i.b\":1,\"i.c\":1}");
+        assertThat(page.path("total").asInt()).isEqualTo(3);
+        assertThat(page.path("offset").asInt()).isEqualTo(1);
+        assertThat(beyond.path("state").has("subjects")).isFalse();
+        assertThat(beyond.path("offset").asInt()).isEqualTo(5);
+    }
+
+    @Test
+    @Disabled("BUG: natsj answers a subjects_filter matching nothing with limit 100000 vs nats-server leaves"
+            + " total/offset/limit at 0")
+    void infoWithASubjectsFilterMatchingNothingIsNotPaged() throws Exception {
+        jsm.addStream(memory("I", "i.>").build());
+        js.publish("i.a", bytes("1"));
+
+        JsonNode reply = raw("$JS.API.STREAM.INFO.I", "{\"subjects_filter\":\"zzz\"}");
+
+        assertThat(reply.path("state").has("subjects")).isFalse();
+        assertThat(reply.path("total").asInt()).isZero();
+        assertThat(reply.path("offset").asInt()).isZero();
+        assertThat(reply.path("limit").asInt()).isZero();
+    }
+
+    @Test
+    @Disabled("BUG: natsj's STREAM.INFO error answers lack total/offset/limit vs nats-server always sends them (0)")
+    void infoErrorsCarryThePagingFields() throws Exception {
+        JsonNode reply = raw("$JS.API.STREAM.INFO.NOPE", "");
+
+        assertRawError(reply, 404, 10059, "stream not found");
+        assertThat(reply.has("total")).isTrue();
+        assertThat(reply.has("offset")).isTrue();
+        assertThat(reply.has("limit")).isTrue();
     }
 
     @Test
@@ -498,6 +582,15 @@ class StreamApiIT {
     }
 
     @Test
+    @Disabled("BUG: natsj's STREAM.PURGE error answers lack \"purged\":0 vs nats-server always sends purged")
+    void purgeErrorsCarryPurged() throws Exception {
+        JsonNode reply = raw("$JS.API.STREAM.PURGE.NOPE", "");
+
+        assertRawError(reply, 404, 10059, "stream not found");
+        assertThat(reply.path("purged").isNumber()).as("purged in %s", reply).isTrue();
+    }
+
+    @Test
     void purgeOfAMissingStreamFails() throws Exception {
         assertApiError(apiError(() -> jsm.purgeStream("NOPE")), 404, 10059, "stream not found");
     }
@@ -592,6 +685,17 @@ class StreamApiIT {
         assertThat(stats.getApi().getTotalApiRequests() - empty.getApi().getTotalApiRequests())
                 .as("create, create, info, info").isGreaterThanOrEqualTo(4);
         assertThat(stats.getApi().getErrorCount() - empty.getApi().getErrorCount()).isEqualTo(1);
+    }
+
+    @Test
+    @Disabled("BUG: natsj's account info counts the INFO request itself in api.total vs nats-server counts a request"
+            + " once it has answered it (the first INFO of a fresh server shows total 0)")
+    void accountInfoDoesNotCountItself() throws Exception {
+        AccountStatistics first = jsm.getAccountStatistics();
+        AccountStatistics second = jsm.getAccountStatistics();
+
+        assertThat(first.getApi().getTotalApiRequests()).isZero();
+        assertThat(second.getApi().getTotalApiRequests()).isEqualTo(1);
     }
 
     // ---- every field ---------------------------------------------------------------------------------------------
