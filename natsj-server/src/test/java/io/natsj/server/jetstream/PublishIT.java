@@ -292,6 +292,39 @@ class PublishIT {
     }
 
     @Test
+    void aMessageWithTtlNeverOutlivesMaxAge() throws Exception {
+        jsm.addStream(memory("T", "t.>").allowMessageTtl().maxAge(Duration.ofSeconds(1)).build());
+        js.publish("t.forever", bytes("stays"), opts().messageTtlNever().build());
+        js.publish("t.aged", bytes("goes"));
+
+        await().atMost(WAIT).until(() -> state("T").getMsgCount() == 1);
+
+        assertThat(jsm.getLastMessage("T", "t.forever").getData()).asString().isEqualTo("stays");
+        assertApiError(apiError(() -> jsm.getLastMessage("T", "t.aged")), 404, 10037, "no message found");
+    }
+
+    /**
+     * With {@code subject_delete_marker_ttl}, nats-server 2.11 leaves a marker when max_age removes the last message
+     * of a subject: a message on that subject with {@code Nats-Marker-Reason: MaxAge} and {@code Nats-TTL}.
+     */
+    @Test
+    @Disabled("BUG: natsj writes no subject delete marker when max_age removes the last message of a subject vs"
+            + " nats-server 2.11 stores one (Nats-Marker-Reason: MaxAge, Nats-TTL: the marker TTL)")
+    void maxAgeLeavesASubjectDeleteMarker() throws Exception {
+        jsm.addStream(memory("T", "t.>").allowMessageTtl().maxAge(Duration.ofSeconds(1))
+                .subjectDeleteMarkerTtl(Duration.ofMinutes(1)).build());
+        js.publish("t.a", bytes("goes"));
+
+        await().atMost(WAIT).until(() -> state("T").getLastSequence() == 2);
+
+        MessageInfo marker = jsm.getLastMessage("T", "t.a");
+        assertThat(marker.getSeq()).isEqualTo(2);
+        assertThat(marker.getHeaders().getFirst("Nats-Marker-Reason")).isEqualTo("MaxAge");
+        assertThat(marker.getHeaders().getFirst("Nats-TTL")).isEqualTo("1m0s");
+        assertThat(state("T").getMsgCount()).isEqualTo(1);
+    }
+
+    @Test
     void aTtlOnAStreamWithoutAllowMsgTtlIsRefused() throws Exception {
         jsm.addStream(memory("T", "t").build());
 

@@ -257,6 +257,14 @@ class StreamDifferentialIT {
                     direct("D", "{\"seq\":9}"), direct("D.s.z", ""), direct("D", ""),
                     direct("D", "{\"seq\":1,\"last_by_subj\":\"s.a\"}"), direct("D", "not json")),
             // ---- edges ----
+            c("edge: create with max_age and no duplicate window", create("E", "\"max_age\":30000000000"),
+                    create("F", "\"max_age\":300000000000")),
+            c("edge: create with zeros and an empty subject list", create("E", "\"subjects\":[],\"max_msgs\":0,"
+                    + "\"max_bytes\":0,\"max_msg_size\":0,\"max_msgs_per_subject\":0,\"num_replicas\":0")),
+            c("edge: update description and duplicate window", create("U", S + ",\"description\":\"a\""),
+                    update("U", S + ",\"description\":\"b\",\"duplicate_window\":1000000000"), info("U", "")),
+            c("edge: create with discard new and max_bytes below a message", create("E", S + ",\"max_bytes\":10,"
+                    + "\"discard\":\"new\""), pub("s.a", "0123456789abcdef")),
             c("edge: create with an unknown field", create("E", S + ",\"no_such_field\":1")),
             c("edge: create with duplicate subjects", create("E", "\"subjects\":[\"a\",\"a\"]")),
             c("edge: create capturing the JS API", create("E", "\"subjects\":[\"$JS.API.>\"]"))
