@@ -113,9 +113,10 @@ class PublishIT {
 
     // ---- de-duplication and expectations -------------------------------------------------------------------------
 
-    @Test
-    void aRepeatedMsgIdIsADuplicate() throws Exception {
-        jsm.addStream(memory("S", "s").build());
+    @ParameterizedTest
+    @EnumSource(value = StorageType.class, names = {"File", "Memory"})
+    void aRepeatedMsgIdIsADuplicate(StorageType storage) throws Exception {
+        jsm.addStream(StreamConfiguration.builder().name("S").subjects("s").storageType(storage).build());
 
         PublishAck first = js.publish("s", bytes("a"), opts().messageId("id-1").build());
         PublishAck again = js.publish("s", bytes("b"), opts().messageId("id-1").build());

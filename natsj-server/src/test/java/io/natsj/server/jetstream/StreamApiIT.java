@@ -549,7 +549,11 @@ class StreamApiIT {
     // ---- purge ---------------------------------------------------------------------------------------------------
 
     private void fill(String stream, String... subjects) throws Exception {
-        jsm.addStream(memory(stream, "p.>").build());
+        fill(StorageType.Memory, stream, subjects);
+    }
+
+    private void fill(StorageType storage, String stream, String... subjects) throws Exception {
+        jsm.addStream(StreamConfiguration.builder().name(stream).subjects("p.>").storageType(storage).build());
         for (String s : subjects) {
             js.publish(s, bytes(s));
         }
@@ -570,9 +574,10 @@ class StreamApiIT {
         assertThat(js.publish("p.a", bytes("after")).getSeqno()).isEqualTo(5);
     }
 
-    @Test
-    void purgeBySubjectKeepAndSequence() throws Exception {
-        fill("P", "p.a", "p.b", "p.a", "p.c", "p.a", "p.b");
+    @ParameterizedTest
+    @EnumSource(value = StorageType.class, names = {"File", "Memory"})
+    void purgeBySubjectKeepAndSequence(StorageType storage) throws Exception {
+        fill(storage, "P", "p.a", "p.b", "p.a", "p.c", "p.a", "p.b");
 
         assertThat(jsm.purgeStream("P", PurgeOptions.subject("p.b")).getPurged()).isEqualTo(2);
         assertThat(jsm.purgeStream("P", PurgeOptions.builder().subject("p.a").keep(1).build()).getPurged())
@@ -645,9 +650,10 @@ class StreamApiIT {
 
     // ---- messages ------------------------------------------------------------------------------------------------
 
-    @Test
-    void getMessageBySequenceLastAndNextBySubject() throws Exception {
-        fill("M", "p.a", "p.b", "p.a", "p.b", "p.c");
+    @ParameterizedTest
+    @EnumSource(value = StorageType.class, names = {"File", "Memory"})
+    void getMessageBySequenceLastAndNextBySubject(StorageType storage) throws Exception {
+        fill(storage, "M", "p.a", "p.b", "p.a", "p.b", "p.c");
 
         MessageInfo bySeq = jsm.getMessage("M", 2);
         MessageInfo last = jsm.getLastMessage("M", "p.a");
@@ -686,9 +692,10 @@ class StreamApiIT {
         assertApiError(apiError(() -> jsm.getMessage("NOPE", 1)), 404, 10059, "stream not found");
     }
 
-    @Test
-    void deleteMessageWithAndWithoutErase() throws Exception {
-        fill("M", "p.a", "p.b", "p.c");
+    @ParameterizedTest
+    @EnumSource(value = StorageType.class, names = {"File", "Memory"})
+    void deleteMessageWithAndWithoutErase(StorageType storage) throws Exception {
+        fill(storage, "M", "p.a", "p.b", "p.c");
 
         assertThat(jsm.deleteMessage("M", 1)).isTrue();
         assertThat(jsm.deleteMessage("M", 2, false)).isTrue();
