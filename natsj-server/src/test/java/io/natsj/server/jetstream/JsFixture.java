@@ -47,9 +47,9 @@ final class JsFixture implements AutoCloseable {
     static final Path NATS_SERVER = Path.of("/usr/sbin/nats-server");
     static final JsonMapper JSON = JsonMapper.builder().build();
 
-    private final NatsServer server;
+    private NatsServer server;
     private final Process process;
-    private final String url;
+    private String url;
     private final Path storeDir;
     private final List<Connection> connections = java.util.Collections.synchronizedList(new ArrayList<>());
     private Connection main;
@@ -64,9 +64,33 @@ final class JsFixture implements AutoCloseable {
     /** An embedded natsj server with JetStream, on a free loopback port. */
     static JsFixture natsj() throws IOException {
         Path dir = Files.createTempDirectory("natsj-js");
-        NatsServer server = NatsServer.start(ServerOptions.builder().host("127.0.0.1").port(0).noLog(true)
-                .jetStream(ServerOptions.JetStreamOptions.DISABLED.withEnabled(true).withStoreDir(dir)).build());
+        NatsServer server = startNatsj(dir);
         return new JsFixture(server, null, server.clientUrl(), dir);
+    }
+
+    private static NatsServer startNatsj(Path dir) throws IOException {
+        return NatsServer.start(ServerOptions.builder().host("127.0.0.1").port(0).noLog(true)
+                .jetStream(ServerOptions.JetStreamOptions.DISABLED.withEnabled(true).withStoreDir(dir)).build());
+    }
+
+    /** Closes the connections and the embedded server, then starts a new one on the same store directory. */
+    void restartNatsj() throws Exception {
+        closeConnections();
+        server.close();
+        server = startNatsj(storeDir);
+        url = server.clientUrl();
+    }
+
+    private void closeConnections() {
+        for (Connection c : List.copyOf(connections)) {
+            try {
+                c.close();
+            } catch (Exception ignored) {
+                // closing anyway
+            }
+        }
+        connections.clear();
+        main = null;
     }
 
     static boolean natsServerInstalled() {
@@ -192,13 +216,7 @@ final class JsFixture implements AutoCloseable {
 
     @Override
     public void close() throws Exception {
-        for (Connection c : List.copyOf(connections)) {
-            try {
-                c.close();
-            } catch (Exception ignored) {
-                // closing anyway
-            }
-        }
+        closeConnections();
         if (server != null) {
             server.close();
         }

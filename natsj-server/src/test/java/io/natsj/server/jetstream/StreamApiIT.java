@@ -394,6 +394,24 @@ class StreamApiIT {
         assertThat(reply.path("success").asBoolean(false)).isTrue();
     }
 
+    /** Stream configs on disk come back after a restart (messages depend on the file store, not yet merged). */
+    @Test
+    void fileStreamsComeBackAfterARestartMemoryStreamsDoNot() throws Exception {
+        jsm.addStream(file("F", "f.>").maxMessages(7).description("kept").build());
+        jsm.addStream(memory("M", "m.>").build());
+        java.time.ZonedDateTime created = jsm.getStreamInfo("F").getCreateTime();
+
+        f.restartNatsj();
+        JetStreamManagement again = f.jsm();
+
+        assertThat(again.getStreamNames()).containsExactly("F");
+        StreamInfo info = again.getStreamInfo("F");
+        assertThat(info.getConfiguration().getMaxMsgs()).isEqualTo(7);
+        assertThat(info.getConfiguration().getDescription()).isEqualTo("kept");
+        assertThat(info.getCreateTime()).isEqualTo(created);
+        assertThat(f.js().publish("f.x", bytes("after")).getStream()).isEqualTo("F");
+    }
+
     @Test
     void deleteOfAMissingStreamFails() throws Exception {
         assertApiError(apiError(() -> jsm.deleteStream("NOPE")), 404, 10059, "stream not found");
