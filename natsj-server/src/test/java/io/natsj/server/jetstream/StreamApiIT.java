@@ -225,6 +225,19 @@ class StreamApiIT {
                 "invalid JSON: unexpected end of JSON input");
     }
 
+    /**
+     * Type errors carry Go's text; the released 2.11.0 is built with Go 1.24, whose field path includes the embedded
+     * struct ({@code StreamConfigRequest.StreamConfig}).
+     */
+    @Test
+    void createWithWrongTypesHasGoTexts() throws Exception {
+        assertRawError(raw("$JS.API.STREAM.CREATE.E", "{\"name\":\"E\",\"retention\":\"forever\"}"), 400, 10025,
+                "invalid JSON: can not unmarshal \"\\\"forever\\\"\"");
+        assertRawError(raw("$JS.API.STREAM.CREATE.E", "{\"name\":\"E\",\"max_msgs\":\"5\"}"), 400, 10025,
+                "invalid JSON: json: cannot unmarshal string into Go struct field"
+                        + " StreamConfigRequest.StreamConfig.max_msgs of type int64");
+    }
+
     @Test
     @Disabled("BUG: natsj's invalid JSON text is Jackson's ('invalid character in JSON input: ...') vs nats-server's"
             + " Go text \"invalid JSON: invalid character 'x' looking for beginning of object key string\"")
