@@ -134,6 +134,18 @@ class PublishIT {
     }
 
     @Test
+    void aMsgIdIsForgottenAfterTheDuplicateWindow() throws Exception {
+        jsm.addStream(memory("S", "s").duplicateWindow(Duration.ofSeconds(1)).build());
+        js.publish("s", bytes("a"), opts().messageId("id-1").build());
+        assertThat(js.publish("s", bytes("b"), opts().messageId("id-1").build()).isDuplicate()).isTrue();
+
+        await().atMost(WAIT).until(() -> !js.publish("s", bytes("c"), opts().messageId("id-1").build())
+                .isDuplicate());
+
+        assertThat(state("S").getMsgCount()).isEqualTo(2);
+    }
+
+    @Test
     void expectedStreamMustMatch() throws Exception {
         jsm.addStream(memory("S", "s").build());
 

@@ -281,6 +281,12 @@ class StreamDifferentialIT {
                     update("U", S + ",\"description\":\"b\",\"duplicate_window\":1000000000"), info("U", "")),
             c("edge: create with discard new and max_bytes below a message", create("E", S + ",\"max_bytes\":10,"
                     + "\"discard\":\"new\""), pub("s.a", "0123456789abcdef")),
+            c("edge: discard new with max_msgs_per_subject only", create("E", S + ",\"max_msgs_per_subject\":1,"
+                    + "\"discard\":\"new\""), pub("s.a", "1"), pub("s.a", "2"), info("E", "")),
+            c("edge: update lowering per-subject and byte limits", create("U", S + ",\"max_msgs_per_subject\":5"),
+                    pub("s.a", "1"), pub("s.a", "2"), pub("s.b", "3"), pub("s.b", "4"),
+                    update("U", S + ",\"max_msgs_per_subject\":1"),
+                    update("U", S + ",\"max_msgs_per_subject\":1,\"max_bytes\":20"), info("U", "")),
             c("edge: create with an unknown field", create("E", S + ",\"no_such_field\":1")),
             c("edge: create with duplicate subjects", create("E", "\"subjects\":[\"a\",\"a\"]")),
             c("edge: create capturing the JS API", create("E", "\"subjects\":[\"$JS.API.>\"]"))
@@ -452,6 +458,15 @@ class StreamDifferentialIT {
             out.add(o);
         }
         return out;
+    }
+
+    /** nats-server fixed this after 2.11 (memstore UpdateConfig checks {@code maxp <= 0}); natsj has the fix. */
+    @Test
+    @Disabled("BUG: natsj enforces a max_msgs_per_subject set by an update on a stream that had none at once vs"
+            + " nats-server 2.9.10 and 2.11.x keep the extra messages (a nats-server bug fixed after 2.11)")
+    void updateSettingAPerSubjectLimitWhereThereWasNone() throws Exception {
+        run(c("update setting max_msgs_per_subject", create("U", S), pub("s.a", "1"), pub("s.a", "2"),
+                update("U", S + ",\"max_msgs_per_subject\":1"), info("U", "")));
     }
 
     @Test
