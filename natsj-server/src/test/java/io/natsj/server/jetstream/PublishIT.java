@@ -17,7 +17,6 @@ import io.nats.client.impl.Headers;
 import io.nats.client.impl.NatsMessage;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -170,8 +169,6 @@ class PublishIT {
     }
 
     @Test
-    @Disabled("BUG: natsj ignores Nats-Expected-Last-Sequence / -Last-Subject-Sequence values that are not"
-            + " numbers vs nats-server compares them (as uint64 of -1) and refuses: 10071 wrong last sequence")
     void expectedSequencesThatAreNotNumbersNeverMatch() throws Exception {
         jsm.addStream(memory("S", "s.>").build());
         js.publish("s.a", bytes("1"));
@@ -321,8 +318,6 @@ class PublishIT {
      * of a subject: a message on that subject with {@code Nats-Marker-Reason: MaxAge} and {@code Nats-TTL}.
      */
     @Test
-    @Disabled("BUG: natsj writes no subject delete marker when max_age removes the last message of a subject vs"
-            + " nats-server 2.11 stores one (Nats-Marker-Reason: MaxAge, Nats-TTL: the marker TTL)")
     void maxAgeLeavesASubjectDeleteMarker() throws Exception {
         jsm.addStream(memory("T", "t.>").allowMessageTtl().maxAge(Duration.ofSeconds(1))
                 .subjectDeleteMarkerTtl(Duration.ofMinutes(1)).build());
@@ -484,9 +479,6 @@ class PublishIT {
     // ---- republish and subject transform -------------------------------------------------------------------------
 
     @Test
-    @Disabled("BUG: natsj does not republish stored messages (republish config accepted, nothing sent) vs"
-            + " nats-server sends each to the destination with Nats-Stream/-Subject/-Sequence/-Time-Stamp/"
-            + "-Last-Sequence headers")
     void republishSendsEachStoredMessageOn() throws Exception {
         jsm.addStream(memory("S", "s.>").republish(new io.nats.client.api.Republish("s.>", "rep.>", false)).build());
         io.nats.client.Subscription sub = f.nc().subscribe("rep.>");
@@ -510,8 +502,6 @@ class PublishIT {
     }
 
     @Test
-    @Disabled("BUG: natsj does not republish stored messages (headers_only: no message with Nats-Msg-Size) vs"
-            + " nats-server sends the headers and Nats-Msg-Size without the payload")
     void republishHeadersOnlySendsTheSize() throws Exception {
         jsm.addStream(memory("S", "s.>").republish(new io.nats.client.api.Republish("s.>", "rep.>", true)).build());
         io.nats.client.Subscription sub = f.nc().subscribe("rep.>");
@@ -526,8 +516,6 @@ class PublishIT {
     }
 
     @Test
-    @Disabled("BUG: natsj stores messages under the subject they were published to vs nats-server applies the"
-            + " stream's subject_transform before storing (in.a stored as out.a)")
     void subjectTransformRewritesTheStoredSubject() throws Exception {
         jsm.addStream(memory("T", "in.>").subjectTransform(new io.nats.client.api.SubjectTransform("in.>", "out.>"))
                 .build());
@@ -609,7 +597,6 @@ class PublishIT {
     }
 
     @Test
-    @Disabled("BUG: natsj answers a direct get of {} with 408 Bad Request vs nats-server 408 Empty Request")
     void directGetOfAnEmptyRequestIsAnEmptyRequest() throws Exception {
         jsm.addStream(memory("D", "d.>").allowDirect(true).build());
         js.publish("d.a", bytes("1"));
@@ -624,8 +611,6 @@ class PublishIT {
     }
 
     @Test
-    @Disabled("BUG: natsj answers a direct get with a white-space body with 408 Empty Request vs nats-server 408"
-            + " Malformed Request")
     void directGetOfAWhiteSpaceBodyIsMalformed() throws Exception {
         jsm.addStream(memory("D", "d.>").allowDirect(true).build());
         js.publish("d.a", bytes("1"));
