@@ -43,7 +43,7 @@ public final class BenchTool implements Callable<Integer> {
 
     @Option(names = "--scenarios", split = ",", description = "Scenarios or groups (default: all): core (core-pub16, "
             + "core-pub128, core-pubsub, core-fanout, core-reqrep), js (js-pub-sync-p50, js-pub-sync-p99, "
-            + "js-pub-async-file, js-pub-async-mem).")
+            + "js-pub-async-file, js-pub-async-mem, js-pull-consume, js-ordered-consume).")
     List<String> scenarios;
 
     @Option(names = "--restart", paramLabel = "N", description = "Instead of the scenarios: the restart time of a "

@@ -87,4 +87,65 @@ final class JetStreamLoad {
             return rate;
         }
     }
+
+    private static String filled(Connection nc, int n, int size) throws Exception {
+        String stream = createStream(nc, true);
+        JetStream js = nc.jetStream();
+        byte[] payload = new byte[size];
+        Semaphore window = new Semaphore(IN_FLIGHT);
+        for (int i = 0; i < n; i++) {
+            window.acquire();
+            js.publishAsync(stream + ".c", payload).whenComplete((a, t) -> window.release());
+        }
+        window.acquire(IN_FLIGHT);
+        return stream;
+    }
+
+    /** Messages per second a durable pull consumer receives and acknowledges, fetching 500 at a time. */
+    static double pullConsume(String url, int n, int size) throws Exception {
+        try (Connection nc = Scenario.connect(url)) {
+            String stream = filled(nc, n, size);
+            nc.jetStreamManagement().addOrUpdateConsumer(stream, io.nats.client.api.ConsumerConfiguration.builder()
+                    .durable("bench").ackPolicy(io.nats.client.api.AckPolicy.Explicit).build());
+            io.nats.client.JetStreamSubscription sub = nc.jetStream().subscribe(null,
+                    io.nats.client.PullSubscribeOptions.bind(stream, "bench"));
+            long t0 = System.nanoTime();
+            int got = 0;
+            while (got < n) {
+                java.util.List<io.nats.client.Message> batch = sub.fetch(500, java.time.Duration.ofSeconds(10));
+                if (batch.isEmpty()) {
+                    throw new IllegalStateException("pull consumer stalled at " + got);
+                }
+                for (io.nats.client.Message m : batch) {
+                    m.ack();
+                }
+                got += batch.size();
+            }
+            double rate = n / Scenario.seconds(t0);
+            nc.jetStreamManagement().deleteStream(stream);
+            return rate;
+        }
+    }
+
+    /** Messages per second an ordered consumer reads. */
+    static double orderedConsume(String url, int n, int size) throws Exception {
+        try (Connection nc = Scenario.connect(url)) {
+            String stream = filled(nc, n, size);
+            io.nats.client.OrderedConsumerContext occ = nc.getStreamContext(stream)
+                    .createOrderedConsumer(new io.nats.client.api.OrderedConsumerConfiguration());
+            long t0 = System.nanoTime();
+            int got = 0;
+            try (io.nats.client.IterableConsumer it = occ.iterate()) {
+                while (got < n) {
+                    if (it.nextMessage(java.time.Duration.ofSeconds(10)) == null) {
+                        throw new IllegalStateException("ordered consumer stalled at " + got);
+                    }
+                    got++;
+                }
+            }
+            double rate = n / Scenario.seconds(t0);
+            nc.jetStreamManagement().deleteStream(stream);
+            return rate;
+        }
+    }
 }

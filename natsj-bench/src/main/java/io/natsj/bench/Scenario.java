@@ -75,6 +75,19 @@ public enum Scenario {
         double run(String url, int scale) throws Exception {
             return JetStreamLoad.asyncThroughput(url, 200_000 / scale, 128, true);
         }
+    },
+    JS_PULL_CONSUME("js-pull-consume", "durable pull consumer, explicit acks, fetch batches of 500, 128 B", "msgs/s",
+            true) {
+        @Override
+        double run(String url, int scale) throws Exception {
+            return JetStreamLoad.pullConsume(url, 100_000 / scale, 128);
+        }
+    },
+    JS_ORDERED_CONSUME("js-ordered-consume", "ordered consumer, 128 B", "msgs/s", true) {
+        @Override
+        double run(String url, int scale) throws Exception {
+            return JetStreamLoad.orderedConsume(url, 100_000 / scale, 128);
+        }
     };
 
     /** Whether the server must run with JetStream. */

@@ -197,10 +197,14 @@ public final class MessageIndex {
         if (matchesAll(filter) && from <= firstSeq()) {
             return msgs == 0 ? SubjectState.EMPTY : new SubjectState(msgs, firstSeq(), lastLiveSeq());
         }
+        boolean all = matchesAll(filter);
+        if (all && msgs > 0 && msgs == lastSeq - base + 1) {
+            long from2 = Math.max(from, base);
+            return from2 > lastSeq ? SubjectState.EMPTY : new SubjectState(lastSeq - from2 + 1, from2, lastSeq);
+        }
         long count = 0;
         long first = 0;
         long last = 0;
-        boolean all = matchesAll(filter);
         for (long s = Math.max(from, firstSeq()); s <= lastSeq; s++) {
             Entry e = get(s);
             if (e != null && (all || Subjects.matches(filter, e.subject))) {

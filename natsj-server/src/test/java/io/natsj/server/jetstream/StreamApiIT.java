@@ -20,7 +20,6 @@ import io.nats.client.api.StreamState;
 import io.nats.client.api.SubjectTransform;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -728,9 +727,6 @@ class StreamApiIT {
     }
 
     @Test
-    @Disabled("BUG: natsj answers STREAM.MSG.DELETE {\"seq\":0} (or a body without seq) with 10003 bad request,"
-            + " before looking up the stream, vs nats-server 10043 'sequence 0 not found' (10059 for a missing"
-            + " stream); only an empty body or {} is a bad request")
     void deleteMessageZeroIsNotFound() throws Exception {
         fill("M", "p.a");
 
@@ -782,8 +778,6 @@ class StreamApiIT {
 
     /** A request is counted before its answer is sent: the next INFO always includes it. */
     @Test
-    @Disabled("BUG: natsj counts an API request in api.total only after publishing its answer, so an INFO sent right"
-            + " after an answer may miss it vs nats-server counts (trackAPI) before it sends the answer")
     void accountInfoCountsEveryAnsweredRequest() throws Exception {
         for (int i = 0; i < 200; i++) {
             jsm.getStreamNames();

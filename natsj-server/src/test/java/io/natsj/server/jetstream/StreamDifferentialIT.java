@@ -443,9 +443,6 @@ class StreamDifferentialIT {
     }
 
     @Test
-    @Disabled("BUG: natsj answers STREAM.MSG.DELETE {\"seq\":0} (or a body without seq) with 10003 bad request,"
-            + " before looking up the stream, vs nats-server 10043 'sequence 0 not found' (10059 for a missing"
-            + " stream); only an empty body or {} is a bad request")
     void msgDeleteOfSequenceZero() throws Exception {
         run(c("msg delete of seq 0", create("M", S), pub("s.a", "1"), api("STREAM.MSG.DELETE.M", "{\"seq\":0}"),
                 api("STREAM.MSG.DELETE.M", "{\"no_erase\":true}"), api("STREAM.MSG.DELETE.NOPE", "{\"seq\":0}")));
@@ -453,8 +450,8 @@ class StreamDifferentialIT {
 
     /** nats-server fixed this after 2.11 (memstore UpdateConfig checks {@code maxp <= 0}); natsj has the fix. */
     @Test
-    @Disabled("BUG: natsj enforces a max_msgs_per_subject set by an update on a stream that had none at once vs"
-            + " nats-server 2.9.10 and 2.11.x keep the extra messages (a nats-server bug fixed after 2.11)")
+    @Disabled("Intended difference: natsj enforces a max_msgs_per_subject set by an update on a stream that had none"
+            + " at once, as later nats-server releases do; 2.9.10 and 2.11.0 keep the extra messages (their bug)")
     void updateSettingAPerSubjectLimitWhereThereWasNone() throws Exception {
         run(c("update setting max_msgs_per_subject", create("U", S), pub("s.a", "1"), pub("s.a", "2"),
                 update("U", S + ",\"max_msgs_per_subject\":1"), info("U", "")));
@@ -469,8 +466,6 @@ class StreamDifferentialIT {
     }
 
     @Test
-    @Disabled("BUG: natsj counts an API request in api.total only after publishing its answer, so an INFO sent right"
-            + " after an answer may miss it vs nats-server counts (trackAPI) before it sends the answer")
     void accountInfoDoesNotCountItself() throws Exception {
         run(c("account info totals", api("INFO", ""), create("A", S), api("INFO", "")));
     }

@@ -190,7 +190,6 @@ public final class JsApiRouter implements Subscriber, AutoCloseable {
             } catch (RuntimeException e) {
                 LOG.error("JetStream API handler failed on {}", subject, e);
             } finally {
-                total.incrementAndGet(); // counted once answered, as nats-server does
                 pending.release();
             }
         });
@@ -213,6 +212,7 @@ public final class JsApiRouter implements Subscriber, AutoCloseable {
             errors.incrementAndGet();
         }
         String json = GoJson.COMPACT.writeValueAsString(answer);
+        total.incrementAndGet(); // counted before the answer leaves, after INFO read its own figures
         publish(request.reply(), null, json.getBytes(StandardCharsets.UTF_8));
         ctx.advisories().apiAudit(request.subject(), request.body(), json);
     }

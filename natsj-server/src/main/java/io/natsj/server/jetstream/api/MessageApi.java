@@ -104,14 +104,11 @@ final class MessageApi {
     void delete(Request r) {
         String type = "stream_msg_delete_response";
         router.guarded(r, type, () -> {
-            if (ApiJson.isBlank(r.body())) {
-                throw JsErrorCode.BAD_REQUEST.error().exception();
+            if (ApiJson.isEmptyRequest(r.body())) {
+                throw JsErrorCode.BAD_REQUEST.error().exception(); // no body, or {}
             }
             GoStruct req = ApiJson.struct(r.body(), "JSApiMsgDeleteRequest");
             long seq = req.uint64("seq", 0);
-            if (seq == 0) {
-                throw JsErrorCode.BAD_REQUEST.error().exception();
-            }
             boolean noErase = req.bool("no_erase");
             Stream s = js.stream(r.tail(3));
             if (s == null) {

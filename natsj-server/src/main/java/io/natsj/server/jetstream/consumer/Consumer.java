@@ -184,6 +184,7 @@ public final class Consumer implements Subscriber {
         if (ctx.domain() != null && !ctx.domain().isEmpty()) {
             sub("$JS." + ctx.domain() + ".API.CONSUMER.MSG.NEXT." + stream.name() + "." + name);
         }
+        recountPending();
         worker = Thread.ofVirtual().name("natsj-consumer-" + stream.name() + "-" + name).start(this::run);
         ticker = ctx.timers().scheduleAtFixedRate(() -> {
             if (tickQueued.compareAndSet(false, true)) {
@@ -387,7 +388,28 @@ public final class Consumer implements Subscriber {
         return best;
     }
 
-    /** Messages still to deliver (not counting redeliveries): nats-server's {@code num_pending}. */
+    /**
+     * The stream stored {@code seq} on {@code subject}: counts it as pending when this consumer will deliver it,
+     * then looks for work. Called on the stream's worker.
+     */
+    public void stored(long seq, String subject) {
+        if (matches(subject)) {
+            pendingCount.incrementAndGet();
+        }
+        signal();
+    }
+
+    /** The running count of messages still to deliver; exact after {@link #recountPending()}. */
+    private final java.util.concurrent.atomic.AtomicLong pendingCount = new java.util.concurrent.atomic.AtomicLong();
+
+    /** Counts the messages still to deliver from the store (after removals the running count may be off). */
+    private long recountPending() {
+        long n = numPending();
+        pendingCount.set(Math.max(0, n - lastPerSubject.size()));
+        return n;
+    }
+
+    /** Messages still to deliver (not counting redeliveries): nats-server's {@code num_pending}, counted. */
     public long numPending() {
         StreamStore store = stream.store();
         List<String> filters = config.filters();
@@ -509,6 +531,9 @@ public final class Consumer implements Subscriber {
         StoredMessage m = nextMatching(sseq);
         if (m != null) {
             sseq = m.seq() + 1;
+            if (pendingCount.decrementAndGet() < 0) {
+                pendingCount.set(0);
+            }
         } else {
             sseq = Math.max(sseq, store.state().lastSeq() + 1);
         }
@@ -520,6 +545,7 @@ public final class Consumer implements Subscriber {
             redeliver.add(m.seq());
         } else {
             sseq = Math.min(sseq, m.seq());
+            pendingCount.incrementAndGet();
         }
     }
 
@@ -546,7 +572,7 @@ public final class Consumer implements Subscriber {
         }
         lastDeliveredAt = now;
         lastHeartbeatAt = now;
-        long left = numPending();
+        long left = pendingCount.get() + lastPerSubject.size();
         String ackReply = ackPrefix() + count + "." + m.seq() + "." + cseq + "." + m.timestamp() + "." + left;
         byte[] headers = m.headers();
         byte[] data = m.data();
@@ -620,7 +646,7 @@ public final class Consumer implements Subscriber {
             return;
         }
         if (s.noWait()) {
-            long available = numPending() + redeliver.size();
+            long available = pendingCount.get() + lastPerSubject.size() + redeliver.size();
             if (available == 0 && s.expires() == 0) {
                 status(n.reply(), "404 No Messages", null);
                 return;
@@ -896,7 +922,7 @@ public final class Consumer implements Subscriber {
         }
         boolean bound = c.isPush() && ctx.account().index().hasInterest(c.deliverSubject());
         return new Info(dseq, deliveredStream, lastDeliveredAt, ackFloorConsumer, ackFloorStream, lastAckAt,
-                pending.size(), redelivered, waiting.size(), numPending(), bound);
+                pending.size(), redelivered, waiting.size(), recountPending(), bound);
     }
 
     /** Applies an updated config (on the worker). */

@@ -263,7 +263,7 @@ public final class Stream implements Subscriber {
         }
         respond(m.reply(), pubAck(stored.seq(), false));
         for (Consumer c : consumers.values()) {
-            c.signal();
+            c.stored(stored.seq(), stored.subject());
         }
         if (republish != null) {
             republish(cfg, stored, lastForSubject);
