@@ -109,6 +109,10 @@ public final class Consumer implements Subscriber {
     private volatile long lastActiveAt;         // epoch nanos: a request, an ack, interest
     private long lastHeartbeatAt;
     private long fcCounter;
+    private long replayStartNanos;     // wall clock when original-speed replay began
+    private long replayFirstTimestamp; // timestamp of the first message replayed
+    private long rateWindowStart;      // start of the current one-second rate window
+    private long rateWindowBits;       // bits sent in it
 
     public Consumer(JetStreamContext ctx, Stream stream, String name, ConsumerConfig config, Instant created,
                     ConsumerState restored, ConsumerState.Listener stateListener) {
@@ -460,6 +464,10 @@ public final class Consumer implements Subscriber {
             if (m == null) {
                 break;
             }
+            if (!dueNow(c, m)) {
+                putBack(m);
+                break; // replay speed or rate limit: a later tick delivers it
+            }
             if (request != null && request.maxBytes > 0) {
                 long size = m.headers().length + m.data().length + m.subject().length();
                 if (size > request.remainingBytes) {
@@ -492,6 +500,31 @@ public final class Consumer implements Subscriber {
                 status(r.reply, "408 Request Timeout", r);
             }
         }
+    }
+
+    /** Replay at the original speed, and the rate limit, hold a message back until its time. */
+    private boolean dueNow(ConsumerConfig c, StoredMessage m) {
+        long now = ctx.clock().epochNanos();
+        if (c.replayPolicy() == ConsumerConfig.ReplayPolicy.ORIGINAL && !pending.containsKey(m.seq())) {
+            if (replayStartNanos == 0) {
+                replayStartNanos = now;
+                replayFirstTimestamp = m.timestamp();
+            } else if (m.timestamp() - replayFirstTimestamp > now - replayStartNanos) {
+                return false;
+            }
+        }
+        if (c.rateLimitBps() > 0) {
+            if (now - rateWindowStart >= 1_000_000_000L) {
+                rateWindowStart = now;
+                rateWindowBits = 0;
+            }
+            long bits = 8L * (m.headers().length + m.data().length + m.subject().length());
+            if (rateWindowBits > 0 && rateWindowBits + bits > c.rateLimitBps()) {
+                return false;
+            }
+            rateWindowBits += bits;
+        }
+        return true;
     }
 
     private boolean hasMore() {
@@ -766,7 +799,38 @@ public final class Consumer implements Subscriber {
         for (Long s : acked) {
             stream.consumerAcked(this, s);
         }
+        sampleAck(seq, cseq);
         markDirty();
+    }
+
+    /** With {@code sample_freq}, a share of acks publishes {@code $JS.EVENT.METRIC.CONSUMER.ACK.<s>.<c>}. */
+    private void sampleAck(long seq, long cseq) {
+        String freq = config.sampleFreq();
+        if (freq == null || freq.isEmpty()) {
+            return;
+        }
+        int percent;
+        try {
+            percent = Integer.parseInt(freq.endsWith("%") ? freq.substring(0, freq.length() - 1) : freq);
+        } catch (NumberFormatException e) {
+            return;
+        }
+        if (percent <= 0 || java.util.concurrent.ThreadLocalRandom.current().nextInt(100) >= percent) {
+            return;
+        }
+        String subject = "$JS.EVENT.METRIC.CONSUMER.ACK." + stream.name() + "." + name;
+        if (!ctx.account().index().hasInterest(subject)) {
+            return;
+        }
+        Pending p = pending.get(seq);
+        String json = "{\"type\":\"io.nats.jetstream.metric.v1.consumer_ack\",\"id\":\"" + java.util.UUID.randomUUID()
+                .toString().replace("-", "").substring(0, 22) + "\",\"timestamp\":\""
+                + GoFormats.rfc3339Nano(ctx.clock().now()) + "\",\"stream\":\"" + stream.name()
+                + "\",\"consumer\":\"" + name + "\",\"consumer_seq\":" + cseq + ",\"stream_seq\":" + seq
+                + ",\"ack_time\":" + (p == null ? 0 : ctx.clock().epochNanos() - p.deliveredAt)
+                + ",\"deliveries\":" + (p == null ? 1 : p.count) + "}";
+        byte[] body = json.getBytes(StandardCharsets.UTF_8);
+        ctx.account().publish(null, true, subject, null, 0, body, 0, body.length, out);
     }
 
     private void updateAckFloor() {
