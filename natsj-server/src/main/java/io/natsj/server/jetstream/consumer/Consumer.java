@@ -190,11 +190,6 @@ public final class Consumer implements Subscriber {
         }
         recountPending();
         worker = Thread.ofVirtual().name("natsj-consumer-" + stream.name() + "-" + name).start(this::run);
-        ticker = ctx.timers().scheduleAtFixedRate(() -> {
-            if (tickQueued.compareAndSet(false, true)) {
-                inbox.add(TICK);
-            }
-        }, TICK_NANOS, TICK_NANOS, TimeUnit.NANOSECONDS);
         signal();
     }
 
@@ -312,8 +307,44 @@ public final class Consumer implements Subscriber {
                 LOG.error("consumer '{} > {}' failed to deliver", stream.name(), name, e);
             }
             out.flushAll();
+            adjustTicker();
         }
     }
+
+    /**
+     * Keeps the timer only as busy as the consumer needs: every 50 ms while acks, pull requests, heartbeats or held
+     * messages are waiting, every second for an inactivity or pause check, not at all for an idle durable consumer
+     * (so that thousands of idle consumers cost no CPU).
+     */
+    private void adjustTicker() {
+        ConsumerConfig c = config;
+        long period;
+        if (!pending.isEmpty() || !waiting.isEmpty() || c.idleHeartbeat() > 0 || held) {
+            period = TICK_NANOS;
+        } else if (c.inactiveThreshold() > 0 || !c.isDurable() || c.pauseUntil() != null || dirty) {
+            period = 1_000_000_000L;
+        } else {
+            period = 0;
+        }
+        if (period == tickPeriod || closed) {
+            return;
+        }
+        if (ticker != null) {
+            ticker.cancel(false);
+            ticker = null;
+        }
+        tickPeriod = period;
+        if (period > 0) {
+            ticker = ctx.timers().scheduleAtFixedRate(() -> {
+                if (tickQueued.compareAndSet(false, true)) {
+                    inbox.add(TICK);
+                }
+            }, period, period, TimeUnit.NANOSECONDS);
+        }
+    }
+
+    private long tickPeriod;
+    private boolean held;
 
     private <T> void runCommand(Command<T> c) {
         try {
@@ -433,7 +464,11 @@ public final class Consumer implements Subscriber {
 
     private boolean paused() {
         Instant until = config.pauseUntil();
-        return until != null && until.isAfter(ctx.clock().now());
+        if (until != null && !until.isAfter(ctx.clock().now())) {
+            config = config.withPauseUntil(null); // the pause is over
+            return false;
+        }
+        return until != null;
     }
 
     private void deliverAvailable() {
@@ -466,8 +501,10 @@ public final class Consumer implements Subscriber {
             }
             if (!dueNow(c, m)) {
                 putBack(m);
+                held = true;
                 break; // replay speed or rate limit: a later tick delivers it
             }
+            held = false;
             if (request != null && request.maxBytes > 0) {
                 long size = m.headers().length + m.data().length + m.subject().length();
                 if (size > request.remainingBytes) {
