@@ -50,6 +50,10 @@ public final class BenchTool implements Callable<Integer> {
             + "file stream holding N messages of 128 B, natsj and nats-server.")
     Integer restartMessages;
 
+    @Option(names = "--idle-consumers", paramLabel = "N", description = "Instead of the scenarios: resident "
+            + "memory and idle CPU of a server holding one stream with N idle durable consumers, natsj and nats-server.")
+    Integer idleConsumers;
+
     @Option(names = "--quick", description = "A small smoke run (counts divided by 20).")
     boolean quick;
 
@@ -89,6 +93,15 @@ public final class BenchTool implements Callable<Integer> {
         }
         if (restartMessages != null) {
             return restart();
+        }
+        if (idleConsumers != null) {
+            String table = IdleConsumersBench.table(natsjCommand(), natsCmd, idleConsumers,
+                    File.createTempFile("natsj-bench-servers", ".log"));
+            System.out.print(table);
+            if (out != null) {
+                Files.writeString(out, table, StandardCharsets.UTF_8);
+            }
+            return 0;
         }
         if (natsjCmd == null) {
             natsjCmd = Path.of(System.getProperty("natsj.root", ".")).resolve("bin/natsj-server").toString();

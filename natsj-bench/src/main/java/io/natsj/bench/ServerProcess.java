@@ -68,6 +68,11 @@ final class ServerProcess implements AutoCloseable {
         throw new IOException("server did not listen within 120 s: " + command);
     }
 
+    /** The server's process id, for resource measurements. */
+    long pid() {
+        return process.pid();
+    }
+
     String url() {
         return "nats://127.0.0.1:" + port;
     }
