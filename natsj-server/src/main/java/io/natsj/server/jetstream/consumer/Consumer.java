@@ -506,7 +506,8 @@ public final class Consumer implements Subscriber {
             }
             held = false;
             if (request != null && request.maxBytes > 0) {
-                long size = m.headers().length + m.data().length + m.subject().length();
+                // as nats-server counts: subject, ack reply, headers and payload
+                long size = m.headers().length + m.data().length + m.subject().length() + ackReplyFor(m).length();
                 if (size > request.remainingBytes) {
                     putBack(m);
                     waiting.remove(request);
@@ -642,8 +643,7 @@ public final class Consumer implements Subscriber {
         }
         lastDeliveredAt = now;
         lastHeartbeatAt = now;
-        long left = pendingCount.get() + lastPerSubject.size();
-        String ackReply = ackPrefix() + count + "." + m.seq() + "." + cseq + "." + m.timestamp() + "." + left;
+        String ackReply = ackReply(m, count, cseq);
         byte[] headers = m.headers();
         byte[] data = m.data();
         if (c.headersOnly()) {
@@ -666,6 +666,18 @@ public final class Consumer implements Subscriber {
                     fc, 0, fc.length, out);
         }
         markDirty();
+    }
+
+    private String ackReply(StoredMessage m, int count, long cseq) {
+        long left = pendingCount.get() + lastPerSubject.size();
+        return ackPrefix() + count + "." + m.seq() + "." + cseq + "." + m.timestamp() + "." + left;
+    }
+
+    /** The ack reply {@link #send} will use for {@code m}, without changing any state. */
+    private String ackReplyFor(StoredMessage m) {
+        Pending p = pending.get(m.seq());
+        int count = config.ackPolicy() == AckPolicy.NONE || p == null ? 1 : p.count + 1;
+        return ackReply(m, count, dseq + 1);
     }
 
     private void status(String reply, String status, PullRequest r) {
