@@ -19,6 +19,14 @@ export const START_TIMEOUT_MS = 180_000;
 const STOP_GRACE_MS = 10_000;
 const LOCK_DIR = join(tmpdir(), "natsj-node-test-start.lock");
 
+// process groups of the servers still running; killed when this process exits or is interrupted
+const live = new Set();
+const killAll = () => { for (const pid of live) { try { process.kill(-pid, "SIGKILL"); } catch { /* gone */ } } };
+process.on("exit", killAll);
+for (const sig of ["SIGINT", "SIGTERM", "SIGHUP"]) {
+  process.once(sig, () => { killAll(); process.exit(128 + (sig === "SIGINT" ? 2 : sig === "SIGTERM" ? 15 : 1)); });
+}
+
 function serverCommand() {
   const cmd = process.env.NATS_SERVER_CMD?.trim();
   if (cmd) return cmd.split(/\s+/);
@@ -99,8 +107,7 @@ export async function startServer() {
     const exitedP = new Promise((r) => child.on("exit", (code, sig) => { exited = { code, sig }; r(); }));
     child.on("error", (e) => { exited = { error: e }; });
     const killGroup = (sig) => { try { process.kill(-child.pid, sig); } catch { /* already gone */ } };
-    const onExit = () => killGroup("SIGKILL");
-    process.on("exit", onExit);
+    live.add(child.pid);
 
     while (!(await probe(port))) {
       if (exited) throw new Error(`server exited before accepting connections (${JSON.stringify(exited)}): ${cmd} ${args.join(" ")}\n${out}`);
@@ -121,7 +128,7 @@ export async function startServer() {
           clearTimeout(t);
           killGroup("SIGKILL"); // anything left in the group
         }
-        process.off("exit", onExit);
+        live.delete(child.pid);
         rmSync(storeDir, { recursive: true, force: true });
       })();
       return stopped;
