@@ -254,6 +254,7 @@ public final class ConfigLoader {
                             js = withSync(duration(key, mv), js.syncAlways());
                         }
                     }
+                    case "sync_always" -> js = withSync(js.syncInterval(), bool(key, mv));
                     case "max_memory_store", "max_mem_store", "max_mem" -> js = new JetStreamOptions(js.enabled(),
                             js.storeDir(), storageSize("max_mem_store", mv), js.maxStore(), js.syncInterval(),
                             js.syncAlways(), js.domain(), js.uniqueTag());

@@ -162,6 +162,7 @@ class ConfigLoaderTest {
         assertThat(js.syncAlways()).isTrue();
         assertThat(js.maxMemory()).isEqualTo(512_000_000L);
         assertThat(options("store_dir: /a\njetstream: on").jetStream().storeDir()).isEqualTo(Path.of("/a"));
+        assertThat(options("jetstream { sync_always: true }").jetStream().syncAlways()).isTrue();
     }
 
     @Test
