@@ -109,6 +109,9 @@ final class ConsumerApi {
             if (!cfg.durableName().equals(nameInSubject)) {
                 throw JsErrorCode.CONSUMER_DURABLE_NAME_NOT_MATCH_SUBJECT.error().exception();
             }
+            if (!StreamConfigCheck.isValidName(nameInSubject)) {
+                throw JsErrorCode.CONSUMER_BAD_DURABLE_NAME.error().exception();
+            }
             return nameInSubject;
         }
         if (cfg.isDurable() && !cfg.name().isEmpty() && !cfg.durableName().equals(cfg.name())) {
@@ -212,8 +215,14 @@ final class ConsumerApi {
             reason = "ack policy can not be updated";
         } else if (old.replayPolicy() != cfg.replayPolicy()) {
             reason = "replay policy can not be updated";
-        } else if (old.isPush() != cfg.isPush()) {
+        } else if (old.isPush() && !cfg.isPush()) {
             reason = "can not update push consumer to pull based";
+        } else if (!old.isPush() && cfg.isPush()) {
+            reason = "can not update pull consumer to push based";
+        } else if (old.maxWaiting() != cfg.maxWaiting()) {
+            reason = "max waiting can not be updated";
+        } else if (old.memStorage() != cfg.memStorage()) {
+            reason = "storage type can not be updated";
         } else if (old.idleHeartbeat() != cfg.idleHeartbeat()) {
             reason = "heart beats can not be updated";
         } else if (old.flowControl() != cfg.flowControl()) {

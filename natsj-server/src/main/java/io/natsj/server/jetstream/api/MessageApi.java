@@ -122,6 +122,9 @@ final class MessageApi {
                         .exception();
             }
             boolean removed = s.submit(() -> noErase ? s.store().remove(seq) : s.store().erase(seq)).join();
+            if (removed) {
+                s.messageRemoved(seq);
+            }
             if (!removed) {
                 throw JsErrorCode.SEQUENCE_NOT_FOUND.with("seq", Long.toString(seq)).exception();
             }

@@ -178,6 +178,7 @@ final class StreamApi {
             boolean matchesNothing = !filter.isEmpty() && !Subjects.isValidSubscribeSubject(filter);
             long purged = matchesNothing ? 0
                     : s.submit(() -> s.store().purge(filter.isEmpty() ? null : filter, seq, keep)).join();
+            s.purged();
             ObjectNode o = ApiJson.response(type);
             o.put("success", true);
             o.put("purged", purged);

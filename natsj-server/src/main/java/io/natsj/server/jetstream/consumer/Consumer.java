@@ -385,6 +385,10 @@ public final class Consumer implements Subscriber {
                 }
                 lastPerSubject.addAll(seqs);
                 sseq = state.lastSeq() + 1;
+                long start = seqs.isEmpty() ? sseq : seqs.first();
+                deliveredStream = Math.max(0, start - 1);
+                ackFloorStream = deliveredStream;
+                return;
             }
         }
         deliveredStream = Math.max(0, sseq - 1);
@@ -511,11 +515,7 @@ public final class Consumer implements Subscriber {
                 if (size > request.remainingBytes) {
                     putBack(m);
                     waiting.remove(request);
-                    if (request.delivered == 0) {
-                        status(request.reply, "409 Message Size Exceeds MaxBytes", request);
-                    } else {
-                        status(request.reply, "409 Batch Completed", request);
-                    }
+                    status(request.reply, "409 Message Size Exceeds MaxBytes", request);
                     continue;
                 }
                 request.remainingBytes -= size;
@@ -898,6 +898,10 @@ public final class Consumer implements Subscriber {
         if (p == null) {
             return;
         }
+        if (config.maxDeliver() > 0 && p.count >= config.maxDeliver()) {
+            dropAtMaxDeliver(seq);
+            return;
+        }
         long delay = 0;
         if (!arg.isEmpty()) {
             try {
@@ -924,6 +928,7 @@ public final class Consumer implements Subscriber {
     private void tick() {
         long now = ctx.clock().epochNanos();
         ConsumerConfig c = config;
+        List<Long> exceeded = new ArrayList<>();
         if (c.ackPolicy() != AckPolicy.NONE) {
             for (Map.Entry<Long, Pending> e : pending.entrySet()) {
                 Pending p = e.getValue();
@@ -932,14 +937,14 @@ public final class Consumer implements Subscriber {
                     continue;
                 }
                 if (c.maxDeliver() > 0 && p.count >= c.maxDeliver()) {
-                    if (p.redeliverAt != Long.MAX_VALUE) {
-                        p.redeliverAt = Long.MAX_VALUE; // report once; it stays pending, never sent again
-                        ctx.advisories().maxDeliveries(stream.name(), name, e.getKey(), p.count);
-                    }
+                    exceeded.add(e.getKey());
                     continue;
                 }
                 redeliver.add(e.getKey());
             }
+        }
+        for (Long seq : exceeded) {
+            dropAtMaxDeliver(seq);
         }
         expireRequests(now);
         if (c.isPush() && c.idleHeartbeat() > 0 && now - lastHeartbeatAt >= c.idleHeartbeat()) {
@@ -963,6 +968,55 @@ public final class Consumer implements Subscriber {
         if (dirty && now - lastPersistAt >= 1_000_000_000L) {
             persist();
         }
+    }
+
+    /** A message delivered {@code max_deliver} times leaves pending for good (nats-server), with an advisory. */
+    private void dropAtMaxDeliver(long seq) {
+        Pending p = pending.remove(seq);
+        if (p == null) {
+            return;
+        }
+        redeliver.remove(seq);
+        updateAckFloor();
+        ctx.advisories().maxDeliveries(stream.name(), name, seq, p.count);
+        markDirty();
+    }
+
+    /** The stream removed {@code seq} (message delete): it is no longer pending. Runs on the worker. */
+    public void messageRemoved(long seq) {
+        if (pending.remove(seq) != null) {
+            redeliver.remove(seq);
+            updateAckFloor();
+            markDirty();
+        }
+        recountPending();
+    }
+
+    /**
+     * The stream was purged: deliveries of purged messages leave pending, the cursor and ack floor move to the new
+     * first sequence. Runs on the worker.
+     */
+    public void streamPurged(long firstSeq) {
+        StreamStore store = stream.store();
+        for (Long seq : new ArrayList<>(pending.keySet())) {
+            if (seq < firstSeq || store.load(seq) == null) {
+                pending.remove(seq);
+                redeliver.remove(seq);
+            }
+        }
+        if (sseq < firstSeq) {
+            sseq = firstSeq;
+        }
+        if (deliveredStream < firstSeq - 1) {
+            deliveredStream = firstSeq - 1;
+        }
+        lastPerSubject.removeIf(seq -> store.load(seq) == null);
+        updateAckFloor();
+        if (ackFloorStream < firstSeq - 1) {
+            ackFloorStream = firstSeq - 1;
+        }
+        recountPending();
+        markDirty();
     }
 
     private static long ackWait(ConsumerConfig c, int count) {
@@ -1041,12 +1095,18 @@ public final class Consumer implements Subscriber {
     /** Applies an updated config (on the worker). */
     public void applyUpdate(ConsumerConfig updated) {
         config = updated;
+        if (stateListener != null) {
+            stateListener.saveConfig(updated, created);
+        }
         markDirty();
     }
 
-    /** Pauses or resumes. */
+    /** Pauses or resumes; a durable consumer keeps its pause across a restart. */
     public void pause(Instant until) {
         config = config.withPauseUntil(until);
+        if (stateListener != null) {
+            stateListener.saveConfig(config, created);
+        }
         signal();
     }
 }

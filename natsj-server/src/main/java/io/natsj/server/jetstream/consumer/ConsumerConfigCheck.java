@@ -23,6 +23,7 @@ public final class ConsumerConfigCheck {
     static final int DEFAULT_MAX_WAITING = 512;
     static final long DEFAULT_ACK_WAIT = 30_000_000_000L;
     static final int DEFAULT_MAX_ACK_PENDING = 1000;
+    static final long DEFAULT_EPHEMERAL_INACTIVE = 5_000_000_000L;
     private static final int MAX_DESCRIPTION_LEN = 4 * 1024;
     private static final long MS_100 = 100_000_000L;
 
@@ -45,6 +46,9 @@ public final class ConsumerConfigCheck {
         int maxAckPending = c.maxAckPending() == 0 ? stream.consumerLimits().maxAckPending() : c.maxAckPending();
         long inactive = c.inactiveThreshold() == 0 ? stream.consumerLimits().inactiveThreshold()
                 : c.inactiveThreshold();
+        if (inactive == 0 && !c.isDurable()) {
+            inactive = DEFAULT_EPHEMERAL_INACTIVE; // nats-server stamps the 5 s default into ephemerals' config
+        }
         if (acks && maxAckPending == 0) {
             maxAckPending = DEFAULT_MAX_ACK_PENDING;
         }
@@ -183,8 +187,8 @@ public final class ConsumerConfigCheck {
                 throw JsErrorCode.STREAM_INVALID_CONFIG_F.with("err", "invalid subject").exception();
             }
             for (String g : filters) {
-                if (f != g && Subjects.subjectsCollide(f, g)) {
-                    throw err(JsErrorCode.CONSUMER_OVERLAPPING_SUBJECT_FILTERS);
+                if (f != g && Subjects.subjectIsSubsetMatch(f, g)) {
+                    throw err(JsErrorCode.CONSUMER_OVERLAPPING_SUBJECT_FILTERS); // one contains the other
                 }
             }
             boolean subset = false;

@@ -81,6 +81,15 @@ public final class ConsumerFiles implements ConsumerState.Listener {
     }
 
     @Override
+    public void saveConfig(ConsumerConfig config, Instant created) {
+        try {
+            writeMeta(config, created);
+        } catch (IOException e) {
+            LOG.error("could not save consumer config in {}: {}", dir, e.toString());
+        }
+    }
+
+    @Override
     public boolean syncAlways() {
         return syncAlways;
     }

@@ -27,5 +27,8 @@ public record ConsumerState(long deliveredConsumer, long deliveredStream, long a
 
         /** Whether every change must be on disk before it is confirmed ({@code sync_always}). */
         boolean syncAlways();
+
+        /** Persists a changed configuration (a pause, an update). */
+        void saveConfig(ConsumerConfig config, java.time.Instant created);
     }
 }

@@ -592,6 +592,27 @@ public final class Stream implements Subscriber {
         }
     }
 
+    /** Tells the consumers the stream was purged. */
+    public void purged() {
+        long first = store.state().firstSeq();
+        for (Consumer c : consumers.values()) {
+            c.submit(() -> {
+                c.streamPurged(first);
+                return null;
+            });
+        }
+    }
+
+    /** Tells the consumers a message was deleted. */
+    public void messageRemoved(long seq) {
+        for (Consumer c : consumers.values()) {
+            c.submit(() -> {
+                c.messageRemoved(seq);
+                return null;
+            });
+        }
+    }
+
     /** An ephemeral consumer went unused for its inactive threshold. */
     public void consumerInactive(Consumer c) {
         Thread.ofVirtual().name("natsj-consumer-cleanup").start(() -> deleteConsumer(c));
