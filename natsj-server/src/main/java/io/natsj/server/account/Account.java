@@ -54,7 +54,20 @@ public final class Account {
      */
     public int publishAs(Subscriber publisher, boolean echo, String route, String subject, String reply, int hdrLen,
                          byte[] buf, int off, int totalLen, DeliveryBatch batch) {
-        SubjectMatch match = index.match(route);
+        return deliverMatch(publisher, echo, index.match(route), subject, reply, hdrLen, buf, off, totalLen, batch);
+    }
+
+    /**
+     * Delivers an internal answer to a reply subject that is used once (a PubAck, an API answer): matched without
+     * filling the match cache with subjects that will not come again.
+     */
+    public int publishReply(String replySubject, int hdrLen, byte[] buf, int off, int totalLen, DeliveryBatch batch) {
+        return deliverMatch(null, true, index.matchOnce(replySubject), replySubject, null, hdrLen, buf, off, totalLen,
+                batch);
+    }
+
+    private int deliverMatch(Subscriber publisher, boolean echo, SubjectMatch match, String subject, String reply,
+                             int hdrLen, byte[] buf, int off, int totalLen, DeliveryBatch batch) {
         if (match.isEmpty()) {
             return 0;
         }

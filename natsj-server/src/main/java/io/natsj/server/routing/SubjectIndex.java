@@ -154,6 +154,31 @@ public final class SubjectIndex {
         return matchAndCache(literalSubject);
     }
 
+    /**
+     * As {@link #match}, without adding the answer to the cache: for subjects used once, such as the reply inbox of
+     * a JetStream acknowledgement, where caching would only evict useful entries. A cached answer is still used.
+     */
+    public SubjectMatch matchOnce(String literalSubject) {
+        MatchCache c = cache;
+        if (c != null) {
+            SubjectMatch cached = c.get(literalSubject);
+            if (cached != null) {
+                cacheHits.increment();
+                return cached;
+            }
+        }
+        cacheMisses.increment();
+        if (!Subjects.isWellFormed(literalSubject)) {
+            return SubjectMatch.EMPTY;
+        }
+        long stamp = lock.readLock();
+        try {
+            return trie.match(literalSubject);
+        } finally {
+            lock.unlockRead(stamp);
+        }
+    }
+
     private SubjectMatch matchAndCache(String subject) {
         if (!Subjects.isWellFormed(subject)) {
             return SubjectMatch.EMPTY;

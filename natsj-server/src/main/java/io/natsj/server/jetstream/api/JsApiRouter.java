@@ -262,7 +262,7 @@ public final class JsApiRouter implements Subscriber, AutoCloseable {
             System.arraycopy(headers, 0, buf, 0, hdrLen);
         }
         System.arraycopy(data, 0, buf, hdrLen, data.length);
-        ctx.account().publish(null, true, subject, null, hdrLen, buf, 0, buf.length, DeliveryBatch.IMMEDIATE);
+        ctx.account().publishReply(subject, hdrLen, buf, 0, buf.length, DeliveryBatch.IMMEDIATE);
     }
 
     public long total() {

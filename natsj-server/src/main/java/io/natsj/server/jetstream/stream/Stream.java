@@ -353,7 +353,17 @@ public final class Stream implements Subscriber {
 
     // ---- answers -------------------------------------------------------------------------------------------------
 
+    private byte[] ackPrefix;
+
     private byte[] pubAck(long seq, boolean duplicate) {
+        if (!duplicate) {
+            if (ackPrefix == null) {
+                String prefix = "{\"stream\":\"" + name() + "\"" + (ctx.domain() != null && !ctx.domain().isEmpty()
+                        ? ",\"domain\":\"" + ctx.domain() + "\"" : "") + ",\"seq\":";
+                ackPrefix = prefix.getBytes(StandardCharsets.UTF_8);
+            }
+            return withNumber(ackPrefix, seq);
+        }
         StringBuilder sb = new StringBuilder(64).append("{\"stream\":\"").append(name()).append('"');
         if (ctx.domain() != null && !ctx.domain().isEmpty() && !duplicate) {
             sb.append(",\"domain\":\"").append(ctx.domain()).append('"');
@@ -366,6 +376,23 @@ public final class Stream implements Subscriber {
             sb.append(",\"duplicate\":true");
         }
         return sb.append('}').toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** {@code prefix}, then {@code n} in decimal, then a closing brace. */
+    private static byte[] withNumber(byte[] prefix, long n) {
+        int digits = 1;
+        for (long v = n; v >= 10; v /= 10) {
+            digits++;
+        }
+        byte[] out = new byte[prefix.length + digits + 1];
+        System.arraycopy(prefix, 0, out, 0, prefix.length);
+        long v = n;
+        for (int i = prefix.length + digits - 1; i >= prefix.length; i--) {
+            out[i] = (byte) ('0' + (v % 10));
+            v /= 10;
+        }
+        out[out.length - 1] = '}';
+        return out;
     }
 
     private void respondError(String reply, JsApiError e) {
@@ -403,7 +430,7 @@ public final class Stream implements Subscriber {
         if (reply == null || reply.isEmpty() || config.noAck()) {
             return;
         }
-        ctx.account().publish(null, true, reply, null, 0, body, 0, body.length, acks);
+        ctx.account().publishReply(reply, 0, body, 0, body.length, acks);
     }
 
     // ---- expiry --------------------------------------------------------------------------------------------------
