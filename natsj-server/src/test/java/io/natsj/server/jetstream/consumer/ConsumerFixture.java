@@ -274,6 +274,16 @@ final class ConsumerFixture implements AutoCloseable {
         }
     }
 
+    /** Messages on {@code sub} until none comes for {@code quiet}. */
+    static List<Message> drain(Subscription sub, Duration quiet) throws InterruptedException {
+        List<Message> out = new ArrayList<>();
+        Message m;
+        while ((m = sub.nextMessage(quiet)) != null) {
+            out.add(m);
+        }
+        return out;
+    }
+
     static String data(Message m) {
         return new String(m.getData(), StandardCharsets.UTF_8);
     }
