@@ -229,6 +229,95 @@ class PullIT {
     }
 
     @Test
+    void requestsBeyondTheConsumersLimitsAnswer409() throws Exception {
+        List<Map<String, String>> t = onBoth(x -> {
+            x.stream("S", "s.>");
+            assertThat(errCode(x.createConsumer("S", "{\"durable_name\":\"e\",\"ack_policy\":\"explicit\","
+                    + "\"max_expires\":1000000000}"))).isZero();
+            assertThat(errCode(x.createConsumer("S", "{\"durable_name\":\"b\",\"ack_policy\":\"explicit\","
+                    + "\"max_bytes\":100}"))).isZero();
+            List<Map<String, String>> out = new ArrayList<>();
+            out.addAll(describeAll(untilStatus(x.pull("S", "e", "{\"batch\":1,\"expires\":2000000000}"), QUIET)));
+            out.addAll(describeAll(untilStatus(x.pull("S", "b", "{\"batch\":1,\"max_bytes\":200,"
+                    + "\"expires\":500000000}"), QUIET)));
+            return out;
+        });
+        assertThat(t).extracting(m -> m.get("status")).containsExactly("409 Exceeded MaxRequestExpires of 1s",
+                "409 Exceeded MaxRequestMaxBytes of 100");
+    }
+
+    @Test
+    void maxAckPendingHoldsBackDeliveries() throws Exception {
+        List<Map<String, String>> t = onBoth(x -> {
+            pullConsumer(x, ",\"max_ack_pending\":2");
+            x.publish("s.a", 5);
+            List<Message> got = untilStatus(x.pull("S", "d", "{\"batch\":5,\"expires\":700000000}"),
+                    Duration.ofSeconds(3));
+            List<Map<String, String>> out = describeAll(got);
+            got.get(0).ack();
+            out.addAll(describeAll(untilStatus(x.pull("S", "d", "{\"batch\":5,\"expires\":700000000}"),
+                    Duration.ofSeconds(3))));
+            return out;
+        });
+        assertThat(t).extracting(m -> m.get("data") == null ? m.get("status") : m.get("data"))
+                .containsExactly("m1", "m2", "408 Request Timeout", "m3", "408 Request Timeout");
+    }
+
+    private static Map<String, String> statusOnly(Message m) {
+        // byte accounting differs (see maxBytesAccountingMatchesNatsServer): compare status and message count only
+        return m.isStatusMessage() ? Map.of("status", status(m), "Nats-Pending-Messages",
+                String.valueOf(m.getHeaders().getFirst("Nats-Pending-Messages"))) : Map.of("data", "msg");
+    }
+
+    @Test
+    @Disabled("BUG: when the next message does not fit the rest of max_bytes after some were delivered, natsj "
+            + "answers '409 Batch Completed'; nats-server (2.9.10 and current) answers '409 Message Size Exceeds "
+            + "MaxBytes'")
+    void maxBytesCutOffAnswersMessageSizeExceeds() throws Exception {
+        List<Map<String, String>> t = onBoth(x -> {
+            pullConsumer(x, "");
+            for (int i = 0; i < 4; i++) {
+                x.publish("s.a", "z".repeat(100));
+            }
+            List<Map<String, String>> out = new ArrayList<>();
+            for (Message m : untilStatus(x.pull("S", "d", "{\"batch\":4,\"max_bytes\":300,"
+                    + "\"expires\":2000000000}"), Duration.ofSeconds(3))) {
+                out.add(statusOnly(m));
+            }
+            return out;
+        });
+        assertThat(t).hasSize(3);
+        assertThat(t.get(2)).containsEntry("status", "409 Message Size Exceeds MaxBytes")
+                .containsEntry("Nats-Pending-Messages", "2");
+    }
+
+    @Test
+    void batchFilledWithBytesLeftEndsWithoutStatusAsIn2910() throws Exception {
+        List<Map<String, String>> t = onBoth(x -> {
+            pullConsumer(x, "");
+            x.publish("s.a", 4);
+            List<Map<String, String>> out = new ArrayList<>();
+            for (Message m : untilStatus(x.pull("S", "d", "{\"batch\":2,\"max_bytes\":10000,"
+                    + "\"expires\":1000000000}"), QUIET)) {
+                out.add(statusOnly(m));
+            }
+            return out;
+        });
+        assertThat(t).hasSize(2);
+    }
+
+    @Test
+    void infoCountsWaitingRequestsUntilTheyExpire() throws Exception {
+        pullConsumer(f, "");
+        Subscription a = f.pull("S", "d", "{\"batch\":1,\"expires\":800000000}");
+        Subscription b = f.pull("S", "d", "{\"batch\":1,\"expires\":800000000}");
+        await().atMost(ConsumerFixture.WAIT).until(() -> f.consumerInfo("S", "d").get("num_waiting").asInt() == 2);
+        assertThat(status(ConsumerFixture.next(a))).isEqualTo("408 Request Timeout");
+        assertThat(status(ConsumerFixture.next(b))).isEqualTo("408 Request Timeout");
+        assertThat(f.consumerInfo("S", "d").get("num_waiting").asInt()).isZero();
+    }
+
+    @Test
     void badRequestBodyAnswers400() throws Exception {
         pullConsumer(f, "");
         List<Message> got = untilStatus(f.pull("S", "d", "{\"batch\":1,\"idle_heartbeat\":1000000000}"), QUIET);
