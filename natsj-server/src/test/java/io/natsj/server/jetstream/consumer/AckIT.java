@@ -361,4 +361,67 @@ class AckIT {
         assertThat(status(second)).isNull();
         assertThat(data(second)).isEqualTo("m2");
     }
+
+    private static List<String> nakAtMaxDeliverScenario(ConsumerFixture x) throws Exception {
+        setUp(x, 1, ",\"max_deliver\":2");
+        List<String> out = new ArrayList<>();
+        Message m = next(x.pull("S", "d", "1"));
+        for (int i = 0; i < 3; i++) {
+            out.add(data(m) + "#" + delivered(m));
+            x.nc().publish(m.getReplyTo(), "-NAK".getBytes(StandardCharsets.UTF_8));
+            List<Message> got = untilStatus(x.pull("S", "d", "{\"batch\":1,\"expires\":700000000}"),
+                    Duration.ofSeconds(3));
+            if (got.get(0).isStatusMessage()) {
+                out.add(status(got.get(0)));
+                break;
+            }
+            m = got.get(0);
+        }
+        return out;
+    }
+
+    @Test
+    @Disabled("BUG: -NAK redelivers past max_deliver (max_deliver 2 gives deliveries #1 #2 #3 ...); nats-server "
+            + "stops at max_deliver and the next pull times out")
+    void nakDoesNotRedeliverPastMaxDeliver() throws Exception {
+        List<String> natsj = nakAtMaxDeliverScenario(f);
+        try (ConsumerFixture ref = ConsumerFixture.reference(refDir)) {
+            List<String> reference = nakAtMaxDeliverScenario(ref);
+            assertThat(reference).containsExactly("m1#1", "m1#2", "408 Request Timeout");
+            assertThat(natsj).as("vs nats-server 2.9.10").isEqualTo(reference);
+        }
+    }
+
+    private static List<String> purgeScenario(ConsumerFixture x) throws Exception {
+        setUp(x, 4, "");
+        Subscription sub = x.pull("S", "d", "3");
+        next(sub);
+        Message m2 = next(sub);
+        next(sub);
+        m2.ackSync(ConsumerFixture.WAIT);
+        List<String> out = new ArrayList<>();
+        out.add(counters(x));
+        assertThat(errCode(x.api("STREAM.PURGE.S", ""))).isZero();
+        x.publish("s.a", "after");
+        try {
+            await().atMost(Duration.ofSeconds(3)).until(() ->
+                    x.consumerInfo("S", "d").get("num_ack_pending").asInt() == 0);
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            // recorded below as it stands
+        }
+        out.add(counters(x));
+        Message next = next(x.pull("S", "d", "{\"batch\":1,\"expires\":2000000000}"));
+        out.add(data(next) + "#" + delivered(next) + " seq " + next.getReplyTo().split("\\.")[5]);
+        return out;
+    }
+
+    @Test
+    @Disabled("BUG: after STREAM.PURGE natsj still reports the purged unacked messages (num_ack_pending 2, ack_floor "
+            + "0/0); nats-server drops them from pending and moves the ack floor to the purge point (0, 3/4)")
+    void purgeReleasesPendingAcks() throws Exception {
+        List<String> natsj = purgeScenario(f);
+        try (ConsumerFixture ref = ConsumerFixture.reference(refDir)) {
+            assertThat(natsj).as("vs nats-server 2.9.10").isEqualTo(purgeScenario(ref));
+        }
+    }
 }
