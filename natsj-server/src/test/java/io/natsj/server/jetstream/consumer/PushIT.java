@@ -340,4 +340,38 @@ class PushIT {
         }
         assertThat(iterated).containsExactly("m4", "m5");
     }
+
+    private static List<String> pushRedeliveryScenario(ConsumerFixture x) throws Exception {
+        x.stream("S", "s.>");
+        x.publish("s.a", 4);
+        Subscription sub = subscribe(x, "dlv.r");
+        assertThat(errCode(x.createConsumer("S", "{\"durable_name\":\"r\",\"ack_policy\":\"explicit\","
+                + "\"deliver_subject\":\"dlv.r\",\"max_ack_pending\":2,\"ack_wait\":500000000}"))).isZero();
+        List<String> out = new ArrayList<>();
+        Message m1 = next(sub);
+        Message m2 = next(sub);
+        out.add(data(m1) + "," + data(m2));
+        out.add("held back: " + drain(sub, Duration.ofMillis(300)).size());
+        m1.ack();
+        Message m3 = next(sub);
+        out.add(data(m3) + "#" + m3.getReplyTo().split("\\.")[4]);
+        // m2 and m3 are not acked: both come again after ack_wait
+        Message r1 = next(sub, Duration.ofSeconds(3));
+        Message r2 = next(sub, Duration.ofSeconds(3));
+        out.add(data(r1) + "#" + r1.getReplyTo().split("\\.")[4] + "," + data(r2) + "#"
+                + r2.getReplyTo().split("\\.")[4]);
+        r1.ack();
+        r2.ack();
+        out.add(data(next(sub)));
+        return out;
+    }
+
+    @Test
+    void pushRespectsMaxAckPendingAndRedeliversAfterAckWait() throws Exception {
+        List<String> natsj = pushRedeliveryScenario(f);
+        assertThat(natsj).containsExactly("m1,m2", "held back: 0", "m3#1", "m2#2,m3#2", "m4");
+        try (ConsumerFixture ref = ConsumerFixture.reference(refDir)) {
+            assertThat(natsj).as("vs nats-server 2.9.10").isEqualTo(pushRedeliveryScenario(ref));
+        }
+    }
 }
