@@ -645,4 +645,27 @@ class ConsumerApiIT {
         assertThat(errCode(r)).as(r.toString()).isZero();
         assertThat(r.get("config").get("ack_wait").asLong()).isEqualTo(1_000_000_000L);
     }
+
+    private static List<String> ephemeralDefaultsScenario(ConsumerFixture x) throws Exception {
+        x.stream("S", "s.>");
+        List<String> out = new ArrayList<>();
+        for (String cfg : List.of("{\"ack_policy\":\"explicit\"}",
+                "{\"ack_policy\":\"none\",\"deliver_subject\":\"dlv.e\"}")) {
+            JsonNode r = x.createConsumer("S", cfg);
+            assertThat(errCode(r)).isZero();
+            out.add(String.valueOf(r.get("config").get("inactive_threshold")));
+        }
+        return out;
+    }
+
+    @Test
+    @Disabled("BUG: an ephemeral consumer created without inactive_threshold reports none in its config; nats-server "
+            + "stamps the 5s default into it (inactive_threshold 5000000000, 2.9.10 and current)")
+    void ephemeralConfigShowsTheDefaultInactiveThreshold() throws Exception {
+        List<String> natsj = ephemeralDefaultsScenario(f);
+        try (ConsumerFixture ref = ConsumerFixture.reference(refDir)) {
+            assertThat(ephemeralDefaultsScenario(ref)).containsExactly("5000000000", "5000000000");
+        }
+        assertThat(natsj).containsExactly("5000000000", "5000000000");
+    }
 }
