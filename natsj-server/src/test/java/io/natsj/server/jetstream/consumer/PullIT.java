@@ -318,6 +318,50 @@ class PullIT {
     }
 
     @Test
+    void noWaitWithExpiresOnAnEmptyConsumer() throws Exception {
+        onBoth(x -> {
+            pullConsumer(x, "");
+            return describeAll(untilStatus(x.pull("S", "d", "{\"batch\":2,\"no_wait\":true,"
+                    + "\"expires\":1000000000}"), Duration.ofSeconds(3)));
+        });
+    }
+
+    @Test
+    void aRequesterThatWentAwayGetsNothingAndLosesNothing() throws Exception {
+        List<Map<String, String>> t = onBoth(x -> {
+            pullConsumer(x, "");
+            Subscription gone = x.pull("S", "d", "{\"batch\":1,\"expires\":5000000000}");
+            await().atMost(ConsumerFixture.WAIT).until(() ->
+                    x.consumerInfo("S", "d").get("num_waiting").asInt() == 1);
+            gone.unsubscribe();
+            x.nc().flush(ConsumerFixture.WAIT);
+            x.publish("s.a", 1);
+            List<Map<String, String>> out = new ArrayList<>();
+            Message m = ConsumerFixture.next(x.pull("S", "d", "{\"batch\":1,\"expires\":2000000000}"));
+            out.add(describeAny(m));
+            out.add(Map.of("delivered", m.getReplyTo().split("\\.")[4]));
+            return out;
+        });
+        assertThat(t.get(0)).containsEntry("data", "m1");
+        assertThat(t.get(1)).containsEntry("delivered", "1");
+    }
+
+    @Test
+    void nextWithABatchDeliversThatManyToTheAcksReply() throws Exception {
+        List<Map<String, String>> t = onBoth(x -> {
+            pullConsumer(x, "");
+            x.publish("s.a", 4);
+            Message m1 = ConsumerFixture.next(x.pull("S", "d", "1"));
+            String inbox = x.nc().createInbox();
+            Subscription sub = x.nc().subscribe(inbox);
+            x.nc().flush(ConsumerFixture.WAIT);
+            x.nc().publish(m1.getReplyTo(), inbox, "+NXT {\"batch\":2}".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return describeAll(ConsumerFixture.drain(sub, QUIET));
+        });
+        assertThat(t).extracting(m -> m.get("data")).containsExactly("m2", "m3");
+    }
+
+    @Test
     void badRequestBodyAnswers400() throws Exception {
         pullConsumer(f, "");
         List<Message> got = untilStatus(f.pull("S", "d", "{\"batch\":1,\"idle_heartbeat\":1000000000}"), QUIET);
