@@ -374,4 +374,44 @@ class PushIT {
             assertThat(natsj).as("vs nats-server 2.9.10").isEqualTo(pushRedeliveryScenario(ref));
         }
     }
+
+    private static String unansweredFlowControlScenario(ConsumerFixture x) throws Exception {
+        x.stream("S", "s.>");
+        byte[] payload = "y".repeat(4096).getBytes(StandardCharsets.UTF_8);
+        for (int i = 0; i < 2000; i++) {
+            x.nc().publish("s.a", payload);
+        }
+        x.nc().flush(ConsumerFixture.WAIT);
+        await().atMost(ConsumerFixture.WAIT).until(() ->
+                x.jsm().getStreamInfo("S").getStreamState().getMsgCount() == 2000);
+        Subscription sub = subscribe(x, "dlv.st");
+        assertThat(errCode(x.createConsumer("S", "{\"durable_name\":\"st\",\"ack_policy\":\"none\","
+                + "\"deliver_subject\":\"dlv.st\",\"flow_control\":true,\"idle_heartbeat\":500000000}")))
+                .isZero();
+        int data = 0;
+        boolean stalledHeader = false;
+        long end = System.nanoTime() + 3_000_000_000L; // heartbeats never let the subscription go quiet
+        while (System.nanoTime() < end) {
+            Message m = sub.nextMessage(Duration.ofMillis(100));
+            if (m == null) {
+                continue;
+            }
+            if (!m.isStatusMessage()) {
+                data++;
+            } else if (m.getHeaders() != null && m.getHeaders().getFirst("Nats-Consumer-Stalled") != null) {
+                stalledHeader = true;
+            }
+        }
+        return "all delivered=" + (data == 2000) + " stalled header=" + stalledHeader;
+    }
+
+    @Test
+    @Disabled("BUG: natsj never waits for flow control replies: with none answered it delivers all 2000 x 4 KiB "
+            + "messages; nats-server stalls the consumer and its heartbeats carry Nats-Consumer-Stalled")
+    void unansweredFlowControlStallsDelivery() throws Exception {
+        String natsj = unansweredFlowControlScenario(f);
+        try (ConsumerFixture ref = ConsumerFixture.reference(refDir)) {
+            assertThat(natsj).as("vs nats-server 2.9.10").isEqualTo(unansweredFlowControlScenario(ref));
+        }
+    }
 }
