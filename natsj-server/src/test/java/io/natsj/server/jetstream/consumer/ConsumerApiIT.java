@@ -12,7 +12,6 @@ import io.nats.client.api.StorageType;
 import io.nats.client.api.StreamConfiguration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -480,8 +479,6 @@ class ConsumerApiIT {
     }
 
     @Test
-    @Disabled("BUG: CONSUMER.DURABLE.CREATE.S.a*b creates a durable named 'a*b'; nats-server refuses it with 10103 "
-            + "\"durable name can not contain '.', '*', '>'\"")
     void legacyDurableCreateChecksTheName() throws Exception {
         f.stream("S", "s.>");
         JsonNode r = f.api("CONSUMER.DURABLE.CREATE.S.a*b",
@@ -491,9 +488,6 @@ class ConsumerApiIT {
     }
 
     @Test
-    @Disabled("BUG: filter_subjects [\"s.a.*\",\"s.*.b\"] (they collide, neither contains the other) is refused "
-            + "with 10138; nats-server checks overlap with subjectIsSubsetMatch (consumer.go checkConsumerCfg) and "
-            + "accepts it")
     void collidingButNotNestedFilterSubjectsAreAccepted() throws Exception {
         f.stream("S", "s.>");
         JsonNode r = f.createConsumer("S", "{\"durable_name\":\"x\",\"ack_policy\":\"explicit\","
@@ -564,9 +558,6 @@ class ConsumerApiIT {
     }
 
     @Test
-    @Disabled("BUG: a new last_per_subject consumer reports delivered/ack_floor stream_seq = the stream's last "
-            + "sequence (5); nats-server starts at the first last-per-subject message and reports it minus one (2), "
-            + "2.9.10 and current alike")
     void initialPositionOfLastPerSubject() throws Exception {
         List<String> natsj = initialCountersScenario(f);
         assertThat(natsj.subList(7, 9)).containsExactlyElementsOf(INITIAL.subList(7, 9));
@@ -602,8 +593,6 @@ class ConsumerApiIT {
     }
 
     @Test
-    @Disabled("BUG: updating a pull consumer's max_waiting (512 -> 10) is accepted; nats-server refuses with 10012 "
-            + "\"max waiting can not be updated\"")
     void maxWaitingCannotBeUpdated() throws Exception {
         f.stream("S", "s.>");
         f.createConsumer("S", "{\"durable_name\":\"u\",\"ack_policy\":\"explicit\"}");
@@ -612,9 +601,6 @@ class ConsumerApiIT {
     }
 
     @Test
-    @Disabled("BUG: turning a pull consumer into a push one is refused with \"can not update push consumer to pull "
-            + "based\"; nats-server (consumer.go checkNewConsumerConfig) says \"can not update pull consumer to push "
-            + "based\"")
     void pullToPushUpdateNamesTheRightDirection() throws Exception {
         f.stream("S", "s.>");
         f.createConsumer("S", "{\"durable_name\":\"u\",\"ack_policy\":\"explicit\"}");
@@ -624,8 +610,6 @@ class ConsumerApiIT {
     }
 
     @Test
-    @Disabled("BUG: updating mem_storage is accepted; nats-server (consumer.go checkNewConsumerConfig) refuses "
-            + "with \"storage type can not be updated\"")
     void storageTypeCannotBeUpdated() throws Exception {
         f.stream("S", "s.>");
         f.createConsumer("S", "{\"durable_name\":\"u\",\"ack_policy\":\"explicit\"}");
@@ -659,8 +643,6 @@ class ConsumerApiIT {
     }
 
     @Test
-    @Disabled("BUG: an ephemeral consumer created without inactive_threshold reports none in its config; nats-server "
-            + "stamps the 5s default into it (inactive_threshold 5000000000, 2.9.10 and current)")
     void ephemeralConfigShowsTheDefaultInactiveThreshold() throws Exception {
         List<String> natsj = ephemeralDefaultsScenario(f);
         try (ConsumerFixture ref = ConsumerFixture.reference(refDir)) {

