@@ -319,7 +319,9 @@ public final class Consumer implements Subscriber {
     private void adjustTicker() {
         ConsumerConfig c = config;
         long period;
-        if (!pending.isEmpty() || !waiting.isEmpty() || c.idleHeartbeat() > 0 || held) {
+        boolean waitingForSubscriber = c.isPush() && (pendingCount.get() > 0 || !redeliver.isEmpty()
+                || !lastPerSubject.isEmpty()) && !ctx.account().index().hasInterest(c.deliverSubject());
+        if (!pending.isEmpty() || !waiting.isEmpty() || c.idleHeartbeat() > 0 || held || waitingForSubscriber) {
             period = TICK_NANOS;
         } else if (c.inactiveThreshold() > 0 || !c.isDurable() || c.pauseUntil() != null || dirty) {
             period = 1_000_000_000L;

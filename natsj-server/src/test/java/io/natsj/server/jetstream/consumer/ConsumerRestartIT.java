@@ -110,9 +110,6 @@ class ConsumerRestartIT {
     }
 
     @Test
-    @Disabled("BUG (regression on main since consumers tick only with work): a push consumer whose messages were "
-            + "stored while nobody was subscribed delivers nothing when a subscriber arrives; nats-server delivers "
-            + "them at once")
     void pushDurableResumesAfterRestart() throws Exception {
         f.stream("S", "s.>");
         f.publish("s.a", 3);

@@ -188,9 +188,6 @@ class PushIT {
     }
 
     @Test
-    @Disabled("BUG (regression on main since consumers tick only with work): a push consumer whose messages were "
-            + "stored while nobody was subscribed delivers nothing when a subscriber arrives; nats-server delivers "
-            + "them at once")
     void pushDeliversOnlyWhileSomeoneIsSubscribed() throws Exception {
         f.stream("S", "s.>");
         assertThat(errCode(f.createConsumer("S", "{\"durable_name\":\"p\",\"ack_policy\":\"explicit\","
