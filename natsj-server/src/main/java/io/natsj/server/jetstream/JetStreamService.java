@@ -84,6 +84,7 @@ public final class JetStreamService implements AutoCloseable {
                     continue;
                 }
                 Stream stream = new Stream(ctx, meta.config(), stores.open(meta.config(), dir), meta.created());
+                stream.origins(this::stream);
                 stream.consumersDirectory(dir.resolve("obs"), options.syncAlways());
                 stream.start();
                 stream.restoreConsumers();
@@ -154,6 +155,7 @@ public final class JetStreamService implements AutoCloseable {
                         .exception();
             }
             Stream stream = new Stream(ctx, cfg, stores.open(cfg, dir), created);
+            stream.origins(this::stream);
             if (cfg.storage() == StorageType.FILE) {
                 stream.consumersDirectory(dir.resolve("obs"), options.syncAlways());
             }

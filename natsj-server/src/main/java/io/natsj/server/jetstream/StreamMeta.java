@@ -81,6 +81,9 @@ public final class StreamMeta {
             return null;
         }
         StreamConfig config = StreamConfigJson.read(GoStruct.of(body.get("config"), "StreamConfig"));
+        if (config.subjects() == null) {
+            config = config.withSubjects(java.util.List.of()); // a mirror's: written as absent
+        }
         Instant created = Instant.parse(body.get("created").asString());
         return new Loaded(config, created);
     }

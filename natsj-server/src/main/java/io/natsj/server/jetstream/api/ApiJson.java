@@ -129,6 +129,7 @@ public final class ApiJson {
         o.set("config", config(s.config(), js.context().serverVersion()));
         o.put("created", time(toNanos(s.created())));
         o.set("state", state(s, subjectsFilter, deletedDetails));
+        sources(o, js, s);
         String domain = js.context().domain();
         if (domain != null && !domain.isEmpty()) {
             o.put("domain", domain);
@@ -138,6 +139,36 @@ public final class ApiJson {
 
     private static long toNanos(Instant t) {
         return t.getEpochSecond() * 1_000_000_000L + t.getNano();
+    }
+
+    /** {@code mirror} and {@code sources}: per origin, its name, how far behind the copy is, when it last copied. */
+    private static void sources(ObjectNode o, JetStreamService js, Stream s) {
+        StreamConfig cfg = s.config();
+        if (cfg.mirror() == null && (cfg.sources() == null || cfg.sources().isEmpty())) {
+            return;
+        }
+        long now = js.context().clock().epochNanos();
+        java.util.function.Function<JsonNode, ObjectNode> info = n -> {
+            String name = n.get("name").asString();
+            long[] st = s.sourcedState().getOrDefault(name, new long[2]);
+            Stream origin = js.stream(name);
+            ObjectNode i = NODES.objectNode();
+            i.put("name", name);
+            long last = origin == null ? st[0] : origin.store().state().lastSeq();
+            i.put("lag", Math.max(0, last - st[0]));
+            i.put("active", st[1] == 0 ? -1 : now - st[1]);
+            JsonNode filter = n.get("filter_subject");
+            if (filter != null && !filter.asString().isEmpty()) {
+                i.put("filter_subject", filter.asString());
+            }
+            return i;
+        };
+        if (cfg.mirror() != null) {
+            o.set("mirror", info.apply(cfg.mirror()));
+        } else {
+            ArrayNode arr = o.putArray("sources");
+            cfg.sources().forEach(n -> arr.add(info.apply(n)));
+        }
     }
 
     /** A stream's {@code state} object. */

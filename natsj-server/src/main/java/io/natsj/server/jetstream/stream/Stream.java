@@ -89,8 +89,128 @@ public final class Stream implements Subscriber {
         republish = r == null ? null : SubjectTransform.compile(r.src(), r.dest());
     }
 
+    // ---- mirrors and sources -------------------------------------------------------------------------------------
+
+    private java.util.function.Function<String, Stream> origins = name -> null;
+    private final java.util.Map<String, long[]> sourced = new java.util.concurrent.ConcurrentHashMap<>();
+    private ScheduledFuture<?> sourceTimer;
+    private final java.util.concurrent.atomic.AtomicBoolean sourcePullQueued =
+            new java.util.concurrent.atomic.AtomicBoolean();
+
+    /** How the stream finds the streams it mirrors or sources from (the service's lookup). */
+    public void origins(java.util.function.Function<String, Stream> lookup) {
+        this.origins = lookup;
+    }
+
+    private List<StreamSource> sourcesOf(StreamConfig cfg) {
+        List<StreamSource> out = new ArrayList<>();
+        if (cfg.mirror() != null) {
+            out.add(StreamSource.read(cfg.mirror(), true));
+        }
+        out.addAll(StreamSource.readAll(cfg.sources()));
+        return out;
+    }
+
+    /** The sourcing state for STREAM.INFO: per origin, {last origin sequence copied, epoch nanos of last copy}. */
+    public java.util.Map<String, long[]> sourcedState() {
+        return sourced;
+    }
+
+    private void startSourcing() {
+        if (sourcesOf(config).isEmpty()) {
+            return;
+        }
+        resumeSourcing();
+        sourceTimer = ctx.timers().scheduleAtFixedRate(() -> {
+            if (!closed && sourcePullQueued.compareAndSet(false, true)) {
+                submit(() -> {
+                    sourcePullQueued.set(false);
+                    pullSources();
+                    return null;
+                });
+            }
+        }, 50, 50, TimeUnit.MILLISECONDS);
+    }
+
+    /** After a restart: where each origin left off (a mirror keeps the origin's sequences). */
+    private void resumeSourcing() {
+        StreamConfig cfg = config;
+        if (cfg.mirror() != null) {
+            String origin = StreamSource.read(cfg.mirror(), true).name();
+            sourced.put(origin, new long[]{store.state().lastSeq(), 0});
+            return;
+        }
+        for (StreamSource src : sourcesOf(cfg)) {
+            sourced.put(src.name(), new long[]{0, 0});
+        }
+        int left = sourced.size();
+        for (StoredMessage m = store.loadLast(null); m != null && left > 0; m = m.seq() > 1
+                ? store.loadPrevious(null, m.seq() - 1) : null) {
+            String h = m.hasHeaders() ? HeaderBlock.get(m.headers(), "Nats-Stream-Source") : null;
+            if (h == null) {
+                continue;
+            }
+            String[] parts = h.split(" ");
+            long[] state = parts.length >= 2 ? sourced.get(parts[0]) : null;
+            if (state != null && state[0] == 0) {
+                state[0] = Long.parseLong(parts[1]);
+                left--;
+            }
+        }
+    }
+
+    /** Copies what the origins stored since the last pull (on the worker). */
+    private void pullSources() {
+        StreamConfig cfg = config;
+        boolean mirror = cfg.mirror() != null;
+        for (StreamSource src : sourcesOf(cfg)) {
+            Stream origin = origins.apply(src.name());
+            if (origin == null) {
+                continue;
+            }
+            long[] state = sourced.computeIfAbsent(src.name(), k -> new long[2]);
+            StreamStore os = origin.store();
+            long from = state[0] + 1;
+            if (state[0] == 0) {
+                if (src.optStartSeq() > 0) {
+                    from = src.optStartSeq();
+                } else if (src.optStartTime() != null) {
+                    Instant t = src.optStartTime();
+                    from = os.sequenceAtOrAfter(t.getEpochSecond() * 1_000_000_000L + t.getNano());
+                }
+            }
+            int copied = 0;
+            for (StoredMessage m = os.loadNext(null, from); m != null && copied < 1000;
+                 m = os.loadNext(null, m.seq() + 1)) {
+                state[0] = m.seq();
+                copied++;
+                if (!src.accepts(m.subject())) {
+                    continue;
+                }
+                StoredMessage stored;
+                if (mirror) {
+                    if (m.seq() > store.state().lastSeq() + 1) {
+                        store.skipTo(m.seq());
+                    }
+                    stored = store.store(m.subject(), m.headers(), m.data(), m.ttlNanos());
+                } else {
+                    byte[] headers = new HeaderBlock.Builder().addAll(m.headers())
+                            .add("Nats-Stream-Source", src.name() + " " + m.seq()).build();
+                    stored = store.store(src.map(m.subject()), headers, m.data(), m.ttlNanos());
+                }
+                for (Consumer c : consumers.values()) {
+                    c.stored(stored.seq(), stored.subject());
+                }
+            }
+            if (copied > 0) {
+                state[1] = ctx.clock().epochNanos();
+            }
+        }
+    }
+
     /** Subscribes and starts the worker. */
     public void start() {
+        startSourcing();
         subscribe(config.subjects());
         worker = Thread.ofVirtual().name("natsj-stream-" + config.name()).start(this::run);
         expireNow();
@@ -687,6 +807,9 @@ public final class Stream implements Subscriber {
         consumers.clear();
         closed = true;
         unsubscribe();
+        if (sourceTimer != null) {
+            sourceTimer.cancel(false);
+        }
         if (expiryTimer != null) {
             expiryTimer.cancel(false);
         }

@@ -116,10 +116,26 @@ public final class StreamConfigCheck {
         } else if (b.subjectDeleteMarkerTtl < 0) {
             throw invalid("subject marker delete TTL must not be negative");
         }
-        if (b.mirror != null || (b.sources != null && !b.sources.isEmpty())) {
-            throw invalid("mirrors and sources are not supported by natsj yet");
+        boolean hasSources = b.sources != null && b.sources.isArray() && !b.sources.isEmpty();
+        if (b.mirror != null) {
+            if (b.firstSeq > 0) {
+                throw JsErrorCode.MIRROR_WITH_FIRST_SEQ.error().exception();
+            }
+            if (b.subjects != null && !b.subjects.isEmpty()) {
+                throw JsErrorCode.MIRROR_WITH_SUBJECTS.error().exception();
+            }
+            if (hasSources) {
+                throw JsErrorCode.MIRROR_WITH_SOURCES.error().exception();
+            }
+            if (b.subjectDeleteMarkerTtl > 0) {
+                throw invalid("subject delete markers forbidden on mirrors");
+            }
+            StreamSource.read(b.mirror, true);
         }
-        b.subjects = checkSubjects(b);
+        StreamSource.readAll(b.sources);
+        boolean noSubjects = b.subjects == null || b.subjects.isEmpty();
+        // a mirror, or a stream of sources without subjects of its own, captures nothing itself
+        b.subjects = noSubjects && (b.mirror != null || hasSources) ? List.of() : checkSubjects(b);
         checkRepublish(b);
         checkTransform(b);
         if (b.placement != null && !b.placement.preferred().isEmpty()) {
@@ -255,6 +271,9 @@ public final class StreamConfigCheck {
         if (cfg.retention() != old.retention()
                 && (old.retention() == Retention.WORKQUEUE || cfg.retention() == Retention.WORKQUEUE)) {
             throw invalid("stream configuration update can not change retention policy to/from workqueue");
+        }
+        if (!java.util.Objects.equals(cfg.mirror(), old.mirror())) {
+            throw JsErrorCode.STREAM_MIRROR_NOT_UPDATABLE.error().exception();
         }
         if (!cfg.sealed() && old.sealed()) {
             throw invalid("stream configuration update can not unseal a sealed stream");

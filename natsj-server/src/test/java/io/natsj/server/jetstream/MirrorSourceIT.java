@@ -1,0 +1,143 @@
+package io.natsj.server.jetstream;
+
+import io.nats.client.Connection;
+import io.nats.client.JetStreamApiException;
+import io.nats.client.JetStreamManagement;
+import io.nats.client.Nats;
+import io.nats.client.api.Mirror;
+import io.nats.client.api.Source;
+import io.nats.client.api.StorageType;
+import io.nats.client.api.StreamConfiguration;
+import io.nats.client.api.StreamInfo;
+import io.natsj.server.NatsServer;
+import io.natsj.server.ServerOptions;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Mirrors copy an origin stream with its sequences; sources merge origins into a stream of their own, with
+ * {@code Nats-Stream-Source}; both keep up with new messages, resume after a restart and follow nats-server's
+ * configuration rules.
+ */
+@Timeout(60)
+class MirrorSourceIT {
+
+    @TempDir
+    Path storeDir;
+    private NatsServer server;
+    private Connection nc;
+
+    private void start() throws Exception {
+        server = NatsServer.start(ServerOptions.builder().host("127.0.0.1").port(0).noLog(true)
+                .jetStream(ServerOptions.JetStreamOptions.DISABLED.withEnabled(true).withStoreDir(storeDir)).build());
+        nc = Nats.connect(server.clientUrl());
+    }
+
+    @BeforeEach
+    void setUp() throws Exception {
+        start();
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        nc.close();
+        server.close();
+    }
+
+    private void publish(String subject, int n) throws Exception {
+        for (int i = 1; i <= n; i++) {
+            nc.jetStream().publish(subject, (subject + "-" + i).getBytes(StandardCharsets.UTF_8));
+        }
+    }
+
+    @Test
+    void mirrorCopiesWithTheOriginsSequencesAndKeepsUp() throws Exception {
+        JetStreamManagement jsm = nc.jetStreamManagement();
+        jsm.addStream(StreamConfiguration.builder().name("O").subjects("o.>").storageType(StorageType.File).build());
+        publish("o.a", 3);
+        jsm.deleteMessage("O", 2);
+        jsm.addStream(StreamConfiguration.builder().name("M").storageType(StorageType.File)
+                .mirror(Mirror.builder().sourceName("O").build()).build());
+        await().atMost(Duration.ofSeconds(10)).until(() -> jsm.getStreamInfo("M").getStreamState().getMsgCount() == 2);
+        assertThat(jsm.getMessage("M", 3).getSubject()).isEqualTo("o.a");
+        assertThat(new String(jsm.getMessage("M", 3).getData(), StandardCharsets.UTF_8)).isEqualTo("o.a-3");
+        publish("o.b", 2);
+        await().atMost(Duration.ofSeconds(10)).until(() -> jsm.getStreamInfo("M").getStreamState().getLastSequence()
+                == 5);
+        StreamInfo info = jsm.getStreamInfo("M");
+        assertThat(info.getMirrorInfo().getName()).isEqualTo("O");
+        assertThat(info.getMirrorInfo().getLag()).isZero();
+        assertThat(info.getConfiguration().getSubjects()).isEmpty();
+
+        nc.close();
+        server.close();
+        start();
+        JetStreamManagement again = nc.jetStreamManagement();
+        nc.jetStream().publish("o.c", new byte[1]);
+        await().atMost(Duration.ofSeconds(10)).until(() -> again.getStreamInfo("M").getStreamState().getLastSequence()
+                == 6);
+        assertThat(again.getStreamInfo("M").getStreamState().getMsgCount()).isEqualTo(5);
+    }
+
+    @Test
+    void sourcesMergeOriginsWithFiltersAndTransforms() throws Exception {
+        JetStreamManagement jsm = nc.jetStreamManagement();
+        jsm.addStream(StreamConfiguration.builder().name("EU").subjects("eu.>").storageType(StorageType.Memory)
+                .build());
+        jsm.addStream(StreamConfiguration.builder().name("US").subjects("us.>").storageType(StorageType.Memory)
+                .build());
+        publish("eu.orders", 2);
+        publish("us.orders", 2);
+        publish("us.refunds", 1);
+        jsm.addStream(StreamConfiguration.builder().name("ALL").storageType(StorageType.Memory)
+                .sources(Source.builder().sourceName("EU").build(),
+                        Source.builder().sourceName("US").filterSubject("us.orders").build()).build());
+        await().atMost(Duration.ofSeconds(10)).until(() -> jsm.getStreamInfo("ALL").getStreamState().getMsgCount()
+                == 4);
+        assertThat(jsm.getStreamInfo("ALL").getStreamState().getSubjectCount()).isEqualTo(2);
+        String sourceHeader = jsm.getMessage("ALL", 1).getHeaders().getFirst("Nats-Stream-Source");
+        assertThat(sourceHeader).matches("(EU|US) 1");
+        assertThat(jsm.getStreamInfo("ALL").getSourceInfos()).hasSize(2);
+        publish("eu.orders", 1);
+        await().atMost(Duration.ofSeconds(10)).until(() -> jsm.getStreamInfo("ALL").getStreamState().getMsgCount()
+                == 5);
+    }
+
+    @Test
+    void configurationRulesAreNatsServers() throws Exception {
+        JetStreamManagement jsm = nc.jetStreamManagement();
+        jsm.addStream(StreamConfiguration.builder().name("O").subjects("o").storageType(StorageType.Memory).build());
+        assertThatThrownBy(() -> jsm.addStream(StreamConfiguration.builder().name("M1").subjects("m")
+                .mirror(Mirror.builder().sourceName("O").build()).build()))
+                .isInstanceOfSatisfying(JetStreamApiException.class, e ->
+                        assertThat(e.getApiErrorCode()).isEqualTo(10034));
+        assertThatThrownBy(() -> jsm.addStream(StreamConfiguration.builder().name("M2")
+                .mirror(Mirror.builder().sourceName("O").build())
+                .sources(Source.builder().sourceName("O").build()).build()))
+                .isInstanceOfSatisfying(JetStreamApiException.class, e ->
+                        assertThat(e.getApiErrorCode()).isEqualTo(10031));
+        // jnats drops a repeated source itself: send the request raw
+        String dup = new String(nc.request("$JS.API.STREAM.CREATE.S1", ("{\"name\":\"S1\",\"sources\":"
+                + "[{\"name\":\"O\"},{\"name\":\"O\"}]}").getBytes(StandardCharsets.UTF_8),
+                Duration.ofSeconds(5)).getData(), StandardCharsets.UTF_8);
+        assertThat(dup).contains("\"err_code\":10140");
+        jsm.addStream(StreamConfiguration.builder().name("M3").storageType(StorageType.Memory)
+                .mirror(Mirror.builder().sourceName("O").build()).build());
+        assertThatThrownBy(() -> jsm.updateStream(StreamConfiguration.builder().name("M3")
+                .storageType(StorageType.Memory).mirror(Mirror.builder().sourceName("O").filterSubject("o").build())
+                .build()))
+                .isInstanceOfSatisfying(JetStreamApiException.class, e ->
+                        assertThat(e.getApiErrorCode()).isEqualTo(10055));
+    }
+}
