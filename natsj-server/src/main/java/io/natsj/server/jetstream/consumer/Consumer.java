@@ -76,6 +76,9 @@ public final class Consumer implements Subscriber {
     private record Next(String reply, byte[] body) {
     }
 
+    private record FlowControlReply(String subject) {
+    }
+
     private record Command<T>(Callable<T> action, CompletableFuture<T> done) {
     }
 
@@ -109,6 +112,11 @@ public final class Consumer implements Subscriber {
     private volatile long lastActiveAt;         // epoch nanos: a request, an ack, interest
     private long lastHeartbeatAt;
     private long fcCounter;
+    private static final long FC_LIMIT = 32L << 20;  // nats-server's most bytes a flow-controlled consumer may owe
+    private long fcWindow = FC_LIMIT / 16;           // the current window: starts small, doubles per answer
+    private long fcBytes;              // bytes delivered and not yet covered by a flow-control reply
+    private long fcBytesAtRequest;     // fcBytes when the outstanding request was sent
+    private String fcReply;            // the outstanding flow-control request's reply subject, or null
     private long replayStartNanos;     // wall clock when original-speed replay began
     private long replayFirstTimestamp; // timestamp of the first message replayed
     private long rateWindowStart;      // start of the current one-second rate window
@@ -184,6 +192,9 @@ public final class Consumer implements Subscriber {
     /** Subscribes its ack and pull subjects and starts the worker. */
     public void start() {
         sub(ackPrefix() + ">");
+        if (config.flowControl()) {
+            sub("$JS.FC." + stream.name() + "." + name + ".*");
+        }
         sub("$JS.API.CONSUMER.MSG.NEXT." + stream.name() + "." + name);
         if (ctx.domain() != null && !ctx.domain().isEmpty()) {
             sub("$JS." + ctx.domain() + ".API.CONSUMER.MSG.NEXT." + stream.name() + "." + name);
@@ -258,7 +269,9 @@ public final class Consumer implements Subscriber {
         }
         byte[] body = new byte[totalLen - hdrLen];
         System.arraycopy(buf, off + hdrLen, body, 0, body.length);
-        if (subject.startsWith("$JS.ACK.")) {
+        if (subject.startsWith("$JS.FC.")) {
+            inbox.add(new FlowControlReply(subject));
+        } else if (subject.startsWith("$JS.ACK.")) {
             inbox.add(new Ack(subject, reply, body));
         } else if (reply != null && !reply.isEmpty()) {
             inbox.add(new Next(reply, body));
@@ -289,6 +302,12 @@ public final class Consumer implements Subscriber {
                         onAck(a);
                     } else if (item instanceof Next n) {
                         onNext(n);
+                    } else if (item instanceof FlowControlReply f) {
+                        if (f.subject().equals(fcReply)) {
+                            fcBytes = Math.max(0, fcBytes - fcBytesAtRequest);
+                            fcReply = null;
+                            fcWindow = Math.min(FC_LIMIT, fcWindow * 2); // slow start, as nats-server
+                        }
                     } else if (item instanceof Command<?> c) {
                         runCommand(c);
                     }
@@ -493,6 +512,9 @@ public final class Consumer implements Subscriber {
                 if (!ctx.account().index().hasInterest(c.deliverSubject())) {
                     break;
                 }
+                if (c.flowControl() && fcBytes > fcWindow) {
+                    break; // stalled until the client answers the flow-control request
+                }
                 target = c.deliverSubject();
             } else {
                 request = nextRequest();
@@ -662,10 +684,14 @@ public final class Consumer implements Subscriber {
             ackFloorConsumer = cseq;
             stream.consumerAcked(this, m.seq());
         }
-        if (c.flowControl() && ++fcCounter % 1024 == 0) {
-            byte[] fc = new HeaderBlock.Builder("100 FlowControl Request").build();
-            ctx.account().publish(null, true, target, "$JS.FC." + stream.name() + "." + name + "." + fcCounter, fc.length,
-                    fc, 0, fc.length, out);
+        if (c.flowControl()) {
+            fcBytes += buf.length;
+            if (fcReply == null && fcBytes > fcWindow / 2) {
+                fcReply = "$JS.FC." + stream.name() + "." + name + "." + (++fcCounter);
+                fcBytesAtRequest = fcBytes;
+                byte[] fc = new HeaderBlock.Builder("100 FlowControl Request").build();
+                ctx.account().publish(null, true, target, fcReply, fc.length, fc, 0, fc.length, out);
+            }
         }
         markDirty();
     }
@@ -693,9 +719,13 @@ public final class Consumer implements Subscriber {
     }
 
     private void heartbeat(String target) {
-        byte[] h = new HeaderBlock.Builder("100 Idle Heartbeat")
+        HeaderBlock.Builder b = new HeaderBlock.Builder("100 Idle Heartbeat")
                 .add("Nats-Last-Consumer", Long.toString(dseq))
-                .add("Nats-Last-Stream", Long.toString(deliveredStream)).build();
+                .add("Nats-Last-Stream", Long.toString(deliveredStream));
+        if (fcReply != null && fcBytes > fcWindow) {
+            b.add("Nats-Consumer-Stalled", fcReply);
+        }
+        byte[] h = b.build();
         ctx.account().publish(null, true, target, null, h.length, h, 0, h.length, out);
     }
 

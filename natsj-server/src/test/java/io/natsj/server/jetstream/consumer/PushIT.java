@@ -406,8 +406,6 @@ class PushIT {
     }
 
     @Test
-    @Disabled("BUG: natsj never waits for flow control replies: with none answered it delivers all 2000 x 4 KiB "
-            + "messages; nats-server stalls the consumer and its heartbeats carry Nats-Consumer-Stalled")
     void unansweredFlowControlStallsDelivery() throws Exception {
         String natsj = unansweredFlowControlScenario(f);
         try (ConsumerFixture ref = ConsumerFixture.reference(refDir)) {
