@@ -129,4 +129,36 @@ class CrashIT {
             }
         }
     }
+
+    @Test
+    void confirmedConsumerAcksSurviveSigkill() throws Exception {
+        int port = freePort();
+        String url = startChild(port);
+        try (Connection nc = Nats.connect(Options.builder().server(url).noReconnect().build())) {
+            JetStreamManagement jsm = nc.jetStreamManagement();
+            jsm.addStream(StreamConfiguration.builder().name("WORK").subjects("work")
+                    .storageType(StorageType.File).build());
+            for (int i = 0; i < 20; i++) {
+                nc.jetStream().publish("work", new byte[]{(byte) i});
+            }
+            jsm.addOrUpdateConsumer("WORK", io.nats.client.api.ConsumerConfiguration.builder().durable("c")
+                    .ackPolicy(io.nats.client.api.AckPolicy.Explicit).build());
+            io.nats.client.JetStreamSubscription sub = nc.jetStream().subscribe(null,
+                    io.nats.client.PullSubscribeOptions.bind("WORK", "c"));
+            for (io.nats.client.Message m : sub.fetch(12, Duration.ofSeconds(5))) {
+                m.ackSync(Duration.ofSeconds(5)); // confirmed: on disk before the reply (sync_always)
+            }
+        }
+        child.destroyForcibly();
+        assertThat(child.waitFor(10, TimeUnit.SECONDS)).isTrue();
+
+        String again = startChild(port);
+        try (Connection nc = Nats.connect(Options.builder().server(again).noReconnect().build())) {
+            io.nats.client.api.ConsumerInfo ci = nc.jetStreamManagement().getConsumerInfo("WORK", "c");
+            assertThat(ci.getAckFloor().getStreamSequence()).isEqualTo(12);
+            assertThat(ci.getDelivered().getStreamSequence()).isEqualTo(12);
+            assertThat(ci.getNumPending()).isEqualTo(8);
+            assertThat(ci.getNumAckPending()).isZero();
+        }
+    }
 }

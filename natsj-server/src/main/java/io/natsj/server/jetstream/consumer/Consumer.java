@@ -95,6 +95,8 @@ public final class Consumer implements Subscriber {
     private final TreeSet<Long> redeliver = new TreeSet<>();
     private final ArrayDeque<Long> lastPerSubject = new ArrayDeque<>();
     private final ArrayDeque<PullRequest> waiting = new ArrayDeque<>();
+    private final java.util.concurrent.ConcurrentHashMap<Long, Integer> exhausted =
+            new java.util.concurrent.ConcurrentHashMap<>();
     private volatile ConsumerConfig config;
     private volatile boolean closed;
     private Thread worker;
@@ -1008,6 +1010,9 @@ public final class Consumer implements Subscriber {
         if (p == null) {
             return;
         }
+        if (p.count > 1) {
+            exhausted.put(seq, p.count); // still counted in num_redelivered, as nats-server keeps its count
+        }
         redeliver.remove(seq);
         updateAckFloor();
         ctx.advisories().maxDeliveries(stream.name(), name, seq, p.count);
@@ -1016,6 +1021,7 @@ public final class Consumer implements Subscriber {
 
     /** The stream removed {@code seq} (message delete): it is no longer pending. Runs on the worker. */
     public void messageRemoved(long seq) {
+        exhausted.remove(seq);
         if (pending.remove(seq) != null) {
             redeliver.remove(seq);
             updateAckFloor();
@@ -1030,6 +1036,7 @@ public final class Consumer implements Subscriber {
      */
     public void streamPurged(long firstSeq) {
         StreamStore store = stream.store();
+        exhausted.keySet().removeIf(seq -> seq < firstSeq || store.load(seq) == null);
         for (Long seq : new ArrayList<>(pending.keySet())) {
             if (seq < firstSeq || store.load(seq) == null) {
                 pending.remove(seq);
@@ -1113,7 +1120,7 @@ public final class Consumer implements Subscriber {
 
     public Info info() {
         ConsumerConfig c = config;
-        int redelivered = 0;
+        int redelivered = exhausted.size();
         for (Pending p : pending.values()) {
             if (p.count > 1) {
                 redelivered++;

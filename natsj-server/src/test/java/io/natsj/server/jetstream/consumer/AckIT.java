@@ -298,8 +298,6 @@ class AckIT {
     }
 
     @Test
-    @Disabled("BUG: once max_deliver is reached natsj reports num_redelivered 0; nats-server still counts the "
-            + "messages as redelivered (2 here; current consumer.go keeps them in rdc)")
     void countersOnceMaxDeliverIsReachedMatchNatsServer() throws Exception {
         List<String> natsj = maxDeliverScenario(f);
         assertThat(natsj).startsWith("m1#1", "m2#1", "m1#2", "m2#2", "408 Request Timeout");
