@@ -36,7 +36,10 @@ class LimitsIT {
 
     @Test
     void slowConsumerIsClosedWhileOtherSubscribersKeepReceiving() throws Exception {
-        fixture = ServerFixture.start(ServerFixture.options().maxPending(128 * 1024));
+        // a write into the full socket of the slow client may hold its writer (or a publisher flushing inline) up to
+        // write_deadline, after which the slow client is closed: keep that short so the publisher's flushes return
+        fixture = ServerFixture.start(ServerFixture.options().maxPending(128 * 1024)
+                .writeDeadline(Duration.ofSeconds(2)));
         RawClient slow = fixture.track(RawClient.open(fixture.port(), 1024));
         slow.send(RawClient.CONNECT + "SUB flood 1\r\n").assertPingPong();
         // from now on the raw client reads nothing
