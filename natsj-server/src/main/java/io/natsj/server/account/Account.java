@@ -62,8 +62,17 @@ public final class Account {
      * filling the match cache with subjects that will not come again.
      */
     public int publishReply(String replySubject, int hdrLen, byte[] buf, int off, int totalLen, DeliveryBatch batch) {
-        return deliverMatch(null, true, index.matchOnce(replySubject), replySubject, null, hdrLen, buf, off, totalLen,
-                batch);
+        return publishReply(replySubject, null, hdrLen, buf, off, totalLen, batch);
+    }
+
+    /**
+     * As {@link #publishReply(String, int, byte[], int, int, DeliveryBatch)} with the reply field to write: "" for
+     * what streams and consumers send (nats-server writes an empty reply token there), null for none.
+     */
+    public int publishReply(String replySubject, String reply, int hdrLen, byte[] buf, int off, int totalLen,
+                            DeliveryBatch batch) {
+        return deliverMatch(null, true, index.matchOnce(replySubject), replySubject, reply, hdrLen, buf, off,
+                totalLen, batch);
     }
 
     private int deliverMatch(Subscriber publisher, boolean echo, SubjectMatch match, String subject, String reply,

@@ -10,7 +10,8 @@ package io.natsj.server.protocol;
  * </pre>
  *
  * Strings are written one byte per char (ISO-8859-1), the inverse of how {@link ClientParser} decodes them, so a
- * subject goes out byte for byte as it came in. A null or empty reply is left out. Each {@code write*} method
+ * subject goes out byte for byte as it came in. A null reply is left out; an empty one leaves an empty token
+ * ({@code HMSG subj 1  28 28}), as nats-server writes the messages its streams and consumers send without a reply. Each {@code write*} method
  * needs exactly the number of bytes its {@code *Length} method returns and returns the position after the line.
  *
  * <p>Threading: stateless, any thread.
@@ -66,7 +67,7 @@ public final class MsgEncoder {
         dst[pos++] = ' ';
         pos = writeLatin1(dst, pos, sid);
         dst[pos++] = ' ';
-        if (reply != null && !reply.isEmpty()) {
+        if (reply != null) {
             pos = writeLatin1(dst, pos, reply);
             dst[pos++] = ' ';
         }
@@ -74,7 +75,7 @@ public final class MsgEncoder {
     }
 
     private static int replyLength(String reply) {
-        return reply == null || reply.isEmpty() ? 0 : reply.length() + 1;
+        return reply == null ? 0 : reply.length() + 1;
     }
 
     /** Writes each char of {@code s} as one byte (its low 8 bits); returns the position after it. */

@@ -28,8 +28,11 @@ class EncodersTest {
         assertThat(end).isEqualTo(len);
         assertThat(str(dst, 0, len)).isEqualTo("MSG foo 1 _INBOX.x 1048576\r\n");
 
+        len = MsgEncoder.msgLineLength("foo", "1", "", 10);
         end = MsgEncoder.writeMsgLine(dst, 0, "foo", "1", "", 10);
-        assertThat(str(dst, 0, end)).isEqualTo("MSG foo 1 10\r\n");
+        assertThat(end).isEqualTo(len);
+        assertThat(str(dst, 0, end)).as("an empty reply is an empty token, as in nats-server's JetStream messages")
+                .isEqualTo("MSG foo 1  10\r\n");
     }
 
     @Test

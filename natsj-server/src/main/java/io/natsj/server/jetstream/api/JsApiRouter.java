@@ -254,7 +254,18 @@ public final class JsApiRouter implements Subscriber, AutoCloseable {
         respond(request, answer);
     }
 
-    /** Publishes a raw message (direct get), with an optional header block. */
+    /** Publishes a raw message (direct get), with an optional header block, as a stream sends it. */
+    public void publishFromStream(String subject, byte[] headers, byte[] data) {
+        int hdrLen = headers == null ? 0 : headers.length;
+        byte[] buf = new byte[hdrLen + data.length];
+        if (hdrLen > 0) {
+            System.arraycopy(headers, 0, buf, 0, hdrLen);
+        }
+        System.arraycopy(data, 0, buf, hdrLen, data.length);
+        ctx.account().publishReply(subject, "", hdrLen, buf, 0, buf.length, DeliveryBatch.IMMEDIATE);
+    }
+
+    /** Publishes an API answer. */
     public void publish(String subject, byte[] headers, byte[] data) {
         int hdrLen = headers == null ? 0 : headers.length;
         byte[] buf = new byte[hdrLen + data.length];

@@ -175,7 +175,7 @@ final class MessageApi {
             status(r, "404 Message Not Found");
             return;
         }
-        router.publish(r.reply(), directHeaders(s, m, null), m.data());
+        router.publishFromStream(r.reply(), directHeaders(s, m, null), m.data());
     }
 
     private void batch(Request r, Stream s, Get g) {
@@ -190,7 +190,7 @@ final class MessageApi {
                     StoredMessage m = g.upToSeq() > 0 ? store.loadPrevious(subject, g.upToSeq())
                             : store.loadLast(subject);
                     if (m != null && sent < limit) {
-                        router.publish(r.reply(), directHeaders(s, m, new long[]{0, lastSeq}), m.data());
+                        router.publishFromStream(r.reply(), directHeaders(s, m, new long[]{0, lastSeq}), m.data());
                         lastSeq = m.seq();
                         sent++;
                     }
@@ -208,7 +208,7 @@ final class MessageApi {
                 }
                 budget -= size;
                 long pending = store.filteredState(m.seq() + 1, filter).msgs();
-                router.publish(r.reply(), directHeaders(s, m, new long[]{pending, lastSeq}), m.data());
+                router.publishFromStream(r.reply(), directHeaders(s, m, new long[]{pending, lastSeq}), m.data());
                 lastSeq = m.seq();
                 sent++;
             }
@@ -217,7 +217,7 @@ final class MessageApi {
             status(r, "404 Message Not Found");
             return;
         }
-        router.publish(r.reply(), new HeaderBlock.Builder("204 EOB").add("Nats-Num-Pending", "0")
+        router.publishFromStream(r.reply(), new HeaderBlock.Builder("204 EOB").add("Nats-Num-Pending", "0")
                 .add("Nats-Last-Sequence", Long.toString(lastSeq)).build(), new byte[0]);
     }
 
@@ -235,6 +235,6 @@ final class MessageApi {
     }
 
     private void status(Request r, String status) {
-        router.publish(r.reply(), new HeaderBlock.Builder(status).build(), new byte[0]);
+        router.publishFromStream(r.reply(), new HeaderBlock.Builder(status).build(), new byte[0]);
     }
 }

@@ -717,7 +717,7 @@ public final class Consumer implements Subscriber {
                     .add("Nats-Pending-Bytes", Long.toString(Math.max(0, r.remainingBytes)));
         }
         byte[] h = b.build();
-        ctx.account().publish(null, true, reply, null, h.length, h, 0, h.length, out);
+        ctx.account().publishAs(null, true, reply, reply, "", h.length, h, 0, h.length, out);
     }
 
     private void heartbeat(String target) {
@@ -728,7 +728,7 @@ public final class Consumer implements Subscriber {
             b.add("Nats-Consumer-Stalled", fcReply);
         }
         byte[] h = b.build();
-        ctx.account().publish(null, true, target, null, h.length, h, 0, h.length, out);
+        ctx.account().publishAs(null, true, target, target, "", h.length, h, 0, h.length, out);
     }
 
     // ---- pull requests -------------------------------------------------------------------------------------------
@@ -855,7 +855,7 @@ public final class Consumer implements Subscriber {
         }
         if (a.reply() != null && !a.reply().isEmpty()) {
             persistNow();
-            ctx.account().publish(null, true, a.reply(), null, 0, new byte[0], 0, 0, out); // confirmed ack
+            ctx.account().publishAs(null, true, a.reply(), a.reply(), "", 0, new byte[0], 0, 0, out); // confirmed
         }
     }
 

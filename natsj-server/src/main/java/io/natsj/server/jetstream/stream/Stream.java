@@ -468,7 +468,7 @@ public final class Stream implements Subscriber {
         byte[] buf = new byte[headers.length + data.length];
         System.arraycopy(headers, 0, buf, 0, headers.length);
         System.arraycopy(data, 0, buf, headers.length, data.length);
-        ctx.account().publish(null, true, target, null, headers.length, buf, 0, buf.length, acks);
+        ctx.account().publishAs(null, true, target, target, "", headers.length, buf, 0, buf.length, acks);
     }
 
     // ---- answers -------------------------------------------------------------------------------------------------
@@ -550,7 +550,7 @@ public final class Stream implements Subscriber {
         if (reply == null || reply.isEmpty() || config.noAck()) {
             return;
         }
-        ctx.account().publishReply(reply, 0, body, 0, body.length, acks);
+        ctx.account().publishReply(reply, "", 0, body, 0, body.length, acks);
     }
 
     // ---- expiry --------------------------------------------------------------------------------------------------

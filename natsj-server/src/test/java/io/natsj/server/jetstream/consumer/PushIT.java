@@ -137,8 +137,6 @@ class PushIT {
     }
 
     @Test
-    @Disabled("BUG: natsj sends heartbeats as 'HMSG dlv.hb 1 75 75' (jnats: reply null); nats-server 2.9.10 sends "
-            + "an empty reply token 'HMSG dlv.hb 1  75 75' (jnats: reply \"\")")
     void heartbeatReplyTokenMatchesNatsServer() throws Exception {
         String natsj = heartbeatReply(f);
         try (ConsumerFixture ref = ConsumerFixture.reference(refDir)) {
