@@ -300,25 +300,15 @@ final class ConsumerApi {
     }
 
     void names(Request r) {
-        String type = "consumer_names_response";
-        router.guarded(r, type, o -> {
-            ApiJson.pagedError(o);
-            o.putNull("consumers");
-        }, () -> {
-            GoStruct req = ApiJson.struct(r.body(), "JSApiConsumersRequest");
-            Stream s = stream(r.tokens()[2]);
-            List<Consumer> all = sorted(s);
-            int offset = Math.min(Math.max(0, req.intValue("offset", 0)), all.size());
-            ObjectNode o = ApiJson.response(type);
-            ApiJson.paged(o, all.size(), offset, NAMES_LIMIT);
-            ArrayNode names = o.putArray("consumers");
-            all.subList(offset, Math.min(all.size(), offset + NAMES_LIMIT)).forEach(c -> names.add(c.name()));
-            router.respond(r, o);
-        });
+        page(r, "consumer_names_response", NAMES_LIMIT, (arr, c) -> arr.add(c.name()));
     }
 
     void list(Request r) {
-        String type = "consumer_list_response";
+        page(r, "consumer_list_response", LIST_LIMIT, (arr, c) -> consumerInfo(arr.addObject(), c));
+    }
+
+    /** A paged answer over a stream's consumers, sorted by name, from the request's offset. */
+    private void page(Request r, String type, int limit, java.util.function.BiConsumer<ArrayNode, Consumer> item) {
         router.guarded(r, type, o -> {
             ApiJson.pagedError(o);
             o.putNull("consumers");
@@ -328,10 +318,10 @@ final class ConsumerApi {
             List<Consumer> all = sorted(s);
             int offset = Math.min(Math.max(0, req.intValue("offset", 0)), all.size());
             ObjectNode o = ApiJson.response(type);
-            ApiJson.paged(o, all.size(), offset, LIST_LIMIT);
-            ArrayNode list = o.putArray("consumers");
-            for (Consumer c : all.subList(offset, Math.min(all.size(), offset + LIST_LIMIT))) {
-                consumerInfo(list.addObject(), c);
+            ApiJson.paged(o, all.size(), offset, limit);
+            ArrayNode arr = o.putArray("consumers");
+            for (Consumer c : all.subList(offset, Math.min(all.size(), offset + limit))) {
+                item.accept(arr, c);
             }
             router.respond(r, o);
         });
