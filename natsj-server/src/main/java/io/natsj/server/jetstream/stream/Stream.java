@@ -68,6 +68,7 @@ public final class Stream implements Subscriber {
     private SubjectTransform inputTransform;
     private SubjectTransform republish;
     private volatile boolean closed;
+    private volatile boolean stopping;
     private Thread worker;
     private String lastMsgId = "";
     private boolean dedupLoaded;
@@ -714,7 +715,7 @@ public final class Stream implements Subscriber {
             return;
         }
         submit(() -> {
-            StoredMessage m = store.load(seq);
+            StoredMessage m = stopping ? null : store.load(seq);
             if (m != null && noLongerWanted(m)) {
                 store.remove(seq);
             }
@@ -732,6 +733,9 @@ public final class Stream implements Subscriber {
     }
 
     private void releaseUnwanted() {
+        if (stopping) {
+            return;
+        }
         for (StoredMessage m = store.loadNext(null, 0); m != null; m = store.loadNext(null, m.seq() + 1)) {
             if (config.retention() == Retention.INTEREST && noLongerWanted(m)) {
                 store.remove(m.seq());
@@ -801,6 +805,7 @@ public final class Stream implements Subscriber {
 
     /** Stops receiving, stops the consumers and the worker, and closes (or deletes) the store. */
     public void stop(boolean deleteData) {
+        stopping = true; // retention checks still queued must not run against a stream without its consumers
         for (Consumer c : consumers.values()) {
             c.stop(deleteData);
         }
