@@ -803,9 +803,29 @@ public final class Stream implements Subscriber {
         }
     }
 
+    /**
+     * Retention checks still queued, or running, must not judge a message against a stream whose consumers are
+     * being stopped: the flag is set on the worker, so a check already past its test finishes before any consumer
+     * goes away.
+     */
+    private void haltRetentionChecks() {
+        if (worker == null || Thread.currentThread() == worker || closed) {
+            stopping = true;
+            return;
+        }
+        try {
+            submit(() -> stopping = true).get(10, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            stopping = true;
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
     /** Stops receiving, stops the consumers and the worker, and closes (or deletes) the store. */
     public void stop(boolean deleteData) {
-        stopping = true; // retention checks still queued must not run against a stream without its consumers
+        haltRetentionChecks();
         for (Consumer c : consumers.values()) {
             c.stop(deleteData);
         }
