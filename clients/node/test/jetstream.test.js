@@ -174,14 +174,26 @@ describe("jetstream", () => {
     }
     assert.deepEqual(fives, [20, 25, 30, 35, 40, 45, 50]);
 
-    // an ordered consumer created on the last message sees new ones as they come
+    // an ordered consumer created on the last message sees new ones as they come; the client creates the
+    // consumer after consume() returns, so the new message is published once the last one has arrived
     const oc3 = await js.consumers.get("ORD", { deliver_policy: DeliverPolicy.LastPerSubject, filter_subjects: "ord.five" });
     const it3 = await oc3.consume();
     const live = [];
-    const reading = (async () => { for await (const m of it3) { live.push(m.string()); if (live.length === 2) break; } })();
-    await js.publish("ord.five", "new");
-    await reading;
+    for await (const m of it3) {
+      live.push(m.string());
+      if (live.length === 1) await js.publish("ord.five", "new");
+      if (live.length === 2) break;
+    }
     assert.deepEqual(live, ["50", "new"]);
+
+    // several filters at once (nats-server 2.10+)
+    const oc4 = await js.consumers.get("ORD", { filter_subjects: ["ord.five", "ord.other"], deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: 48 });
+    const both = [];
+    for await (const m of await oc4.consume()) {
+      both.push(`${m.subject}:${m.string()}`);
+      if (both.length === 4) break;
+    }
+    assert.deepEqual(both, ["ord.other:48", "ord.other:49", "ord.five:50", "ord.five:new"]);
   });
 
   test("message info, purge and delete", T(), async () => {
