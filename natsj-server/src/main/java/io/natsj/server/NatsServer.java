@@ -1,7 +1,8 @@
 package io.natsj.server;
 
 import io.natsj.server.account.Account;
-import io.natsj.server.jetstream.JetStreamContext;
+import io.natsj.server.account.Accounts;
+import io.natsj.server.jetstream.JetStream;
 import io.natsj.server.jetstream.JetStreamService;
 import io.natsj.server.jetstream.StreamStores;
 import io.natsj.server.auth.ClientAuthenticator;
@@ -57,7 +58,7 @@ public final class NatsServer implements AutoCloseable {
     private final ServerClock clock;
     private final String serverId;
     private final String serverName;
-    private final Account globalAccount = new Account(Account.GLOBAL);
+    private final Accounts accounts;
     private final ServerStats stats = new ServerStats();
     private final ClientAuthenticator authenticator;
     private final ConcurrentHashMap<Long, ClientConnection> clients = new ConcurrentHashMap<>();
@@ -73,7 +74,7 @@ public final class NatsServer implements AutoCloseable {
     private Thread acceptThread;
     private ScheduledThreadPoolExecutor timers;
     private MonitorServer monitor;
-    private JetStreamService jetStream;
+    private JetStream jetStream;
 
     public NatsServer(ServerOptions options) {
         this(options, ServerClock.SYSTEM);
@@ -85,6 +86,7 @@ public final class NatsServer implements AutoCloseable {
         this.serverId = ServerIds.newServerId();
         this.serverName = options.serverName().isEmpty() ? serverId : options.serverName();
         this.authenticator = new ClientAuthenticator(options);
+        this.accounts = Accounts.build(options.accounts(), options.systemAccount(), clock);
     }
 
     /** Creates and starts a server; returns once it accepts clients. */
@@ -202,23 +204,36 @@ public final class NatsServer implements AutoCloseable {
         }
     }
 
-    private JetStreamService startJetStream() throws IOException {
+    private JetStream startJetStream() throws IOException {
         Path storeDir = options.jetStream().storeDir();
         if (storeDir == null) {
             storeDir = Path.of(System.getProperty("java.io.tmpdir"), "nats"); // files under <tmp>/nats/jetstream
             LOG.warn("Temporary storage directory used, data could be lost on system reboot");
         }
-        JetStreamContext ctx = new JetStreamContext(globalAccount, clock, timers, options.jetStream().domain(),
-                Versions.natsApiVersion(), serverName);
-        JetStreamService service = new JetStreamService(ctx, options.jetStream(), storeDir, StreamStores.factory(
-                clock, options.jetStream()));
-        service.start();
-        return service;
+        JetStream js = new JetStream(options.jetStream(), storeDir, clock, timers, Versions.natsApiVersion(),
+                serverName, StreamStores.factory(clock, options.jetStream()));
+        try {
+            js.start(accounts);
+        } catch (IOException | RuntimeException e) {
+            js.close();
+            throw e;
+        }
+        return js;
     }
 
-    /** JetStream, or null when it is not enabled. */
+    /** The global account's JetStream, or null when JetStream is off or the global account does not have it. */
     public JetStreamService jetStream() {
+        return jetStream == null ? null : jetStream.account(Account.GLOBAL);
+    }
+
+    /** JetStream of the whole server (every account's), or null when it is not enabled. */
+    public JetStream jetStreamServer() {
         return jetStream;
+    }
+
+    /** The server's accounts. */
+    public Accounts accounts() {
+        return accounts;
     }
 
     /** The options this server runs with. */
@@ -268,7 +283,7 @@ public final class NatsServer implements AutoCloseable {
 
     /** The global account ({@code $G}). */
     public Account globalAccount() {
-        return globalAccount;
+        return accounts.global();
     }
 
     /** The open client connections (a snapshot view). */
@@ -339,7 +354,12 @@ public final class NatsServer implements AutoCloseable {
 
         @Override
         public Account account() {
-            return globalAccount;
+            return accounts.global();
+        }
+
+        @Override
+        public Account account(String name) {
+            return name == null ? accounts.global() : accounts.get(name);
         }
 
         @Override

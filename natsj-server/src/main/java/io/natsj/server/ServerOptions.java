@@ -1,7 +1,10 @@
 package io.natsj.server;
 
+import io.natsj.server.account.AccountConfig;
+
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -54,6 +57,8 @@ public final class ServerOptions {
     private final JetStreamOptions jetStream;
     private final String clientAdvertise;
     private final boolean noLog;
+    private final List<AccountConfig> accounts;
+    private final String systemAccount;
 
     private ServerOptions(Builder b) {
         this.host = b.host;
@@ -82,6 +87,8 @@ public final class ServerOptions {
         this.jetStream = b.jetStream;
         this.clientAdvertise = b.clientAdvertise;
         this.noLog = b.noLog;
+        this.accounts = List.copyOf(b.accounts);
+        this.systemAccount = b.systemAccount;
     }
 
     public static Builder builder() {
@@ -117,6 +124,8 @@ public final class ServerOptions {
         b.jetStream = jetStream;
         b.clientAdvertise = clientAdvertise;
         b.noLog = noLog;
+        b.accounts = accounts;
+        b.systemAccount = systemAccount;
         return b;
     }
 
@@ -158,6 +167,10 @@ public final class ServerOptions {
     public String clientAdvertise() { return clientAdvertise; }
     /** True when the server should not configure logging (embedded use leaves logging to the host). */
     public boolean noLog() { return noLog; }
+    /** The configured accounts (besides the global account {@code $G}); empty when none. */
+    public List<AccountConfig> accounts() { return accounts; }
+    /** The system account's name, or null for nats-server's default {@code $SYS}. */
+    public String systemAccount() { return systemAccount; }
 
     /** True when any client authentication is configured. */
     public boolean authRequired() {
@@ -214,6 +227,8 @@ public final class ServerOptions {
         private JetStreamOptions jetStream = JetStreamOptions.DISABLED;
         private String clientAdvertise;
         private boolean noLog;
+        private List<AccountConfig> accounts = List.of();
+        private String systemAccount;
 
         private Builder() {
         }
@@ -244,6 +259,8 @@ public final class ServerOptions {
         public Builder jetStream(JetStreamOptions v) { this.jetStream = Objects.requireNonNull(v); return this; }
         public Builder clientAdvertise(String v) { this.clientAdvertise = v; return this; }
         public Builder noLog(boolean v) { this.noLog = v; return this; }
+        public Builder accounts(List<AccountConfig> v) { this.accounts = List.copyOf(v); return this; }
+        public Builder systemAccount(String v) { this.systemAccount = v; return this; }
 
         public String host() { return host; }
         public int port() { return port; }

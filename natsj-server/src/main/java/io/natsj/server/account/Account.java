@@ -6,6 +6,8 @@ import io.natsj.server.routing.SubjectMatch;
 import io.natsj.server.routing.Subscriber;
 import io.natsj.server.routing.Subscription;
 
+import io.natsj.server.util.ServerClock;
+
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
@@ -19,16 +21,54 @@ public final class Account {
 
     /** nats-server's global account, used when no accounts are configured. */
     public static final String GLOBAL = "$G";
+    /** nats-server's default system account. */
+    public static final String SYSTEM = "$SYS";
 
     private final String name;
+    private final AccountConfig config;
+    private final ServerClock clock;
     private final SubjectIndex index = new SubjectIndex();
+    private volatile ResponseRoutes responses;
 
     public Account(String name) {
-        this.name = name;
+        this(AccountConfig.of(name), ServerClock.SYSTEM);
+    }
+
+    /** An account as configured; {@code clock} times the service response mappings. */
+    public Account(AccountConfig config, ServerClock clock) {
+        this.name = config.name();
+        this.config = config;
+        this.clock = clock;
     }
 
     public String name() {
         return name;
+    }
+
+    /** What was configured for this account (exports, imports, JetStream). */
+    public AccountConfig config() {
+        return config;
+    }
+
+    /** The response mappings of the services this account exports, created on first use. */
+    ResponseRoutes responses() {
+        ResponseRoutes r = responses;
+        if (r == null) {
+            synchronized (this) {
+                r = responses;
+                if (r == null) {
+                    r = new ResponseRoutes(this, clock);
+                    responses = r;
+                }
+            }
+        }
+        return r;
+    }
+
+    /** Service responses still awaited by importing accounts. */
+    public int pendingResponses() {
+        ResponseRoutes r = responses;
+        return r == null ? 0 : r.size();
     }
 
     public SubjectIndex index() {

@@ -20,8 +20,11 @@ public interface ServerContext {
 
     ServerClock clock();
 
-    /** The account a new connection binds to (the global account until accounts exist). */
+    /** The account a new connection binds to until its CONNECT says otherwise: the global account. */
     Account account();
+
+    /** The account named {@code name} (null: the global account), or null when there is none by that name. */
+    Account account(String name);
 
     ServerStats stats();
 

@@ -2,6 +2,7 @@ package io.natsj.server.config;
 
 import io.natsj.server.ServerOptions;
 import io.natsj.server.ServerOptions.JetStreamOptions;
+import io.natsj.server.account.AccountsCheck;
 import io.natsj.server.util.GoDuration;
 
 import java.nio.file.Path;
@@ -39,12 +40,11 @@ public final class ConfigLoader {
             "prof_port", "prof_block_rate", "max_traced_msg_len", "max_sub_tokens", "max_subscription_tokens",
             "lame_duck_duration", "lame_duck_grace_period", "connect_error_reports", "reconnect_error_reports",
             "server_tags", "default_js_domain", "no_fast_producer_stall", "max_closed_clients", "http_base_path",
-            "cluster", "gateway", "leaf", "leafnodes", "ocsp_cache", "system_account", "system", "no_system_account",
-            "no_system", "no_sys_acc");
+            "cluster", "gateway", "leaf", "leafnodes", "ocsp_cache", "no_system_account", "no_system", "no_sys_acc");
 
     /** nats-server top-level keys that natsj refuses until it implements them. */
     private static final Set<String> UNSUPPORTED = Set.of(
-            "tls", "ocsp", "allow_non_tls", "https", "https_port", "accounts", "mappings", "maps", "operator",
+            "tls", "ocsp", "allow_non_tls", "https", "https_port", "mappings", "maps", "operator",
             "operators", "roots", "root", "root_operators", "root_operator", "resolver", "account_resolver",
             "accounts_resolver", "resolver_tls", "resolver_preload", "resolver_pinned_accounts", "no_auth_user",
             "trusted", "trusted_keys", "websocket", "ws", "mqtt", "no_header_support");
@@ -54,6 +54,8 @@ public final class ConfigLoader {
     private final List<String> warnings = new ArrayList<>();
     private JetStreamOptions js;
     private boolean storeDirSet;
+    private ConfigValue accountsValue;
+    private AccountsConfig.Parsed accounts;
 
     private ConfigLoader(ServerOptions.Builder b) {
         this.b = b;
@@ -76,6 +78,7 @@ public final class ConfigLoader {
         ConfigLoader loader = new ConfigLoader(builder);
         top.forEach(loader::topLevel);
         builder.jetStream(loader.js);
+        loader.checkAccounts();
         if (!loader.errors.isEmpty()) {
             throw new ConfigException(loader.errors);
         }
@@ -122,7 +125,31 @@ public final class ConfigLoader {
             case "authorization" -> authorization(v);
             case "store_dir", "storedir" -> storeDir(key, v);
             case "jetstream" -> jetStream(key, v);
+            case "accounts" -> {
+                accountsValue = v;
+                accounts = AccountsConfig.parse(v, errors, warnings);
+                b.accounts(accounts.accounts());
+            }
+            case "system_account", "system" -> b.systemAccount(string(key, v));
             default -> other(k, key, v);
+        }
+    }
+
+    /** The checks that need every account: imports against exports, the system account's name. */
+    private void checkAccounts() {
+        ServerOptions o = b.build();
+        ConfigValue at = accountsValue;
+        for (String e : AccountsCheck.errors(o.accounts(), o.systemAccount())) {
+            if (at == null) {
+                errors.add(e);
+            } else {
+                error(at, e);
+            }
+        }
+        if (accounts != null) {
+            accounts.users().values().forEach(v -> error(v, "natsj does not support users in accounts yet"));
+            accounts.defaultPermissions().values().forEach(v -> error(v,
+                    "natsj does not support field \"default_permissions\" yet"));
         }
     }
 

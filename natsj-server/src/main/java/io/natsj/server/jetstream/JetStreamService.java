@@ -1,6 +1,7 @@
 package io.natsj.server.jetstream;
 
 import io.natsj.server.ServerOptions.JetStreamOptions;
+import io.natsj.server.account.Account;
 import io.natsj.server.jetstream.api.JsApiRouter;
 import io.natsj.server.jetstream.api.JsErrorCode;
 import io.natsj.server.jetstream.stream.Stream;
@@ -23,24 +24,21 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 
 /**
- * JetStream in one server: the streams of the account, their creation, restoration from the store directory at
- * start and removal, the machine-derived limits, and the API router that serves {@code $JS.API.>}.
+ * JetStream of one account: its streams, their creation, restoration from the store directory at start and
+ * removal, the account's limits, and the API router that serves {@code $JS.API.>} in the account's subject space.
  *
- * <p>Layout on disk: {@code <store_dir>/jetstream/$G/streams/<stream>/meta.inf} (see {@link StreamMeta}) and the
- * file store's files beside it. Memory streams are not kept across restarts, as in nats-server.
+ * <p>Layout on disk: {@code <store_dir>/jetstream/<account>/streams/<stream>/meta.inf} (see {@link StreamMeta}) and
+ * the file store's files beside it. Memory streams are not kept across restarts, as in nats-server.
  *
  * <p>Threading: create, update and delete are serialised by the service's lock; lookups are lock-free.
  */
-public final class JetStreamService implements AutoCloseable {
+public final class JetStreamService implements AccountUsage, AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(JetStreamService.class);
-    static final String ACCOUNT_DIR = "$G";
 
+    private final JetStream server;
     private final JetStreamContext ctx;
-    private final JetStreamOptions options;
-    private final Path storeDir;
-    private final StoreFactory stores;
-    private final JetStreamLimits limits;
+    private final JetStreamAccountLimits accountLimits;
     private final Map<String, Stream> streams = new ConcurrentHashMap<>();
     private final Object lock = new Object();
     private JsApiRouter api;
@@ -51,28 +49,25 @@ public final class JetStreamService implements AutoCloseable {
         StreamStore open(StreamConfig config, Path streamDir);
     }
 
-    public JetStreamService(JetStreamContext ctx, JetStreamOptions options, Path storeDir, StoreFactory stores) {
-        this.ctx = ctx;
-        this.options = options;
-        this.storeDir = storeDir;
-        this.stores = stores;
-        this.limits = JetStreamLimits.of(options, storeDir);
+    JetStreamService(JetStream server, Account account, JetStreamAccountLimits accountLimits) {
+        this.server = server;
+        this.accountLimits = accountLimits;
+        boolean limited = accountLimits.maxMemory() >= 0 || accountLimits.maxStorage() >= 0
+                || accountLimits.memoryMaxStreamBytes() > 0 || accountLimits.storageMaxStreamBytes() > 0;
+        this.ctx = new JetStreamContext(account, server.clock(), server.timers(), server.options().domain(),
+                server.serverVersion(), server.serverName(), limited ? this : AccountUsage.UNLIMITED);
     }
 
     /** Restores the file streams found on disk, then starts serving the API. */
     public void start() throws IOException {
         Files.createDirectories(streamsDir());
-        LOG.info("Starting JetStream");
-        LOG.info("    Max Memory:      {}", JetStreamLimits.friendlyBytes(limits.maxMemory()));
-        LOG.info("    Max Storage:     {}", JetStreamLimits.friendlyBytes(limits.maxStore()));
-        LOG.info("    Store Directory: \"{}\"", storeDir.resolve("jetstream"));
         restoreStreams();
         api = new JsApiRouter(ctx, this);
         api.start();
     }
 
     private Path streamsDir() {
-        return storeDir.resolve("jetstream").resolve(ACCOUNT_DIR).resolve("streams");
+        return server.storeDir().resolve("jetstream").resolve(ctx.account().name()).resolve("streams");
     }
 
     private void restoreStreams() throws IOException {
@@ -83,14 +78,16 @@ public final class JetStreamService implements AutoCloseable {
                     LOG.warn("  Skipping stream directory without metadata: {}", dir);
                     continue;
                 }
-                Stream stream = new Stream(ctx, meta.config(), stores.open(meta.config(), dir), meta.created());
+                Stream stream = new Stream(ctx, meta.config(), server.stores().open(meta.config(), dir),
+                        meta.created());
                 stream.origins(this::stream);
-                stream.consumersDirectory(dir.resolve("obs"), options.syncAlways());
+                stream.consumersDirectory(dir.resolve("obs"), server.options().syncAlways());
                 stream.start();
                 stream.restoreConsumers();
                 streams.put(meta.config().name(), stream);
                 var state = stream.store().state();
-                LOG.info("  Restored {} messages for stream '$G > {}' in {}", state.msgs(), meta.config().name(),
+                LOG.info("  Restored {} messages for stream '{} > {}' in {}", state.msgs(), ctx.account().name(),
+                        meta.config().name(),
                         meta.config().storage().json());
             }
         }
@@ -100,12 +97,18 @@ public final class JetStreamService implements AutoCloseable {
         return ctx;
     }
 
+    /** The server's memory and storage limits. */
     public JetStreamLimits limits() {
-        return limits;
+        return server.limits();
+    }
+
+    /** This account's JetStream limits. */
+    public JetStreamAccountLimits accountLimits() {
+        return accountLimits;
     }
 
     public JetStreamOptions options() {
-        return options;
+        return server.options();
     }
 
     /** The stream named {@code name}, or null. */
@@ -142,7 +145,10 @@ public final class JetStreamService implements AutoCloseable {
                 throw JsErrorCode.STREAM_REPLICAS_NOT_SUPPORTED.error().exception();
             }
             checkOverlap(cfg, null);
-            checkResources(cfg);
+            if (accountLimits.maxStreams() > 0 && streams.size() >= accountLimits.maxStreams()) {
+                throw JsErrorCode.MAXIMUM_STREAMS_LIMIT.error().exception();
+            }
+            checkResources(cfg, null);
             Path dir = streamsDir().resolve(cfg.name());
             Instant created = ctx.clock().now();
             try {
@@ -154,10 +160,10 @@ public final class JetStreamService implements AutoCloseable {
                 throw JsErrorCode.STREAM_STORE_FAILED_F.with("err", "error creating store for stream: " + e)
                         .exception();
             }
-            Stream stream = new Stream(ctx, cfg, stores.open(cfg, dir), created);
+            Stream stream = new Stream(ctx, cfg, server.stores().open(cfg, dir), created);
             stream.origins(this::stream);
             if (cfg.storage() == StorageType.FILE) {
-                stream.consumersDirectory(dir.resolve("obs"), options.syncAlways());
+                stream.consumersDirectory(dir.resolve("obs"), server.options().syncAlways());
             }
             if (cfg.firstSeq() > 1) {
                 stream.store().skipTo(cfg.firstSeq());
@@ -174,6 +180,7 @@ public final class JetStreamService implements AutoCloseable {
     public void update(Stream stream, StreamConfig updated) {
         synchronized (lock) {
             checkOverlap(updated, stream.name());
+            checkResources(updated, stream.name());
             if (updated.storage() == StorageType.FILE) {
                 try {
                     StreamMeta.write(streamsDir().resolve(updated.name()), updated, stream.created());
@@ -205,7 +212,8 @@ public final class JetStreamService implements AutoCloseable {
             try {
                 deleteTree(dir);
             } catch (IOException e) {
-                LOG.warn("Could not remove the directory of stream '$G > {}': {}", stream.name(), e.toString());
+                LOG.warn("Could not remove the directory of stream '{} > {}': {}", ctx.account().name(), stream.name(),
+                        e.toString());
             }
         }
     }
@@ -232,16 +240,52 @@ public final class JetStreamService implements AutoCloseable {
         }
     }
 
-    private void checkResources(StreamConfig cfg) {
-        if (cfg.maxBytes() <= 0) {
-            return;
+    /** nats-server's account and server limit checks for a stream config ({@code self}: the stream updated). */
+    private void checkResources(StreamConfig cfg, String self) {
+        long maxStreamBytes = cfg.storage() == StorageType.MEMORY ? accountLimits.memoryMaxStreamBytes()
+                : accountLimits.storageMaxStreamBytes();
+        if (accountLimits.maxBytesRequired() && cfg.maxBytes() <= 0) {
+            throw JsErrorCode.STREAM_MAX_BYTES_REQUIRED.error().exception();
         }
-        if (cfg.storage() == StorageType.MEMORY && cfg.maxBytes() > limits.maxMemory() - reserved(StorageType.MEMORY)) {
-            throw JsErrorCode.MEMORY_RESOURCES_EXCEEDED.error().exception();
+        if (maxStreamBytes > 0 && cfg.maxBytes() > maxStreamBytes) {
+            throw JsErrorCode.STREAM_MAX_STREAM_BYTES_EXCEEDED.error().exception();
         }
-        if (cfg.storage() == StorageType.FILE && cfg.maxBytes() > limits.maxStore() - reserved(StorageType.FILE)) {
-            throw JsErrorCode.STORAGE_RESOURCES_EXCEEDED.error().exception();
+        if (cfg.maxConsumers() > 0 && accountLimits.maxConsumers() > 0
+                && cfg.maxConsumers() > accountLimits.maxConsumers()) {
+            throw JsErrorCode.MAXIMUM_CONSUMERS_LIMIT.error().exception();
         }
+        long add = cfg.maxBytes() > 0 ? cfg.maxBytes() : 1;
+        boolean memory = cfg.storage() == StorageType.MEMORY;
+        long accountMax = memory ? accountLimits.maxMemory() : accountLimits.maxStorage();
+        long serverMax = memory ? server.limits().maxMemory() : server.limits().maxStore();
+        long serverReserved = server.reserved(cfg.storage()) - (self == null ? 0 : reservedBy(self, cfg.storage()));
+        boolean overAccount = accountMax >= 0 && reservedExcept(cfg.storage(), cfg.name()) + add > accountMax;
+        boolean overServer = cfg.maxBytes() > 0 && serverReserved + add > serverMax;
+        if (overAccount || overServer) {
+            throw (memory ? JsErrorCode.MEMORY_RESOURCES_EXCEEDED : JsErrorCode.STORAGE_RESOURCES_EXCEEDED).error()
+                    .exception();
+        }
+    }
+
+    private long reservedBy(String name, StorageType type) {
+        Stream s = streams.get(name);
+        return s == null || s.config().storage() != type || s.config().maxBytes() <= 0 ? 0 : s.config().maxBytes();
+    }
+
+    private long reservedExcept(StorageType type, String name) {
+        return reserved(type) - reservedBy(name, type);
+    }
+
+    @Override
+    public boolean wouldExceed(StorageType type, long bytes) {
+        boolean memory = type == StorageType.MEMORY;
+        long max = memory ? accountLimits.maxMemory() : accountLimits.maxStorage();
+        long maxStream = memory ? accountLimits.memoryMaxStreamBytes() : accountLimits.storageMaxStreamBytes();
+        if (max < 0 && maxStream <= 0) {
+            return false;
+        }
+        long total = used(type) + bytes;
+        return (maxStream > 0 && total > maxStream) || (max >= 0 && total > max);
     }
 
     /** Bytes reserved by streams of {@code type} with a {@code max_bytes}. */

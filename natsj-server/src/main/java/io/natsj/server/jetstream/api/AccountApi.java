@@ -1,5 +1,6 @@
 package io.natsj.server.jetstream.api;
 
+import io.natsj.server.jetstream.JetStreamAccountLimits;
 import io.natsj.server.jetstream.JetStreamService;
 import io.natsj.server.jetstream.api.JsApiRouter.Request;
 import io.natsj.server.store.StorageType;
@@ -7,7 +8,7 @@ import tools.jackson.databind.node.ObjectNode;
 
 /**
  * {@code $JS.API.INFO}: the account's JetStream usage ({@code memory}, {@code storage}, reservations, stream and
- * consumer counts), its limits (none: -1), the domain and the API counters.
+ * consumer counts), its limits (-1: none), the domain and the API counters.
  *
  * <p>Threading: concurrent handler; reads only.
  */
@@ -32,15 +33,16 @@ final class AccountApi {
         o.put("reserved_storage", js.reserved(StorageType.FILE));
         o.put("streams", js.streams().size());
         o.put("consumers", js.streams().stream().mapToInt(s -> s.consumers().size()).sum());
+        JetStreamAccountLimits l = js.accountLimits();
         ObjectNode limits = o.putObject("limits");
-        limits.put("max_memory", -1);
-        limits.put("max_storage", -1);
-        limits.put("max_streams", -1);
-        limits.put("max_consumers", -1);
-        limits.put("max_ack_pending", -1);
-        limits.put("memory_max_stream_bytes", -1);
-        limits.put("storage_max_stream_bytes", -1);
-        limits.put("max_bytes_required", false);
+        limits.put("max_memory", l.maxMemory());
+        limits.put("max_storage", l.maxStorage());
+        limits.put("max_streams", l.maxStreams());
+        limits.put("max_consumers", l.maxConsumers());
+        limits.put("max_ack_pending", l.maxAckPending());
+        limits.put("memory_max_stream_bytes", l.memoryMaxStreamBytes());
+        limits.put("storage_max_stream_bytes", l.storageMaxStreamBytes());
+        limits.put("max_bytes_required", l.maxBytesRequired());
         String domain = js.context().domain();
         if (domain != null && !domain.isEmpty()) {
             o.put("domain", domain);

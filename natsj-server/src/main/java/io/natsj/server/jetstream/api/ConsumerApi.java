@@ -90,9 +90,10 @@ final class ConsumerApi {
                         Integer.toString(StreamConfigCheck.MAX_NAME_LEN)).exception();
             }
             Stream s = stream(streamName);
+            int accountMaxAckPending = js.accountLimits().maxAckPending();
             ConsumerConfig full = ConsumerConfigCheck.withDefaults(cfg.withNames(cfg.durableName(), name),
-                    s.config());
-            ConsumerConfigCheck.check(full, s.config());
+                    s.config(), accountMaxAckPending);
+            ConsumerConfigCheck.check(full, s.config(), accountMaxAckPending);
             Consumer c = createOrUpdate(s, name, full, action);
             ObjectNode o = ApiJson.response(type);
             consumerInfo(o, c);
@@ -167,7 +168,12 @@ final class ConsumerApi {
                 throw JsErrorCode.CONSUMER_DOES_NOT_EXIST.error().exception();
             }
             StreamConfig sc = s.config();
-            if (sc.maxConsumers() > 0 && s.consumers().size() >= sc.maxConsumers()) {
+            int maxConsumers = sc.maxConsumers();
+            int accountMax = js.accountLimits().maxConsumers();
+            if (maxConsumers <= 0 || (accountMax > 0 && accountMax < maxConsumers)) {
+                maxConsumers = accountMax;
+            }
+            if (maxConsumers > 0 && s.consumers().size() >= maxConsumers) {
                 throw JsErrorCode.MAXIMUM_CONSUMERS_LIMIT.error().exception();
             }
             if (sc.retention() == StreamConfig.Retention.WORKQUEUE) {

@@ -36,6 +36,14 @@ public final class ConsumerConfigCheck {
 
     /** Fills in nats-server's defaults from the consumer's own fields and the stream's consumer limits. */
     public static ConsumerConfig withDefaults(ConsumerConfig c, StreamConfig stream) {
+        return withDefaults(c, stream, -1);
+    }
+
+    /**
+     * As {@link #withDefaults(ConsumerConfig, StreamConfig)}, with the account's {@code max_ack_pending} limit
+     * (-1: none) lowering the default.
+     */
+    public static ConsumerConfig withDefaults(ConsumerConfig c, StreamConfig stream, int accountMaxAckPending) {
         int maxWaiting = !c.isPush() && c.maxWaiting() == 0 ? DEFAULT_MAX_WAITING : c.maxWaiting();
         boolean acks = c.ackPolicy() == AckPolicy.EXPLICIT || c.ackPolicy() == AckPolicy.ALL;
         long ackWait = c.ackWait() == 0 && acks ? DEFAULT_ACK_WAIT : c.ackWait();
@@ -50,7 +58,8 @@ public final class ConsumerConfigCheck {
             inactive = DEFAULT_EPHEMERAL_INACTIVE; // nats-server stamps the 5 s default into ephemerals' config
         }
         if (acks && maxAckPending == 0) {
-            maxAckPending = DEFAULT_MAX_ACK_PENDING;
+            maxAckPending = accountMaxAckPending > 0 ? Math.min(DEFAULT_MAX_ACK_PENDING, accountMaxAckPending)
+                    : DEFAULT_MAX_ACK_PENDING;
         }
         Map<String, String> metadata = new LinkedHashMap<>(c.metadata() == null ? Map.of() : c.metadata());
         metadata.remove(StreamConfigCheck.VERSION_KEY);
@@ -61,6 +70,11 @@ public final class ConsumerConfigCheck {
 
     /** The checks of a config with its defaults applied, against its stream. */
     public static void check(ConsumerConfig c, StreamConfig stream) {
+        check(c, stream, -1);
+    }
+
+    /** As {@link #check(ConsumerConfig, StreamConfig)}, with the account's {@code max_ack_pending} limit (-1: none). */
+    public static void check(ConsumerConfig c, StreamConfig stream, int accountMaxAckPending) {
         if (c.replicas() > 0 && c.replicas() > stream.replicas()) {
             throw err(JsErrorCode.CONSUMER_REPLICAS_EXCEEDS_STREAM);
         }
@@ -84,6 +98,10 @@ public final class ConsumerConfigCheck {
                 .maxAckPending()) {
             throw JsErrorCode.CONSUMER_MAX_PENDING_ACK_EXCESS.with("limit",
                     Integer.toString(stream.consumerLimits().maxAckPending())).exception();
+        }
+        if (accountMaxAckPending > 0 && c.maxAckPending() > accountMaxAckPending) {
+            throw JsErrorCode.CONSUMER_MAX_PENDING_ACK_EXCESS.with("limit", Integer.toString(accountMaxAckPending))
+                    .exception();
         }
         if (c.direct()) {
             if (!c.isPush()) {

@@ -360,6 +360,10 @@ public final class Stream implements Subscriber {
         if (m.headers().length > 65535) {
             throw JsErrorCode.STREAM_HEADER_EXCEEDS_MAXIMUM.error().exception();
         }
+        if (ctx.usage().wouldExceed(store.type(),
+                StreamStore.messageSize(store.type(), m.subject(), m.headers(), m.data()))) {
+            throw JsErrorCode.ACCOUNT_RESOURCES_EXCEEDED.error().exception();
+        }
         long ttl = h.ttlNanos();
         if (cfg.retention() == Retention.INTEREST && !hasInterest(m.subject())) {
             // no consumer wants it: the sequence moves on, nothing is kept (nats-server's behaviour)

@@ -1,0 +1,43 @@
+package io.natsj.server.account;
+
+import io.natsj.server.routing.DeliveryBatch;
+import io.natsj.server.routing.Subscriber;
+import io.natsj.server.routing.Subscription;
+
+/**
+ * A service import at work: subscribed in the importing account to the local subject, it forwards every request to
+ * the exporting account under the exported subject. The request's reply subject is replaced by a one-off
+ * {@code _R_.} subject of the exporter, registered in the exporter's {@link ResponseRoutes} so that the response
+ * finds its way back to the requester's reply subject in the importing account.
+ *
+ * <p>Threading: called on publishers' threads; immutable.
+ */
+final class ServiceImportRoute implements Subscriber {
+
+    private final Account importer;
+    private final Account exporter;
+    private final SubjectMapping mapping;
+    private final AccountConfig.Export export;
+
+    ServiceImportRoute(Account importer, Account exporter, SubjectMapping mapping, AccountConfig.Export export) {
+        this.importer = importer;
+        this.exporter = exporter;
+        this.mapping = mapping;
+        this.export = export;
+    }
+
+    @Override
+    public boolean deliver(Subscription sub, String subject, String reply, byte[] buf, int off, int hdrLen,
+                           int totalLen, DeliveryBatch batch) {
+        return ImportDepth.hop(() -> {
+            String forwardedReply = reply == null ? null
+                    : exporter.responses().register(importer, reply, export.responseType(), export.threshold());
+            exporter.publish(null, true, mapping.apply(subject), forwardedReply, hdrLen, buf, off, totalLen, batch);
+        });
+    }
+
+    @Override
+    public String toString() {
+        return "service import from " + exporter.name() + " into " + importer.name();
+    }
+}
