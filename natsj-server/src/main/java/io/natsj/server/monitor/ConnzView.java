@@ -79,7 +79,7 @@ final class ConnzView {
         }
 
         Map<String, Object> out = new LinkedHashMap<>();
-        if (!acc.isEmpty() && !acc.equals(server.globalAccount().name())) {
+        if (!acc.isEmpty() && server.accounts().get(acc) == null) {
             out.put("server_id", "");
             out.put("now", GoFormats.rfc3339Nano(now));
             out.put("num_connections", 0);
@@ -95,7 +95,10 @@ final class ConnzView {
         Collection<ClientConnection> open = wantOpen ? server.connections() : List.of();
         List<ClientConnection> closed = wantClosed ? server.closedConnections() : List.of();
         if (!acc.isEmpty()) {
-            closed = List.of(); // closed connections of the global account carry no account name to match
+            open = open.stream().filter(c -> c.account().name().equals(acc)).toList();
+            // closed connections of the global account carry no account name to match
+            closed = acc.equals(Account.GLOBAL) ? List.of()
+                    : closed.stream().filter(c -> c.account().name().equals(acc)).toList();
         }
         int total = open.size() + closed.size();
 

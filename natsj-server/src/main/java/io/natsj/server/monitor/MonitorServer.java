@@ -63,6 +63,10 @@ public final class MonitorServer implements AutoCloseable {
         endpoint("/subsz", "/subsz", subsz);
         // nats-server serves the alias with the same handler and counts it as /subsz
         endpoint("/subscriptionsz", "/subsz", subsz);
+        endpoint("/accountz", "/accountz", (q, count) -> {
+            count.run();
+            return MonitorReply.indented(AccountzView.build(server, q));
+        });
         endpoint("/healthz", "/healthz", (q, count) -> {
             count.run();
             return HealthzView.build(server, q);
@@ -152,7 +156,7 @@ public final class MonitorServer implements AutoCloseable {
             count("/");
             StringBuilder html = new StringBuilder("<html><head><title>natsj</title></head><body>")
                     .append("<h1>natsj ").append(server.serverName()).append("</h1><ul>");
-            for (String p : new String[]{"varz", "connz", "subsz", "healthz"}) {
+            for (String p : new String[]{"varz", "connz", "subsz", "accountz", "healthz"}) {
                 html.append("<li><a href=\"").append(p).append("\">").append(p).append("</a></li>");
             }
             html.append("</ul></body></html>");

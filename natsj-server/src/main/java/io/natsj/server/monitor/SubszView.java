@@ -41,21 +41,26 @@ final class SubszView {
         if (!test.isEmpty() && !Subjects.isValidLiteralSubject(test)) {
             throw new QueryParams.BadRequest("invalid test subject, must be valid publish subject: " + test);
         }
-        Account account = server.globalAccount();
-        boolean included = acc.isEmpty() || acc.equals(account.name());
-        SubjectIndex index = account.index();
-        SubjectIndex.Stats stats = included ? index.stats() : new SubjectIndex.Stats(0, 0, 0, 0, 0, 0, 0, 0);
-
-        List<Map<String, Object>> page = List.of();
-        if (subs && included) {
-            List<Map<String, Object>> details = new ArrayList<>();
-            for (Subscription s : index.subscriptions()) {
+        SubjectIndex.Stats stats = SubjectIndex.Stats.EMPTY;
+        List<Map<String, Object>> details = new ArrayList<>();
+        for (Account account : server.accounts().all()) {
+            if (!acc.isEmpty() && !acc.equals(account.name())) {
+                continue;
+            }
+            stats = stats.plus(account.index().stats());
+            if (!subs) {
+                continue;
+            }
+            for (Subscription s : account.index().subscriptions()) {
                 if (!test.isEmpty() && !Subjects.matches(s.subject(), test)) {
                     continue;
                 }
                 long cid = s.subscriber() instanceof ClientConnection c ? c.cid() : 0;
                 details.add(ConnzView.subDetail(s, cid, account.name()));
             }
+        }
+        List<Map<String, Object>> page = List.of();
+        if (subs) {
             int from = Math.min(offset, details.size());
             int to = (int) Math.min(details.size(), (long) offset + limit);
             page = details.subList(from, to);
@@ -66,14 +71,7 @@ final class SubszView {
             m.put("server_id", server.serverId());
             m.put("now", GoFormats.rfc3339Nano(server.clock().now()));
         }
-        m.put("num_subscriptions", stats.numSubscriptions());
-        m.put("num_cache", stats.numCache());
-        m.put("num_inserts", stats.numInserts());
-        m.put("num_removes", stats.numRemoves());
-        m.put("num_matches", stats.numMatches());
-        m.put("cache_hit_rate", stats.cacheHitRate());
-        m.put("max_fanout", stats.maxFanout());
-        m.put("avg_fanout", stats.avgFanout());
+        m.putAll(AccountzView.sublistStats(stats));
         if (!page.isEmpty()) {
             m.put("total", page.size());
             m.put("offset", offset);

@@ -87,7 +87,7 @@ final class VarzView {
         m.put("in_bytes", st.inBytes());
         m.put("out_bytes", st.outBytes());
         m.put("slow_consumers", st.slowConsumers());
-        m.put("subscriptions", server.globalAccount().index().count());
+        m.put("subscriptions", server.accounts().all().stream().mapToInt(a -> a.index().count()).sum());
         m.put("http_req_stats", httpReqStats);
         m.put("config_load_time", GoFormats.rfc3339Nano(server.startTime()));
         m.put("config_digest", "");

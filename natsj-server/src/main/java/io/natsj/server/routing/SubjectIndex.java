@@ -262,5 +262,19 @@ public final class SubjectIndex {
      */
     public record Stats(int numSubscriptions, int numCache, long numInserts, long numRemoves, long numMatches,
                         double cacheHitRate, int maxFanout, double avgFanout) {
+
+        /** Nothing counted. */
+        public static final Stats EMPTY = new Stats(0, 0, 0, 0, 0, 0, 0, 0);
+
+        /** Two indexes' counters together, as nats-server adds up its accounts' sublists. */
+        public Stats plus(Stats o) {
+            long matches = numMatches + o.numMatches;
+            double hits = cacheHitRate * numMatches + o.cacheHitRate * o.numMatches;
+            int cached = numCache + o.numCache;
+            double fanout = avgFanout * numCache + o.avgFanout * o.numCache;
+            return new Stats(numSubscriptions + o.numSubscriptions, cached, numInserts + o.numInserts,
+                    numRemoves + o.numRemoves, matches, matches > 0 ? hits / matches : 0.0,
+                    Math.max(maxFanout, o.maxFanout), cached > 0 ? fanout / cached : 0.0);
+        }
     }
 }
