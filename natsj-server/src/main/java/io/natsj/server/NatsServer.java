@@ -2,6 +2,7 @@ package io.natsj.server;
 
 import io.natsj.server.account.Account;
 import io.natsj.server.jetstream.JetStreamContext;
+import io.natsj.server.jetstream.JetStreamAccountView;
 import io.natsj.server.jetstream.JetStreamService;
 import io.natsj.server.jetstream.StreamStores;
 import io.natsj.server.auth.ClientAuthenticator;
@@ -219,6 +220,15 @@ public final class NatsServer implements AutoCloseable {
     /** JetStream, or null when it is not enabled. */
     public JetStreamService jetStream() {
         return jetStream;
+    }
+
+    /**
+     * The JetStream view of every account with JetStream, sorted by account name (empty when JetStream is off):
+     * what monitoring reports per account.
+     */
+    public List<JetStreamAccountView> jetStreamAccounts() {
+        JetStreamService js = jetStream;
+        return js == null ? List.of() : List.of(js.accountView());
     }
 
     /** The options this server runs with. */

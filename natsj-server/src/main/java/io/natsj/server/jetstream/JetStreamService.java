@@ -43,6 +43,7 @@ public final class JetStreamService implements AutoCloseable {
     private final JetStreamLimits limits;
     private final Map<String, Stream> streams = new ConcurrentHashMap<>();
     private final Object lock = new Object();
+    private final JetStreamAccountView accountView = new ServiceAccountView(this);
     private JsApiRouter api;
 
     /** Opens the store for a stream. */
@@ -106,6 +107,16 @@ public final class JetStreamService implements AutoCloseable {
 
     public JetStreamOptions options() {
         return options;
+    }
+
+    /** Where JetStream keeps its files: {@code <store_dir>/jetstream}, as nats-server reports {@code store_dir}. */
+    public Path storeDirectory() {
+        return storeDir.resolve("jetstream");
+    }
+
+    /** The JetStream view of the account this service serves, for monitoring. */
+    public JetStreamAccountView accountView() {
+        return accountView;
     }
 
     /** The stream named {@code name}, or null. */
