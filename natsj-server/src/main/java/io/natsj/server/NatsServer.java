@@ -3,6 +3,7 @@ package io.natsj.server;
 import io.natsj.server.account.Account;
 import io.natsj.server.account.Accounts;
 import io.natsj.server.jetstream.JetStream;
+import io.natsj.server.jetstream.JetStreamAccountView;
 import io.natsj.server.jetstream.JetStreamService;
 import io.natsj.server.jetstream.StreamStores;
 import io.natsj.server.auth.ClientAuthenticator;
@@ -234,6 +235,16 @@ public final class NatsServer implements AutoCloseable {
     /** The server's accounts. */
     public Accounts accounts() {
         return accounts;
+    }
+
+    /**
+     * The JetStream view of every account with JetStream, sorted by account name (empty when JetStream is off):
+     * what monitoring reports per account.
+     */
+    public List<JetStreamAccountView> jetStreamAccounts() {
+        JetStream js = jetStream;
+        return js == null ? List.of() : js.accounts().stream().map(JetStreamService::accountView)
+                .sorted(java.util.Comparator.comparing(JetStreamAccountView::accountName)).toList();
     }
 
     /** The options this server runs with. */

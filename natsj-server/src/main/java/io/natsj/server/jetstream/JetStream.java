@@ -92,6 +92,11 @@ public final class JetStream implements AutoCloseable {
         return storeDir;
     }
 
+    /** Where JetStream keeps its files: {@code <store_dir>/jetstream}, as nats-server reports {@code store_dir}. */
+    public Path storeDirectory() {
+        return storeDir.resolve("jetstream");
+    }
+
     /** The server's memory and storage limits. */
     public JetStreamLimits limits() {
         return limits;

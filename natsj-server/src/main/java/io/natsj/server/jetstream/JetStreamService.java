@@ -41,6 +41,7 @@ public final class JetStreamService implements AccountUsage, AutoCloseable {
     private final JetStreamAccountLimits accountLimits;
     private final Map<String, Stream> streams = new ConcurrentHashMap<>();
     private final Object lock = new Object();
+    private final JetStreamAccountView accountView = new ServiceAccountView(this);
     private JsApiRouter api;
 
     /** Opens the store for a stream. */
@@ -109,6 +110,16 @@ public final class JetStreamService implements AccountUsage, AutoCloseable {
 
     public JetStreamOptions options() {
         return server.options();
+    }
+
+    /** Where JetStream keeps its files: {@code <store_dir>/jetstream}, as nats-server reports {@code store_dir}. */
+    public Path storeDirectory() {
+        return server.storeDir().resolve("jetstream");
+    }
+
+    /** The JetStream view of the account this service serves, for monitoring. */
+    public JetStreamAccountView accountView() {
+        return accountView;
     }
 
     /** The stream named {@code name}, or null. */

@@ -22,8 +22,9 @@ import java.util.concurrent.atomic.LongAdder;
 
 /**
  * The HTTP monitoring server ({@code -m} / {@code http_port}): {@code /varz}, {@code /connz}, {@code /subsz}
- * ({@code /subscriptionsz}), {@code /healthz} and an index page, as JSON with nats-server's field names, written
- * byte for byte as nats-server writes it ({@link GoJson}). Supports JSONP ({@code ?callback=}) like nats-server.
+ * ({@code /subscriptionsz}), {@code /jsz}, {@code /healthz} and an index page, as JSON with nats-server's field
+ * names, written byte for byte as nats-server writes it ({@link GoJson}); and {@code /metrics}, natsj's Prometheus
+ * text endpoint ({@link MetricsEndpoint}). Supports JSONP ({@code ?callback=}) like nats-server.
  * Errors are 400 with nats-server's text; unknown paths are Go's 404. {@code http_req_stats} counts as nats-server
  * counts: {@code /subscriptionsz} as {@code /subsz}, a {@code /connz} whose parameters do not decode not at all.
  *
@@ -39,6 +40,7 @@ public final class MonitorServer implements AutoCloseable {
     private final HttpServer http;
     private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
     private final Map<String, LongAdder> requestCounts = new ConcurrentHashMap<>();
+    private final MetricsEndpoint metrics;
 
     public MonitorServer(NatsServer server) {
         this.server = server;
@@ -71,6 +73,12 @@ public final class MonitorServer implements AutoCloseable {
             count.run();
             return HealthzView.build(server, q);
         });
+        endpoint("/jsz", "/jsz", (q, count) -> {
+            count.run();
+            return MonitorReply.indented(JszView.build(server, q));
+        });
+        metrics = new MetricsEndpoint(server, this::requestStats);
+        http.createContext("/metrics", this::metrics);
         http.start();
         LOG.info("Starting http monitor on {}:{}", o.httpHost(), port());
     }
@@ -156,11 +164,31 @@ public final class MonitorServer implements AutoCloseable {
             count("/");
             StringBuilder html = new StringBuilder("<html><head><title>natsj</title></head><body>")
                     .append("<h1>natsj ").append(server.serverName()).append("</h1><ul>");
-            for (String p : new String[]{"varz", "connz", "subsz", "accountz", "healthz"}) {
+            for (String p : new String[]{"varz", "connz", "subsz", "accountz", "jsz", "healthz", "metrics"}) {
                 html.append("<li><a href=\"").append(p).append("\">").append(p).append("</a></li>");
             }
             html.append("</ul></body></html>");
             respond(exchange, 200, "text/html; charset=utf-8", html.toString().getBytes(StandardCharsets.UTF_8));
+        }
+    }
+
+    /** {@code /metrics}: the Prometheus text format, counted as {@code /metrics} in {@code http_req_stats}. */
+    private void metrics(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            if (!exchange.getRequestURI().getPath().equals("/metrics")) {
+                notFound(exchange);
+                return;
+            }
+            count("/metrics");
+            byte[] body;
+            try {
+                body = metrics.scrape();
+            } catch (RuntimeException e) {
+                LOG.warn("monitoring request /metrics failed", e);
+                respond(exchange, 500, TEXT, "internal error\n".getBytes(StandardCharsets.UTF_8));
+                return;
+            }
+            respond(exchange, 200, MetricsEndpoint.CONTENT_TYPE, body);
         }
     }
 

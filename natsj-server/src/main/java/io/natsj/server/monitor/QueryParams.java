@@ -105,7 +105,7 @@ final class QueryParams {
     }
 
     /** Go's {@code strconv.Quote} for the printable strings a query carries. */
-    private static String goQuote(String v) {
+    static String goQuote(String v) {
         StringBuilder sb = new StringBuilder(v.length() + 2).append('"');
         for (int i = 0; i < v.length(); i++) {
             char c = v.charAt(i);

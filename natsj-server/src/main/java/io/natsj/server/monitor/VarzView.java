@@ -19,8 +19,8 @@ import java.util.Map;
  * {@code /varz}: the server's options, identity and counters, with nats-server's field names and order.
  *
  * <p>Sections for features natsj does not run are empty objects, as nats-server 2.11 shows them while off:
- * {@code cluster}, {@code gateway}, {@code leaf}, {@code mqtt}, {@code websocket} and {@code jetstream} (2.11 fills
- * {@code jetstream} with {@code config}/{@code stats}/{@code meta}/{@code limits} only when JetStream runs). natsj
+ * {@code cluster}, {@code gateway}, {@code leaf}, {@code mqtt}, {@code websocket}, and {@code jetstream} without
+ * JetStream (with it: {@code config}, {@code stats}, {@code limits}; {@code meta} is for clusters). natsj
  * has no system account, so {@code system_account} is absent; {@code natsj_version} and
  * {@code stale_connections} are natsj's additions.
  *
@@ -66,7 +66,7 @@ final class VarzView {
         m.put("leaf", Map.of());
         m.put("mqtt", Map.of());
         m.put("websocket", Map.of());
-        m.put("jetstream", Map.of());
+        m.put("jetstream", jetStream(server));
         m.put("tls_timeout", 2.0);
         m.put("write_deadline", o.writeDeadline().toNanos());
         m.put("start", GoFormats.rfc3339Nano(server.startTime()));
@@ -101,8 +101,25 @@ final class VarzView {
         return m;
     }
 
+    /**
+     * nats-server 2.11's {@code JetStreamVarz}: {@code config}, {@code stats} and {@code limits} while JetStream
+     * runs ({@code meta} only in a cluster), an empty object otherwise.
+     */
+    private static Map<String, Object> jetStream(NatsServer server) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        if (server.jetStreamServer() == null) {
+            return m;
+        }
+        m.put("config", JetStreamJson.config(server.jetStreamServer()));
+        Map<String, Object> stats = new LinkedHashMap<>();
+        JetStreamJson.putStats(stats, server.jetStreamAccounts());
+        m.put("stats", stats);
+        m.put("limits", JetStreamJson.limits());
+        return m;
+    }
+
     /** Resident set size in bytes, as nats-server reports {@code mem}; the JVM heap in use where /proc is absent. */
-    private static long residentMemory() {
+    static long residentMemory() {
         try {
             for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
                 if (line.startsWith("VmRSS:")) {

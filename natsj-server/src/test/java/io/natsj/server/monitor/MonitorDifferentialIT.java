@@ -14,14 +14,10 @@ import org.junit.jupiter.api.Timeout;
 import tools.jackson.databind.JsonNode;
 
 import java.io.BufferedReader;
-import java.io.File;
 import java.io.InputStreamReader;
-import java.io.IOException;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.URI;
-import java.net.ServerSocket;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -35,7 +31,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -71,8 +66,7 @@ class MonitorDifferentialIT {
 
     private static final Duration WAIT = Duration.ofSeconds(10);
 
-    private Process natsServer;
-    private Path natsServerLog;
+    private ReferenceNatsServer natsServer;
     private Path natsServerConfig;
     private NatsServer natsj;
     private final List<Connection> clients = new ArrayList<>();
@@ -86,64 +80,12 @@ class MonitorDifferentialIT {
             natsj.close();
         }
         if (natsServer != null) {
-            natsServer.destroy();
-            if (!natsServer.waitFor(5, TimeUnit.SECONDS)) {
-                natsServer.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
-            }
-        }
-        if (natsServerLog != null) {
-            Files.deleteIfExists(natsServerLog);
+            natsServer.close();
         }
         if (natsServerConfig != null) {
             Files.deleteIfExists(natsServerConfig);
         }
     }
-
-    private static Path findNatsServer() {
-        List<String> dirs = new ArrayList<>(List.of(System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)));
-        dirs.add("/usr/sbin");
-        dirs.add("/usr/local/bin");
-        for (String dir : dirs) {
-            if (dir.isEmpty()) {
-                continue;
-            }
-            Path p = Path.of(dir, "nats-server");
-            if (Files.isExecutable(p)) {
-                return p;
-            }
-        }
-        return null;
-    }
-
-    /** A free port in this suite's range (14700-14799). */
-    private static int freePort(int after) {
-        for (int port = Math.max(14700, after + 1); port <= 14799; port++) {
-            try (ServerSocket s = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
-                s.setReuseAddress(true);
-                return port;
-            } catch (IOException e) {
-                // taken, try the next one
-            }
-        }
-        throw new IllegalStateException("no free port in 14700-14799");
-    }
-
-    private MonitorHttp startNatsServer(Path binary, String... extraArgs) throws IOException {
-        int port = freePort(14700);
-        int httpPort = freePort(port);
-        natsServerLog = Files.createTempFile("nats-server", ".log");
-        List<String> command = new ArrayList<>(List.of(binary.toString(), "-a", "127.0.0.1",
-                "-p", Integer.toString(port), "-m", Integer.toString(httpPort)));
-        command.addAll(List.of(extraArgs));
-        natsServer = new ProcessBuilder(command)
-                .redirectErrorStream(true).redirectOutput(natsServerLog.toFile()).start();
-        MonitorHttp http = new MonitorHttp(httpPort);
-        await().atMost(WAIT).ignoreExceptions().until(() -> http.get("/healthz").statusCode() == 200);
-        clientUrl = "nats://127.0.0.1:" + port;
-        return http;
-    }
-
-    private String clientUrl;
 
     private Connection connect(String url, String name) throws Exception {
         Connection nc = Nats.connect(Options.builder().server(url).connectionName(name).noReconnect().build());
@@ -245,12 +187,10 @@ class MonitorDifferentialIT {
 
     @Test
     void natsjAnswersLikeNatsServerForTheSameTraffic() throws Exception {
-        Path binary = findNatsServer();
+        Path binary = ReferenceNatsServer.binary();
         assumeTrue(binary != null, "nats-server is not installed");
-        Documents ns;
-        try (MonitorHttp http = startNatsServer(binary)) {
-            ns = collect(http, clientUrl);
-        }
+        natsServer = ReferenceNatsServer.start(binary);
+        Documents ns = collect(natsServer.http(), natsServer.clientUrl());
         for (Connection c : clients) {
             c.close();
         }
@@ -429,14 +369,12 @@ class MonitorDifferentialIT {
 
     @Test
     void slowConsumersAreCountedAndReportedLikeNatsServer() throws Exception {
-        Path binary = findNatsServer();
+        Path binary = ReferenceNatsServer.binary();
         assumeTrue(binary != null, "nats-server is not installed");
         natsServerConfig = Files.createTempFile("nats-server", ".conf");
         Files.writeString(natsServerConfig, "max_payload: 2048\nmax_pending: 4096\n");
-        JsonNode[] ns;
-        try (MonitorHttp http = startNatsServer(binary, "-c", natsServerConfig.toString())) {
-            ns = forceSlowConsumer(http, clientUrl);
-        }
+        natsServer = ReferenceNatsServer.start(binary, "-c", natsServerConfig.toString());
+        JsonNode[] ns = forceSlowConsumer(natsServer.http(), natsServer.clientUrl());
         natsj = NatsServer.start(ServerOptions.builder().host("127.0.0.1").port(0).httpHost("127.0.0.1")
                 .httpPort(ServerOptions.RANDOM_PORT).maxPayload(2048).maxPending(4096).noLog(true).build());
         JsonNode[] nj;

@@ -14,9 +14,6 @@ import tools.jackson.databind.node.ObjectNode;
  */
 final class AccountApi {
 
-    /** The JetStream API level natsj implements (nats-server 2.11's). */
-    static final int API_LEVEL = 1;
-
     private final JetStreamService js;
     private final JsApiRouter router;
 
@@ -48,7 +45,7 @@ final class AccountApi {
             o.put("domain", domain);
         }
         ObjectNode api = o.putObject("api");
-        api.put("level", API_LEVEL);
+        api.put("level", JsApiRouter.API_LEVEL);
         api.put("total", router.total());
         api.put("errors", router.errors());
         router.respond(r, o);

@@ -141,8 +141,11 @@ public final class ApiJson {
         return t.getEpochSecond() * 1_000_000_000L + t.getNano();
     }
 
-    /** {@code mirror} and {@code sources}: per origin, its name, how far behind the copy is, when it last copied. */
-    private static void sources(ObjectNode o, JetStreamService js, Stream s) {
+    /**
+     * {@code mirror} and {@code sources}: per origin, its name, how far behind the copy is, when it last copied;
+     * nothing for a stream that copies from none.
+     */
+    public static void sources(ObjectNode o, JetStreamService js, Stream s) {
         StreamConfig cfg = s.config();
         if (cfg.mirror() == null && (cfg.sources() == null || cfg.sources().isEmpty())) {
             return;

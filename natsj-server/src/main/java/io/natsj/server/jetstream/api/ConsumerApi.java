@@ -334,49 +334,7 @@ final class ConsumerApi {
     }
 
     private void consumerInfo(ObjectNode o, Consumer c) {
-        Consumer.Info i;
-        try {
-            i = c.submit(c::info).get(5, java.util.concurrent.TimeUnit.SECONDS);
-        } catch (Exception e) {
-            i = c.info(); // the consumer is stopping: read without its worker
-        }
-        ConsumerConfig cfg = c.config();
-        o.put("stream_name", c.stream().name());
-        o.put("name", c.name());
-        o.put("created", ApiJson.time(c.created().getEpochSecond() * 1_000_000_000L + c.created().getNano()));
-        java.util.Map<String, String> meta = new java.util.LinkedHashMap<>(cfg.metadata() == null
-                ? java.util.Map.of() : cfg.metadata());
-        meta.put(StreamConfigCheck.VERSION_KEY, js.context().serverVersion());
-        meta.put(StreamConfigCheck.LEVEL_KEY, "1");
-        ObjectNode config = ConsumerConfigJson.write(cfg);
-        ObjectNode m = config.putObject("metadata");
-        new java.util.TreeMap<>(meta).forEach(m::put);
-        o.set("config", config);
-        ObjectNode delivered = o.putObject("delivered");
-        delivered.put("consumer_seq", i.deliveredConsumer());
-        delivered.put("stream_seq", i.deliveredStream());
-        if (i.lastDelivered() > 0) {
-            delivered.put("last_active", ApiJson.time(i.lastDelivered()));
-        }
-        ObjectNode floor = o.putObject("ack_floor");
-        floor.put("consumer_seq", i.ackFloorConsumer());
-        floor.put("stream_seq", i.ackFloorStream());
-        if (i.lastAck() > 0) {
-            floor.put("last_active", ApiJson.time(i.lastAck()));
-        }
-        o.put("num_ack_pending", i.numAckPending());
-        o.put("num_redelivered", i.numRedelivered());
-        o.put("num_waiting", i.numWaiting());
-        o.put("num_pending", i.numPending());
-        if (i.pushBound()) {
-            o.put("push_bound", true);
-        }
-        Instant until = cfg.pauseUntil();
-        Instant now = js.context().clock().now();
-        if (until != null && until.isAfter(now)) {
-            o.put("paused", true);
-            o.put("pause_remaining", java.time.Duration.between(now, until).toNanos());
-        }
-        o.put("ts", ApiJson.time(now.getEpochSecond() * 1_000_000_000L + now.getNano()));
+        ConsumerInfoJson.write(o, c, ConsumerInfoJson.read(c), js.context(),
+                ConsumerInfoJson.ConfigShape.WITH_SERVER_METADATA);
     }
 }

@@ -37,6 +37,8 @@ public final class JsApiRouter implements Subscriber, AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(JsApiRouter.class);
     static final int MAX_PENDING = 10_000;
+    /** The JetStream API level natsj implements (nats-server 2.11's), reported in {@code api.level}. */
+    public static final int API_LEVEL = 1;
     static final String PREFIX = "$JS.API.";
 
     /** One API request: the subject in its {@code $JS.API.} form, the reply subject and the payload. */
@@ -282,6 +284,11 @@ public final class JsApiRouter implements Subscriber, AutoCloseable {
 
     public long errors() {
         return errors.get();
+    }
+
+    /** Requests accepted and not yet handled (waiting for or running on a handler thread). */
+    public long inflight() {
+        return MAX_PENDING - pending.availablePermits();
     }
 
     @Override

@@ -229,6 +229,11 @@ public final class Stream implements Subscriber {
         return created;
     }
 
+    /** The JetStream of the stream's account. */
+    public JetStreamContext context() {
+        return ctx;
+    }
+
     public String name() {
         return config.name();
     }

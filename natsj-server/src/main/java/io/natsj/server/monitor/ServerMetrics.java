@@ -1,0 +1,91 @@
+package io.natsj.server.monitor;
+
+import io.natsj.server.NatsServer;
+import io.natsj.server.ServerStats;
+import io.natsj.server.Versions;
+import io.natsj.server.account.Account;
+import io.natsj.server.client.ClientConnection;
+import io.natsj.server.jetstream.JetStreamAccountView;
+import io.prometheus.metrics.model.registry.MultiCollector;
+import io.prometheus.metrics.model.snapshots.Labels;
+import io.prometheus.metrics.model.snapshots.MetricSnapshots;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.Supplier;
+
+/**
+ * The server's core-NATS metrics for {@code /metrics}, read at scrape time from the same counters {@code /varz}
+ * shows (nothing is counted twice): identity, uptime, memory, connections, subscriptions, messages and bytes in
+ * and out, slow and stale connections, monitoring requests; and per account its connections and subscriptions.
+ * Every sample carries {@code server_id}. The names are listed in {@code docs/monitoring.md}.
+ *
+ * <p>Threading: {@link #collect} runs on the HTTP thread of each scrape.
+ */
+final class ServerMetrics implements MultiCollector {
+
+    private final NatsServer server;
+    private final Supplier<Map<String, Long>> httpRequests;
+
+    ServerMetrics(NatsServer server, Supplier<Map<String, Long>> httpRequests) {
+        this.server = server;
+        this.httpRequests = httpRequests;
+    }
+
+    @Override
+    public MetricSnapshots collect() {
+        String id = server.serverId();
+        Labels srv = Labels.of("server_id", id);
+        ServerStats st = server.stats();
+        MetricSet m = new MetricSet();
+        m.gauge("natsj_info", "Server identity: name, implemented nats-server version and natsj version (always 1)",
+                Labels.of("server_id", id, "server_name", server.serverName(), "version",
+                        Versions.natsApiVersion(), "natsj_version", Versions.natsjVersion()), 1);
+        m.gauge("natsj_uptime_seconds", "Seconds since the server started", srv,
+                Duration.between(server.startTime(), server.clock().now()).toMillis() / 1000.0);
+        m.gauge("natsj_memory_bytes", "Resident memory of the server process (varz mem)", srv,
+                VarzView.residentMemory());
+        m.gauge("natsj_connections", "Client connections open now", srv, server.connections().size());
+        m.counter("natsj_accepted_connections", "Client connections accepted since start (varz total_connections)",
+                srv, st.totalConnections());
+        m.counter("natsj_in_messages", "Messages received from clients", srv, st.inMsgs());
+        m.counter("natsj_out_messages", "Messages delivered to clients", srv, st.outMsgs());
+        m.counter("natsj_in_bytes", "Payload bytes received from clients", srv, st.inBytes());
+        m.counter("natsj_out_bytes", "Payload bytes delivered to clients", srv, st.outBytes());
+        m.counter("natsj_slow_consumers", "Connections closed as slow consumers", srv, st.slowConsumers());
+        m.counter("natsj_stale_connections", "Connections closed as stale (unanswered pings)", srv,
+                st.staleConnections());
+        accounts(m, id);
+        httpRequests.get().forEach((path, n) -> m.counter("natsj_http_requests",
+                "Monitoring requests served, by endpoint (varz http_req_stats)",
+                Labels.of("server_id", id, "endpoint", path), n));
+        return m.snapshots();
+    }
+
+    /** The subscriptions over all accounts, then per account its connections and subscriptions. */
+    private void accounts(MetricSet m, String id) {
+        Map<String, Account> accounts = new TreeMap<>();
+        Map<String, Integer> connections = new TreeMap<>();
+        accounts.put(server.globalAccount().name(), server.globalAccount());
+        for (ClientConnection c : server.connections()) {
+            Account a = c.account();
+            accounts.putIfAbsent(a.name(), a);
+            connections.merge(a.name(), 1, Integer::sum);
+        }
+        for (JetStreamAccountView js : server.jetStreamAccounts()) {
+            connections.putIfAbsent(js.accountName(), 0);
+        }
+        long subscriptions = 0;
+        for (Account a : accounts.values()) {
+            subscriptions += a.index().count();
+        }
+        m.gauge("natsj_subscriptions", "Subscriptions over all accounts (varz subscriptions)",
+                Labels.of("server_id", id), subscriptions);
+        accounts.keySet().forEach(name -> connections.putIfAbsent(name, 0));
+        connections.forEach((name, n) -> m.gauge("natsj_account_connections", "Client connections of the account",
+                Labels.of("server_id", id, "account", name), n));
+        accounts.forEach((name, a) -> m.gauge("natsj_account_subscriptions", "Subscriptions of the account",
+                Labels.of("server_id", id, "account", name), a.index().count()));
+    }
+}
