@@ -1,7 +1,11 @@
 package io.natsj.server;
 
+import io.natsj.server.auth.Permissions;
+import io.natsj.server.auth.UserEntry;
+
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -45,6 +49,8 @@ public final class ServerOptions {
     private final String user;
     private final String password;
     private final String token;
+    private final List<UserEntry> users;
+    private final Permissions defaultPermissions;
     private final boolean debug;
     private final boolean trace;
     private final boolean logtime;
@@ -73,6 +79,8 @@ public final class ServerOptions {
         this.user = b.user;
         this.password = b.password;
         this.token = b.token;
+        this.users = List.copyOf(b.users);
+        this.defaultPermissions = b.defaultPermissions;
         this.debug = b.debug;
         this.trace = b.trace;
         this.logtime = b.logtime;
@@ -108,6 +116,8 @@ public final class ServerOptions {
         b.user = user;
         b.password = password;
         b.token = token;
+        b.users = users;
+        b.defaultPermissions = defaultPermissions;
         b.debug = debug;
         b.trace = trace;
         b.logtime = logtime;
@@ -146,6 +156,13 @@ public final class ServerOptions {
     public String password() { return password; }
     /** Token authorization; null when unset. */
     public String token() { return token; }
+    /**
+     * Users with passwords or NKeys ({@code authorization { users }}, and the users of accounts, which carry their
+     * account); empty when unset.
+     */
+    public List<UserEntry> users() { return users; }
+    /** Permissions for users of the global account configured without their own; null when unset. */
+    public Permissions defaultPermissions() { return defaultPermissions; }
     public boolean debug() { return debug; }
     public boolean trace() { return trace; }
     public boolean logtime() { return logtime; }
@@ -161,7 +178,7 @@ public final class ServerOptions {
 
     /** True when any client authentication is configured. */
     public boolean authRequired() {
-        return user != null || token != null;
+        return user != null || token != null || !users.isEmpty();
     }
 
     @Override
@@ -205,6 +222,8 @@ public final class ServerOptions {
         private String user;
         private String password;
         private String token;
+        private List<UserEntry> users = List.of();
+        private Permissions defaultPermissions;
         private boolean debug;
         private boolean trace;
         private boolean logtime = true;
@@ -235,6 +254,8 @@ public final class ServerOptions {
         public Builder user(String v) { this.user = v; return this; }
         public Builder password(String v) { this.password = v; return this; }
         public Builder token(String v) { this.token = v; return this; }
+        public Builder users(List<UserEntry> v) { this.users = List.copyOf(v); return this; }
+        public Builder defaultPermissions(Permissions v) { this.defaultPermissions = v; return this; }
         public Builder debug(boolean v) { this.debug = v; return this; }
         public Builder trace(boolean v) { this.trace = v; return this; }
         public Builder logtime(boolean v) { this.logtime = v; return this; }
@@ -248,6 +269,7 @@ public final class ServerOptions {
         public String host() { return host; }
         public int port() { return port; }
         public JetStreamOptions jetStream() { return jetStream; }
+        public List<UserEntry> users() { return users; }
 
         public ServerOptions build() {
             return new ServerOptions(this);

@@ -2,11 +2,14 @@ package io.natsj.server.config;
 
 import io.natsj.server.ServerOptions;
 import io.natsj.server.ServerOptions.JetStreamOptions;
+import io.natsj.server.auth.Permissions;
+import io.natsj.server.auth.UserEntry;
 import io.natsj.server.util.GoDuration;
 
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -177,6 +180,8 @@ public final class ConfigLoader {
         String user = null;
         String pass = null;
         String token = null;
+        List<UserEntry> users = null;
+        Permissions defaults = null;
         for (Map.Entry<String, ConfigValue> e : block.entrySet()) {
             String key = e.getKey();
             ConfigValue mv = e.getValue();
@@ -186,8 +191,10 @@ public final class ConfigLoader {
                     case "pass", "password" -> pass = string(key, mv);
                     case "token" -> token = string(key, mv);
                     case "timeout" -> b.authTimeout(authTimeout(mv));
-                    case "users", "default_permission", "default_permissions", "permissions", "auth_callout",
-                         "auth_hook" -> error(mv, "natsj does not support field \"" + key + "\" yet");
+                    case "users" -> users = UserEntries.parse(mv, null, errors);
+                    case "default_permission", "default_permissions", "permissions" ->
+                            defaults = UserEntries.parsePermissions(mv, errors);
+                    case "auth_callout", "auth_hook" -> error(mv, "natsj does not support field \"" + key + "\" yet");
                     default -> {
                         if (!mv.usedAsVariable()) {
                             error(mv, "unknown field \"" + key + "\"");
@@ -203,6 +210,34 @@ public final class ConfigLoader {
             return;
         }
         b.user(user).password(pass).token(token);
+        if (users != null || !b.users().isEmpty()) {
+            authorizationUsers(v, user, token, UserEntries.withDefaultPermissions(users == null ? List.of() : users,
+                    defaults));
+        }
+        b.defaultPermissions(defaults);
+    }
+
+    /** nats-server's rules for a users list beside single-user or token authorization, and for duplicates. */
+    private void authorizationUsers(ConfigValue v, String user, String token, List<UserEntry> users) {
+        if (user != null) {
+            error(v, "Can not have a single user/pass and a users array");
+            return;
+        }
+        if (token != null) {
+            error(v, "Can not have a token and a users array");
+            return;
+        }
+        Set<String> names = new HashSet<>();
+        b.users().forEach(u -> names.add(u.name()));
+        for (UserEntry u : users) {
+            if (!names.add(u.name())) {
+                error(v, "Duplicate " + (u.nkey() ? "nkey" : "user") + " \"" + u.name() + "\" detected");
+                return;
+            }
+        }
+        List<UserEntry> all = new ArrayList<>(b.users());
+        all.addAll(users);
+        b.users(all);
     }
 
     /** nats-server reads the auth timeout as seconds, integer or fractional; anything else means one second. */
@@ -322,7 +357,7 @@ public final class ConfigLoader {
     // ---- typed access --------------------------------------------------------------------------------------------
 
     /** A value of the wrong type for its key; reported at the value's position. */
-    private static final class WrongType extends RuntimeException {
+    static final class WrongType extends RuntimeException {
         WrongType(String message) {
             super(message, null, false, false);
         }
@@ -332,14 +367,14 @@ public final class ConfigLoader {
         errors.add(v.position() + ": " + reason);
     }
 
-    private static String string(String key, ConfigValue v) {
+    static String string(String key, ConfigValue v) {
         if (v.value() instanceof String s) {
             return s;
         }
         throw new WrongType(key + ": expected a string, got " + v.typeName() + " " + v);
     }
 
-    private static boolean bool(String key, ConfigValue v) {
+    static boolean bool(String key, ConfigValue v) {
         if (v.value() instanceof Boolean on) {
             return on;
         }
@@ -365,7 +400,7 @@ public final class ConfigLoader {
     }
 
     @SuppressWarnings("unchecked")
-    private static Map<String, ConfigValue> map(String key, ConfigValue v) {
+    static Map<String, ConfigValue> map(String key, ConfigValue v) {
         if (v.value() instanceof Map<?, ?> m) {
             return (Map<String, ConfigValue>) m;
         }
