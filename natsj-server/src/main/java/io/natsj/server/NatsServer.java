@@ -390,7 +390,7 @@ public final class NatsServer implements AutoCloseable {
 
         @Override
         public byte[] infoLine(ClientConnection connection) {
-            return infoTemplate.encode(connection.cid(), connection.remoteIp(), null);
+            return infoTemplate.encode(connection.cid(), connection.remoteIp(), connection.nonce());
         }
 
         @Override

@@ -1,6 +1,8 @@
 package io.natsj.server;
 
 import io.natsj.server.account.AccountConfig;
+import io.natsj.server.auth.Permissions;
+import io.natsj.server.auth.UserEntry;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -48,6 +50,8 @@ public final class ServerOptions {
     private final String user;
     private final String password;
     private final String token;
+    private final List<UserEntry> users;
+    private final Permissions defaultPermissions;
     private final boolean debug;
     private final boolean trace;
     private final boolean logtime;
@@ -59,6 +63,7 @@ public final class ServerOptions {
     private final boolean noLog;
     private final List<AccountConfig> accounts;
     private final String systemAccount;
+    private final String noAuthUser;
 
     private ServerOptions(Builder b) {
         this.host = b.host;
@@ -78,6 +83,8 @@ public final class ServerOptions {
         this.user = b.user;
         this.password = b.password;
         this.token = b.token;
+        this.users = List.copyOf(b.users);
+        this.defaultPermissions = b.defaultPermissions;
         this.debug = b.debug;
         this.trace = b.trace;
         this.logtime = b.logtime;
@@ -89,6 +96,7 @@ public final class ServerOptions {
         this.noLog = b.noLog;
         this.accounts = List.copyOf(b.accounts);
         this.systemAccount = b.systemAccount;
+        this.noAuthUser = b.noAuthUser;
     }
 
     public static Builder builder() {
@@ -115,6 +123,8 @@ public final class ServerOptions {
         b.user = user;
         b.password = password;
         b.token = token;
+        b.users = users;
+        b.defaultPermissions = defaultPermissions;
         b.debug = debug;
         b.trace = trace;
         b.logtime = logtime;
@@ -126,6 +136,7 @@ public final class ServerOptions {
         b.noLog = noLog;
         b.accounts = accounts;
         b.systemAccount = systemAccount;
+        b.noAuthUser = noAuthUser;
         return b;
     }
 
@@ -155,6 +166,13 @@ public final class ServerOptions {
     public String password() { return password; }
     /** Token authorization; null when unset. */
     public String token() { return token; }
+    /**
+     * Users with passwords or NKeys ({@code authorization { users }}, and the users of accounts, which carry their
+     * account); empty when unset.
+     */
+    public List<UserEntry> users() { return users; }
+    /** Permissions for users of the global account configured without their own; null when unset. */
+    public Permissions defaultPermissions() { return defaultPermissions; }
     public boolean debug() { return debug; }
     public boolean trace() { return trace; }
     public boolean logtime() { return logtime; }
@@ -171,10 +189,12 @@ public final class ServerOptions {
     public List<AccountConfig> accounts() { return accounts; }
     /** The system account's name, or null for nats-server's default {@code $SYS}. */
     public String systemAccount() { return systemAccount; }
+    /** The user a client that presents no credentials is taken to be ({@code no_auth_user}), or null. */
+    public String noAuthUser() { return noAuthUser; }
 
     /** True when any client authentication is configured. */
     public boolean authRequired() {
-        return user != null || token != null;
+        return user != null || token != null || !users.isEmpty();
     }
 
     @Override
@@ -218,6 +238,8 @@ public final class ServerOptions {
         private String user;
         private String password;
         private String token;
+        private List<UserEntry> users = List.of();
+        private Permissions defaultPermissions;
         private boolean debug;
         private boolean trace;
         private boolean logtime = true;
@@ -229,6 +251,7 @@ public final class ServerOptions {
         private boolean noLog;
         private List<AccountConfig> accounts = List.of();
         private String systemAccount;
+        private String noAuthUser;
 
         private Builder() {
         }
@@ -250,6 +273,8 @@ public final class ServerOptions {
         public Builder user(String v) { this.user = v; return this; }
         public Builder password(String v) { this.password = v; return this; }
         public Builder token(String v) { this.token = v; return this; }
+        public Builder users(List<UserEntry> v) { this.users = List.copyOf(v); return this; }
+        public Builder defaultPermissions(Permissions v) { this.defaultPermissions = v; return this; }
         public Builder debug(boolean v) { this.debug = v; return this; }
         public Builder trace(boolean v) { this.trace = v; return this; }
         public Builder logtime(boolean v) { this.logtime = v; return this; }
@@ -261,10 +286,12 @@ public final class ServerOptions {
         public Builder noLog(boolean v) { this.noLog = v; return this; }
         public Builder accounts(List<AccountConfig> v) { this.accounts = List.copyOf(v); return this; }
         public Builder systemAccount(String v) { this.systemAccount = v; return this; }
+        public Builder noAuthUser(String v) { this.noAuthUser = v; return this; }
 
         public String host() { return host; }
         public int port() { return port; }
         public JetStreamOptions jetStream() { return jetStream; }
+        public List<UserEntry> users() { return users; }
 
         public ServerOptions build() {
             return new ServerOptions(this);

@@ -2,6 +2,9 @@ package io.natsj.server.client;
 
 import io.natsj.server.ServerOptions;
 import io.natsj.server.account.Account;
+import io.natsj.server.auth.AuthResult;
+import io.natsj.server.auth.ConnectionPermissions;
+import io.natsj.server.auth.Credentials;
 import io.natsj.server.protocol.ClientOpHandler;
 import io.natsj.server.protocol.ClientParser;
 import io.natsj.server.protocol.ConnectOptions;
@@ -67,7 +70,8 @@ public final class ClientConnection implements ClientOpHandler, Subscriber, Deli
     private final ConcurrentHashMap<String, Subscription> subs = new ConcurrentHashMap<>();
     private final AtomicBoolean closed = new AtomicBoolean();
     private final AtomicInteger pingsOut = new AtomicInteger();
-    private final Account account;
+    /** The global account until CONNECT authenticates a user of another account; then that one. */
+    private volatile Account account;
 
     // Session state: written by the reader thread, read by publishers and monitoring.
     private volatile boolean connectReceived;
@@ -78,7 +82,12 @@ public final class ClientConnection implements ClientOpHandler, Subscriber, Deli
     private volatile boolean noResponders;
     private volatile ConnectOptions connectOptions;
     private volatile String authorizedUser;
+    private volatile AuthResult authResult;
+    /** Null when the user's publishing and subscribing are not restricted. */
+    private volatile ConnectionPermissions permissions;
     private final boolean authRequired;
+    /** The nonce of this connection's INFO, or null when none is sent. */
+    private final String nonce;
 
     // Counters: in* counted by the reader thread and published once per read batch; out* under the outbound lock.
     private long inMsgsCount;
@@ -112,6 +121,7 @@ public final class ClientConnection implements ClientOpHandler, Subscriber, Deli
         this.cid = cid;
         this.account = server.account();
         this.authRequired = server.authenticator().required();
+        this.nonce = server.authenticator().nonceRequired() ? server.authenticator().newNonce() : null;
         InetSocketAddress remote = (InetSocketAddress) socket.getRemoteSocketAddress();
         this.remoteIp = remote == null ? "" : remote.getAddress().getHostAddress();
         this.remotePort = remote == null ? 0 : remote.getPort();
@@ -237,16 +247,9 @@ public final class ClientConnection implements ClientOpHandler, Subscriber, Deli
             onProtocolError(invalid, co.toString());
             return;
         }
-        if (authRequired) {
-            String user = server.authenticator().check(co.user(), co.pass(), co.authToken());
-            if (user == null || co.account() != null || co.newAccount()) {
-                authViolation();
-                return;
-            }
-            authorizedUser = user.isEmpty() ? null : user;
-            if (authTimer != null) {
-                authTimer.cancel(false);
-            }
+        if (authRequired && !authenticate(co)) {
+            authViolation();
+            return;
         }
         connectOptions = co;
         long connectedAt = server.clock().nanoTime();
@@ -261,6 +264,31 @@ public final class ClientConnection implements ClientOpHandler, Subscriber, Deli
         parser.headersEnabled(headers);
         parser.awaitConnect(false);
         sendOkIfVerbose();
+    }
+
+    /** Checks the credentials of CONNECT; on success keeps who the client is and what it may do. */
+    private boolean authenticate(ConnectOptions co) {
+        if (co.account() != null || co.newAccount()) {
+            return false;
+        }
+        AuthResult result = server.authenticator().authenticate(
+                new Credentials(co.user(), co.pass(), co.authToken(), co.nkey(), co.sig()), nonce);
+        if (result == null) {
+            return false;
+        }
+        Account bound = server.account(result.account());
+        if (bound == null) {
+            return false;
+        }
+        account = bound;
+        authResult = result;
+        authorizedUser = result.user();
+        permissions = result.compiled() == null ? null
+                : new ConnectionPermissions(result.compiled(), server.clock());
+        if (authTimer != null) {
+            authTimer.cancel(false);
+        }
+        return true;
     }
 
     @Override
@@ -290,12 +318,13 @@ public final class ClientConnection implements ClientOpHandler, Subscriber, Deli
     @Override
     public void onSub(String subject, String queue, String sid) {
         subOpsInBatch = true;
-        if (!Subjects.isValidSubscribeSubject(subject)) {
-            sendErr("Invalid Subject");
+        ConnectionPermissions perms = permissions;
+        if (SYSTEM_QUEUE.equals(queue) || (perms != null && !perms.maySubscribe(subject, queue))) {
+            sendErr(Violations.subscription(subject, queue));
             return;
         }
-        if (SYSTEM_QUEUE.equals(queue)) {
-            sendErr("Permissions Violation for Subscription to \"" + subject + "\" using queue \"" + queue + "\"");
+        if (!Subjects.isValidSubscribeSubject(subject)) {
+            sendErr("Invalid Subject");
             return;
         }
         if (options.maxSubscriptions() > 0 && subs.size() >= options.maxSubscriptions()) {
@@ -337,11 +366,28 @@ public final class ClientConnection implements ClientOpHandler, Subscriber, Deli
             // nats-server complains but still delivers
             sendErr("Invalid Publish Subject");
         }
+        if (refusePublish(subject, reply)) {
+            return;
+        }
         sendOkIfVerbose();
         int matched = account.publish(this, echo, subject, reply, hdrLen, buf, off, totalLen, batch);
         if (matched == 0 && reply != null && noResponders) {
             sendNoResponders(reply);
         }
+    }
+
+    /** Sends nats-server's violation and returns true when the publish must be dropped. */
+    private boolean refusePublish(String subject, String reply) {
+        ConnectionPermissions perms = permissions;
+        if (ReservedSubjects.reservedSubject(subject) || (perms != null && !perms.mayPublish(subject))) {
+            sendErr(Violations.publish(subject));
+            return true;
+        }
+        if (reply != null && ReservedSubjects.reservedReply(reply)) {
+            sendErr(Violations.reply(reply));
+            return true;
+        }
+        return false;
     }
 
     @Override
@@ -426,6 +472,10 @@ public final class ClientConnection implements ClientOpHandler, Subscriber, Deli
     @Override
     public boolean deliver(Subscription sub, String subject, String reply, byte[] buf, int off, int hdrLen,
                            int totalLen, DeliveryBatch from) {
+        ConnectionPermissions perms = permissions;
+        if (perms != null && perms.deliveryDenied(subject)) {
+            return false;
+        }
         int h = hdrLen;
         int payloadOff = off;
         int size = totalLen;
@@ -467,6 +517,9 @@ public final class ClientConnection implements ClientOpHandler, Subscriber, Deli
             return false;
         }
         server.stats().addOut(1, size);
+        if (perms != null && reply != null && !reply.isEmpty() && perms.tracksResponses()) {
+            perms.requestDelivered(reply);
+        }
         from.flushLater(deliveryFlush);
         return true;
     }
@@ -578,6 +631,15 @@ public final class ClientConnection implements ClientOpHandler, Subscriber, Deli
     public ClosedReason closedReason() { return closedReason; }
     public ConnectOptions connectOptions() { return connectOptions; }
     public String authorizedUser() { return authorizedUser; }
+
+    /**
+     * Who the client authenticated as (user, account to bind, permissions); null before CONNECT and on a server
+     * without authentication.
+     */
+    public AuthResult authResult() { return authResult; }
+
+    /** The nonce this connection's INFO carried, or null when none was sent (no NKey users). */
+    public String nonce() { return nonce; }
     public long inMsgs() { return inMsgs; }
     public long inBytes() { return inBytes; }
     public long outMsgs() {

@@ -3,11 +3,14 @@ package io.natsj.server.config;
 import io.natsj.server.ServerOptions;
 import io.natsj.server.ServerOptions.JetStreamOptions;
 import io.natsj.server.account.AccountsCheck;
+import io.natsj.server.auth.Permissions;
+import io.natsj.server.auth.UserEntry;
 import io.natsj.server.util.GoDuration;
 
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -46,7 +49,7 @@ public final class ConfigLoader {
     private static final Set<String> UNSUPPORTED = Set.of(
             "tls", "ocsp", "allow_non_tls", "https", "https_port", "mappings", "maps", "operator",
             "operators", "roots", "root", "root_operators", "root_operator", "resolver", "account_resolver",
-            "accounts_resolver", "resolver_tls", "resolver_preload", "resolver_pinned_accounts", "no_auth_user",
+            "accounts_resolver", "resolver_tls", "resolver_preload", "resolver_pinned_accounts",
             "trusted", "trusted_keys", "websocket", "ws", "mqtt", "no_header_support");
 
     private final ServerOptions.Builder b;
@@ -56,6 +59,7 @@ public final class ConfigLoader {
     private boolean storeDirSet;
     private ConfigValue accountsValue;
     private AccountsConfig.Parsed accounts;
+    private ConfigValue noAuthUserValue;
 
     private ConfigLoader(ServerOptions.Builder b) {
         this.b = b;
@@ -131,6 +135,10 @@ public final class ConfigLoader {
                 b.accounts(accounts.accounts());
             }
             case "system_account", "system" -> b.systemAccount(string(key, v));
+            case "no_auth_user" -> {
+                noAuthUserValue = v;
+                b.noAuthUser(string(key, v));
+            }
             default -> other(k, key, v);
         }
     }
@@ -147,10 +155,40 @@ public final class ConfigLoader {
             }
         }
         if (accounts != null) {
-            accounts.users().values().forEach(v -> error(v, "natsj does not support users in accounts yet"));
-            accounts.defaultPermissions().values().forEach(v -> error(v,
-                    "natsj does not support field \"default_permissions\" yet"));
+            accountUsers(o);
         }
+        String noAuth = o.noAuthUser();
+        if (noAuth != null && b.build().users().stream().noneMatch(u -> u.name().equals(noAuth))) {
+            error(noAuthUserValue, "no_auth_user: \"" + noAuth
+                    + "\" not present as user or nkey in authorization block or account configuration");
+        }
+    }
+
+    /** The users declared inside accounts, with their account's default permissions, joined to the users list. */
+    private void accountUsers(ServerOptions o) {
+        Set<String> names = new HashSet<>();
+        o.users().forEach(u -> names.add(u.name()));
+        List<UserEntry> all = new ArrayList<>(o.users());
+        accounts.users().forEach((account, list) -> {
+            if (o.user() != null) {
+                error(list, "Can not have a single user/pass and accounts");
+                return;
+            }
+            if (o.token() != null) {
+                error(list, "Can not have a token and accounts");
+                return;
+            }
+            ConfigValue defaults = accounts.defaultPermissions().get(account);
+            Permissions perms = defaults == null ? null : UserEntries.parsePermissions(defaults, errors);
+            for (UserEntry u : UserEntries.withDefaultPermissions(UserEntries.parse(list, account, errors), perms)) {
+                if (!names.add(u.name())) {
+                    error(list, "Duplicate " + (u.nkey() ? "nkey" : "user") + " \"" + u.name() + "\" detected");
+                } else {
+                    all.add(u);
+                }
+            }
+        });
+        b.users(all);
     }
 
     private void other(String k, String key, ConfigValue v) {
@@ -204,6 +242,8 @@ public final class ConfigLoader {
         String user = null;
         String pass = null;
         String token = null;
+        List<UserEntry> users = null;
+        Permissions defaults = null;
         for (Map.Entry<String, ConfigValue> e : block.entrySet()) {
             String key = e.getKey();
             ConfigValue mv = e.getValue();
@@ -213,8 +253,10 @@ public final class ConfigLoader {
                     case "pass", "password" -> pass = string(key, mv);
                     case "token" -> token = string(key, mv);
                     case "timeout" -> b.authTimeout(authTimeout(mv));
-                    case "users", "default_permission", "default_permissions", "permissions", "auth_callout",
-                         "auth_hook" -> error(mv, "natsj does not support field \"" + key + "\" yet");
+                    case "users" -> users = UserEntries.parse(mv, null, errors);
+                    case "default_permission", "default_permissions", "permissions" ->
+                            defaults = UserEntries.parsePermissions(mv, errors);
+                    case "auth_callout", "auth_hook" -> error(mv, "natsj does not support field \"" + key + "\" yet");
                     default -> {
                         if (!mv.usedAsVariable()) {
                             error(mv, "unknown field \"" + key + "\"");
@@ -230,6 +272,34 @@ public final class ConfigLoader {
             return;
         }
         b.user(user).password(pass).token(token);
+        if (users != null || !b.users().isEmpty()) {
+            authorizationUsers(v, user, token, UserEntries.withDefaultPermissions(users == null ? List.of() : users,
+                    defaults));
+        }
+        b.defaultPermissions(defaults);
+    }
+
+    /** nats-server's rules for a users list beside single-user or token authorization, and for duplicates. */
+    private void authorizationUsers(ConfigValue v, String user, String token, List<UserEntry> users) {
+        if (user != null) {
+            error(v, "Can not have a single user/pass and a users array");
+            return;
+        }
+        if (token != null) {
+            error(v, "Can not have a token and a users array");
+            return;
+        }
+        Set<String> names = new HashSet<>();
+        b.users().forEach(u -> names.add(u.name()));
+        for (UserEntry u : users) {
+            if (!names.add(u.name())) {
+                error(v, "Duplicate " + (u.nkey() ? "nkey" : "user") + " \"" + u.name() + "\" detected");
+                return;
+            }
+        }
+        List<UserEntry> all = new ArrayList<>(b.users());
+        all.addAll(users);
+        b.users(all);
     }
 
     /** nats-server reads the auth timeout as seconds, integer or fractional; anything else means one second. */
@@ -349,7 +419,7 @@ public final class ConfigLoader {
     // ---- typed access --------------------------------------------------------------------------------------------
 
     /** A value of the wrong type for its key; reported at the value's position. */
-    private static final class WrongType extends RuntimeException {
+    static final class WrongType extends RuntimeException {
         WrongType(String message) {
             super(message, null, false, false);
         }
@@ -359,14 +429,14 @@ public final class ConfigLoader {
         errors.add(v.position() + ": " + reason);
     }
 
-    private static String string(String key, ConfigValue v) {
+    static String string(String key, ConfigValue v) {
         if (v.value() instanceof String s) {
             return s;
         }
         throw new WrongType(key + ": expected a string, got " + v.typeName() + " " + v);
     }
 
-    private static boolean bool(String key, ConfigValue v) {
+    static boolean bool(String key, ConfigValue v) {
         if (v.value() instanceof Boolean on) {
             return on;
         }
@@ -392,7 +462,7 @@ public final class ConfigLoader {
     }
 
     @SuppressWarnings("unchecked")
-    private static Map<String, ConfigValue> map(String key, ConfigValue v) {
+    static Map<String, ConfigValue> map(String key, ConfigValue v) {
         if (v.value() instanceof Map<?, ?> m) {
             return (Map<String, ConfigValue>) m;
         }

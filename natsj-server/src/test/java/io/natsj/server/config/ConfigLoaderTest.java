@@ -195,8 +195,8 @@ class ConfigLoaderTest {
     void featuresNotImplementedYetAreRefusedOrIgnoredVisibly() throws IOException {
         assertThatThrownBy(() -> load("tls { cert_file: a.pem }"))
                 .hasMessageEndingWith(":1:1: natsj does not support field \"tls\" yet");
-        assertThatThrownBy(() -> load("authorization { users: [] }"))
-                .hasMessageEndingWith(":1:17: natsj does not support field \"users\" yet");
+        assertThatThrownBy(() -> load("authorization { auth_callout: {} }"))
+                .hasMessageEndingWith(":1:17: natsj does not support field \"auth_callout\" yet");
         ConfigLoader.Loaded loaded = load("cluster { port: 6222 }\nport: 1");
         assertThat(loaded.warnings()).singleElement().asString()
                 .endsWith(":1:1: natsj does not support field \"cluster\" yet; it is ignored");
