@@ -85,6 +85,37 @@ class AccountsConfigTest {
     }
 
     @Test
+    void usersInAccountsBelongToTheirAccountWithItsDefaultPermissions() throws IOException {
+        ServerOptions o = options("""
+                authorization { users: [ { user: g, password: pg } ] }
+                accounts {
+                  A: {
+                    users: [ { user: a, password: pa }, { user: r, password: pr, permissions: { publish: "x" } } ]
+                    default_permissions: { subscribe: "news.>" }
+                  }
+                }
+                no_auth_user: a
+                """);
+        assertThat(o.users()).extracting(u -> u.name() + "@" + u.account())
+                .containsExactly("g@null", "a@A", "r@A");
+        assertThat(o.users().get(1).permissions()).isNotNull();
+        assertThat(o.users().get(1).permissions()).isNotEqualTo(o.users().get(2).permissions());
+        assertThat(o.noAuthUser()).isEqualTo("a");
+    }
+
+    @Test
+    void usersInAccountsConflictingWithOtherAuthorizationAreRefused() {
+        assertThat(errors("authorization { user: x, password: y }\naccounts { A: { users: [ { user: a } ] } }"))
+                .containsExactly("2:17: Can not have a single user/pass and accounts");
+        assertThat(errors("authorization { token: t }\naccounts { A: { users: [ { user: a } ] } }"))
+                .containsExactly("2:17: Can not have a token and accounts");
+        assertThat(errors("accounts { A: { users: [ { user: a } ] }, B: { users: [ { user: a } ] } }"))
+                .containsExactly("1:48: Duplicate user \"a\" detected");
+        assertThat(errors("accounts { A: { users: [ { user: a } ] } }\nno_auth_user: z")).containsExactly(
+                "2:1: no_auth_user: \"z\" not present as user or nkey in authorization block or account configuration");
+    }
+
+    @Test
     void aListOfNamesDeclaresAccountsWithoutAnything() throws IOException {
         assertThat(options("accounts: [A, B]").accounts()).containsExactly(AccountConfig.of("A"),
                 AccountConfig.of("B"));

@@ -69,9 +69,13 @@ class AccountsIT {
 
     @BeforeEach
     void start() throws Exception {
-        Path conf = dir.resolve("accounts.conf");
-        Files.writeString(conf, CONFIG.formatted(dir.resolve("store")));
-        server = NatsServer.start(ConfigLoader.load(conf, Map.<String, String>of()::get).options()
+        server = start("");
+    }
+
+    private NatsServer start(String extraConfig) throws Exception {
+        Path conf = Files.createTempFile(dir, "accounts", ".conf");
+        Files.writeString(conf, CONFIG.formatted(dir.resolve("store")) + extraConfig);
+        return NatsServer.start(ConfigLoader.load(conf, Map.<String, String>of()::get).options()
                 .host("127.0.0.1").port(0).noLog(true).build());
     }
 
@@ -81,6 +85,19 @@ class AccountsIT {
             c.close();
         }
         server.close();
+    }
+
+    @Test
+    void aClientWithoutCredentialsIsTheNoAuthUser() throws Exception {
+        server.close();
+        server = start("no_auth_user: b\n");
+        Connection anonymous = Nats.connect(Options.builder().server(server.clientUrl()).noReconnect().build());
+        connections.add(anonymous);
+        Subscription news = anonymous.subscribe("a.news.>");
+        anonymous.flush(WAIT);
+        connect("a", "pa").publish("news.x", bytes("n"));
+        assertThat(news.nextMessage(WAIT).getSubject()).isEqualTo("a.news.x");
+        assertThatThrownBy(() -> connect("b", "wrong")).isNotNull(); // credentials given are still checked
     }
 
     private Connection connect(String user, String pass) throws Exception {
