@@ -11,6 +11,7 @@ import io.natsj.server.client.ClientConnection;
 import io.natsj.server.client.ClosedReason;
 import io.natsj.server.client.ServerContext;
 import io.natsj.server.monitor.MonitorServer;
+import io.natsj.server.monitor.SystemRequests;
 import io.natsj.server.protocol.InfoLineTemplate;
 import io.natsj.server.protocol.ServerInfo;
 import io.natsj.server.util.ServerClock;
@@ -75,6 +76,7 @@ public final class NatsServer implements AutoCloseable {
     private Thread acceptThread;
     private ScheduledThreadPoolExecutor timers;
     private MonitorServer monitor;
+    private SystemRequests systemRequests;
     private JetStream jetStream;
 
     public NatsServer(ServerOptions options) {
@@ -120,6 +122,7 @@ public final class NatsServer implements AutoCloseable {
             if (options.jetStream().enabled()) {
                 jetStream = startJetStream();
             }
+            systemRequests = new SystemRequests(this);
             int port = options.port() == ServerOptions.RANDOM_PORT ? 0 : options.port();
             listener = new ServerSocket();
             listener.setReuseAddress(true);
@@ -336,6 +339,9 @@ public final class NatsServer implements AutoCloseable {
         }
         if (monitor != null) {
             monitor.close();
+        }
+        if (systemRequests != null) {
+            systemRequests.close();
         }
         if (timers != null) {
             timers.shutdownNow();

@@ -38,6 +38,11 @@ final class QueryParams {
         }
     }
 
+    /** Parameters given as a map (the options of a system-account request). */
+    QueryParams(Map<String, String> given) {
+        values.putAll(given);
+    }
+
     /** The first value of {@code key}, or "" when absent. */
     String get(String key) {
         String v = values.get(key);

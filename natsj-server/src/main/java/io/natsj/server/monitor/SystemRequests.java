@@ -1,0 +1,230 @@
+package io.natsj.server.monitor;
+
+import io.natsj.server.NatsServer;
+import io.natsj.server.ServerStats;
+import io.natsj.server.Versions;
+import io.natsj.server.account.Account;
+import io.natsj.server.jetstream.JetStreamAccountView;
+import io.natsj.server.json.GoFormats;
+import io.natsj.server.json.GoJson;
+import io.natsj.server.routing.DeliveryBatch;
+import io.natsj.server.routing.Subscriber;
+import io.natsj.server.routing.Subscription;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
+
+/**
+ * The monitoring data over NATS, for users of the system account, as nats-server serves it:
+ * {@code $SYS.REQ.SERVER.PING} and {@code $SYS.REQ.SERVER.PING.<KIND>} (every server answers),
+ * {@code $SYS.REQ.SERVER.<server id>.<KIND>} (this server) with KIND one of IDZ, STATSZ, VARZ, CONNZ, SUBSZ,
+ * ACCOUNTZ, JSZ, HEALTHZ; and {@code $SYS.REQ.ACCOUNT.<account>.<KIND>} with KIND one of CONNZ, SUBSZ, JSZ, INFO.
+ * A request's JSON body holds the endpoint's options under nats-server's JSON names; the answer is
+ * {@code {"server": {...}, "data": {...}}}, or {@code "error": {code, description}} instead of data.
+ *
+ * <p>Threading: {@link #deliver} copies the request on the publisher's thread; answers are built on virtual
+ * threads.
+ */
+public final class SystemRequests implements Subscriber, AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SystemRequests.class);
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final String SERVER_PREFIX = "$SYS.REQ.SERVER.";
+    private static final String ACCOUNT_PREFIX = "$SYS.REQ.ACCOUNT.";
+    /** nats-server's JSON option names mapped to the HTTP query parameters the views read. */
+    private static final Map<String, String> OPTION_NAMES = Map.ofEntries(
+            Map.entry("subscriptions", "subs"), Map.entry("subscriptions_detail", "subs-detail"),
+            Map.entry("account", "acc"), Map.entry("consumer", "consumers"), Map.entry("leader_only", "leader-only"));
+
+    private final NatsServer server;
+    private final Account system;
+    private final List<Subscription> subs = new ArrayList<>();
+    private final ExecutorService workers = Executors.newThreadPerTaskExecutor(
+            Thread.ofVirtual().name("natsj-sys-req-", 0).factory());
+    private final AtomicLong seq = new AtomicLong();
+
+    public SystemRequests(NatsServer server) {
+        this.server = server;
+        this.system = server.accounts().system();
+        for (String subject : List.of(SERVER_PREFIX + "PING", SERVER_PREFIX + "PING.*",
+                SERVER_PREFIX + server.serverId() + ".*", ACCOUNT_PREFIX + "*.*")) {
+            Subscription sub = new Subscription(this, subject, null, "sys-req");
+            subs.add(sub);
+            system.index().insert(sub);
+        }
+    }
+
+    @Override
+    public boolean deliver(Subscription sub, String subject, String reply, byte[] buf, int off, int hdrLen,
+                           int totalLen, DeliveryBatch batch) {
+        if (reply == null || reply.isEmpty()) {
+            return true;
+        }
+        byte[] body = new byte[totalLen - hdrLen];
+        System.arraycopy(buf, off + hdrLen, body, 0, body.length);
+        workers.execute(() -> {
+            try {
+                byte[] answer = GoJson.COMPACT.writeValueAsBytes(answer(subject, body));
+                system.publishReply(reply, 0, answer, 0, answer.length, DeliveryBatch.IMMEDIATE);
+            } catch (RuntimeException e) {
+                LOG.warn("system request on {} failed", subject, e);
+            }
+        });
+        return true;
+    }
+
+    /** The answer to one request. */
+    Map<String, Object> answer(String subject, byte[] body) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("server", serverInfo());
+        String kind;
+        String account = null;
+        if (subject.startsWith(ACCOUNT_PREFIX)) {
+            String rest = subject.substring(ACCOUNT_PREFIX.length());
+            account = rest.substring(0, rest.indexOf('.'));
+            kind = rest.substring(rest.indexOf('.') + 1);
+        } else {
+            kind = subject.equals(SERVER_PREFIX + "PING") ? "STATSZ" : subject.substring(subject.lastIndexOf('.') + 1);
+        }
+        if (kind.equals("STATSZ") && account == null) {
+            out.put("statsz", statsz());
+            return out;
+        }
+        Function<QueryParams, Object> view = account == null ? serverView(kind) : accountView(kind, account);
+        if (view == null) {
+            out.put("error", error(404, "unknown request " + kind));
+            return out;
+        }
+        QueryParams q;
+        try {
+            q = new QueryParams(options(body, account));
+        } catch (JacksonException e) {
+            out.put("error", error(400, e.getOriginalMessage()));
+            return out;
+        }
+        try {
+            out.put("data", view.apply(q));
+        } catch (QueryParams.BadRequest | IllegalStateException e) {
+            out.put("error", error(500, e.getMessage()));
+        }
+        return out;
+    }
+
+    private Function<QueryParams, Object> serverView(String kind) {
+        return switch (kind) {
+            case "IDZ" -> q -> Map.of("name", server.serverName(), "host", server.options().host(),
+                    "id", server.serverId());
+            case "VARZ" -> q -> VarzView.build(server, server.httpPort(), Map.of());
+            case "CONNZ" -> q -> ConnzView.build(server, q, () -> { });
+            case "SUBSZ" -> q -> SubszView.build(server, q);
+            case "ACCOUNTZ" -> q -> AccountzView.build(server, q);
+            case "JSZ" -> q -> JszView.build(server, q);
+            case "HEALTHZ" -> q -> HealthzView.build(server, q).body();
+            default -> null;
+        };
+    }
+
+    private Function<QueryParams, Object> accountView(String kind, String name) {
+        Account account = server.accounts().get(name);
+        if (account == null) {
+            return q -> {
+                throw new IllegalStateException("Account " + name + " does not exist");
+            };
+        }
+        return switch (kind) {
+            case "CONNZ" -> q -> ConnzView.build(server, q, () -> { });
+            case "SUBSZ" -> q -> SubszView.build(server, q);
+            case "INFO" -> q -> AccountzView.detail(server, account);
+            case "JSZ" -> q -> {
+                for (JetStreamAccountView a : server.jetStreamAccounts()) {
+                    if (a.accountName().equals(name)) {
+                        return JszDetails.account(server, a, JszView.Options.decode(q));
+                    }
+                }
+                throw new IllegalStateException("account \"" + name + "\" not found");
+            };
+            default -> null;
+        };
+    }
+
+    /** The request's JSON options as query parameters; an account request is scoped to its account. */
+    private static Map<String, String> options(byte[] body, String account) {
+        Map<String, String> q = new LinkedHashMap<>();
+        if (body.length > 0) {
+            JsonNode node = JSON.readTree(body);
+            for (Map.Entry<String, JsonNode> e : node.properties()) {
+                String name = OPTION_NAMES.getOrDefault(e.getKey(), e.getKey());
+                if (e.getKey().equals("subscriptions_detail") && e.getValue().asBoolean()) {
+                    q.put("subs", "detail");
+                } else if (e.getValue().isValueNode()) {
+                    q.putIfAbsent(name, e.getValue().asString());
+                }
+            }
+        }
+        if (account != null) {
+            q.put("acc", account);
+        }
+        return q;
+    }
+
+    private Map<String, Object> serverInfo() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("name", server.serverName());
+        m.put("host", server.options().host());
+        m.put("id", server.serverId());
+        String domain = server.options().jetStream().domain();
+        if (domain != null && !domain.isEmpty()) {
+            m.put("domain", domain);
+        }
+        m.put("ver", Versions.natsApiVersion());
+        boolean js = server.jetStreamServer() != null;
+        m.put("jetstream", js);
+        m.put("flags", js ? 1 : 0);
+        m.put("seq", seq.incrementAndGet());
+        m.put("time", GoFormats.rfc3339Nano(server.clock().now()));
+        return m;
+    }
+
+    private Map<String, Object> statsz() {
+        ServerStats st = server.stats();
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("start", GoFormats.rfc3339Nano(server.startTime()));
+        m.put("mem", VarzView.residentMemory());
+        m.put("cores", Runtime.getRuntime().availableProcessors());
+        m.put("connections", server.connections().size());
+        m.put("total_connections", st.totalConnections());
+        m.put("active_accounts", server.connections().stream().map(c -> c.account().name()).distinct().count());
+        m.put("subscriptions", server.accounts().all().stream().mapToInt(a -> a.index().count()).sum());
+        m.put("sent", Map.of("msgs", st.outMsgs(), "bytes", st.outBytes()));
+        m.put("received", Map.of("msgs", st.inMsgs(), "bytes", st.inBytes()));
+        m.put("slow_consumers", st.slowConsumers());
+        return m;
+    }
+
+    private static Map<String, Object> error(int code, String description) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("code", code);
+        m.put("description", description);
+        return m;
+    }
+
+    @Override
+    public void close() {
+        for (Subscription sub : subs) {
+            sub.close();
+            system.index().remove(sub);
+        }
+        workers.shutdownNow();
+    }
+}

@@ -1,0 +1,205 @@
+package io.natsj.server.monitor;
+
+import io.nats.client.Connection;
+import io.nats.client.Message;
+import io.nats.client.Nats;
+import io.nats.client.Options;
+import io.natsj.server.NatsServer;
+import io.natsj.server.config.ConfigLoader;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.JsonNode;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * Accounts as monitoring shows them: {@code /accountz}, {@code /connz} with {@code auth} and {@code acc}, and the
+ * same data over NATS for system-account users ({@code $SYS.REQ.SERVER.*}, {@code $SYS.REQ.ACCOUNT.*}); field
+ * names compared with nats-server 2.9.10's.
+ */
+@Timeout(60)
+class AccountMonitoringIT {
+
+    static final Duration WAIT = Duration.ofSeconds(5);
+    static final String CONFIG = """
+            jetstream { store_dir: "%s" }
+            system_account: SYS
+            accounts {
+              SYS: { users: [ { user: sys, password: psys } ] }
+              A: {
+                users: [ { user: a, password: pa } ]
+                jetstream: enabled
+                exports: [ { stream: "news.>" }, { service: "help", response_type: stream } ]
+              }
+              B: {
+                users: [ { user: b, password: pb } ]
+                imports: [ { stream: { account: A, subject: "news.>" }, prefix: "a" }
+                           { service: { account: A, subject: "help" } } ]
+              }
+            }
+            """;
+
+    @TempDir
+    Path dir;
+    private NatsServer server;
+    private MonitorHttp http;
+    private final List<Connection> connections = new ArrayList<>();
+
+    @BeforeEach
+    void start() throws Exception {
+        Path conf = dir.resolve("monitor.conf");
+        Files.writeString(conf, CONFIG.formatted(dir.resolve("store")));
+        server = NatsServer.start(ConfigLoader.load(conf, Map.<String, String>of()::get).options()
+                .host("127.0.0.1").port(0).httpPort(-1).noLog(true).build());
+        http = new MonitorHttp(server.httpPort());
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        for (Connection c : connections) {
+            c.close();
+        }
+        http.close();
+        server.close();
+    }
+
+    private Connection connect(String url, String user, String pass) throws Exception {
+        Connection c = Nats.connect(Options.builder().server(url).userInfo(user, pass).noReconnect()
+                .connectionTimeout(WAIT).build());
+        connections.add(c);
+        return c;
+    }
+
+    private static JsonNode request(Connection c, String subject, String body) throws Exception {
+        Message m = c.request(subject, body.getBytes(StandardCharsets.UTF_8), WAIT);
+        assertThat(m).as("answer on %s", subject).isNotNull();
+        return MonitorHttp.MAPPER.readTree(m.getData());
+    }
+
+    @Test
+    void accountzListsAccountsAndDescribesOne() throws Exception {
+        connect(server.clientUrl(), "a", "pa");
+        JsonNode list = http.json("/accountz");
+        assertThat(list.get("system_account").asString()).isEqualTo("SYS");
+        assertThat(list.get("accounts").valueStream().map(JsonNode::asString)).containsExactlyInAnyOrder(
+                "$G", "SYS", "A", "B");
+        JsonNode a = http.json("/accountz?acc=A").get("account_detail");
+        assertThat(a.get("account_name").asString()).isEqualTo("A");
+        assertThat(a.get("jetstream_enabled").asBoolean()).isTrue();
+        assertThat(a.get("client_connections").asInt()).isEqualTo(1);
+        assertThat(a.get("exports").valueStream().map(e -> e.get("type").asString() + " " + e.get("subject")
+                .asString())).containsExactly("stream news.>", "service help");
+        assertThat(a.get("exports").get(1).get("response_type").asString()).isEqualTo("Stream");
+        JsonNode b = http.json("/accountz?acc=B").get("account_detail");
+        assertThat(b.get("jetstream_enabled").asBoolean()).isFalse();
+        assertThat(b.get("imports").valueStream().map(i -> i.get("type").asString() + " "
+                + i.get("local_subject").asString())).containsExactly("stream a.news.>", "service help");
+        assertThat(http.json("/accountz?acc=SYS").get("account_detail").get("is_system").asBoolean()).isTrue();
+        assertThat(http.get("/accountz?acc=NOPE").statusCode()).isEqualTo(400);
+    }
+
+    @Test
+    void connzShowsUsersAndAccountsAndFiltersByAccount() throws Exception {
+        connect(server.clientUrl(), "a", "pa");
+        connect(server.clientUrl(), "b", "pb");
+        JsonNode all = http.json("/connz?auth=true");
+        assertThat(all.get("connections").valueStream().map(c -> c.get("authorized_user").asString() + "@"
+                + c.get("account").asString())).containsExactlyInAnyOrder("a@A", "b@B");
+        JsonNode onlyB = http.json("/connz?auth=true&acc=B");
+        assertThat(onlyB.get("num_connections").asInt()).isEqualTo(1);
+        assertThat(onlyB.get("connections").get(0).get("account").asString()).isEqualTo("B");
+    }
+
+    @Test
+    void systemAccountUsersGetMonitoringOverNats() throws Exception {
+        Connection a = connect(server.clientUrl(), "a", "pa");
+        a.subscribe("x");
+        a.flush(WAIT);
+        Connection sys = connect(server.clientUrl(), "sys", "psys");
+        JsonNode varz = request(sys, "$SYS.REQ.SERVER.PING.VARZ", "");
+        assertThat(varz.get("server").get("id").asString()).isEqualTo(server.serverId());
+        assertThat(varz.get("data").get("server_id").asString()).isEqualTo(server.serverId());
+        JsonNode connz = request(sys, "$SYS.REQ.SERVER." + server.serverId() + ".CONNZ", "{\"auth\": true}");
+        assertThat(connz.get("data").get("connections").valueStream().map(c -> c.get("account").asString()))
+                .contains("A", "SYS");
+        JsonNode accConnz = request(sys, "$SYS.REQ.ACCOUNT.A.CONNZ", "{\"subscriptions\": true}");
+        assertThat(accConnz.get("data").get("num_connections").asInt()).isEqualTo(1);
+        assertThat(accConnz.get("data").get("connections").get(0).get("subscriptions_list").get(0).asString())
+                .isEqualTo("x");
+        JsonNode statsz = request(sys, "$SYS.REQ.SERVER.PING", "");
+        assertThat(statsz.get("statsz").get("connections").asInt()).isEqualTo(2);
+        JsonNode info = request(sys, "$SYS.REQ.ACCOUNT.A.INFO", "");
+        assertThat(info.get("data").get("account_name").asString()).isEqualTo("A");
+        JsonNode jsz = request(sys, "$SYS.REQ.ACCOUNT.A.JSZ", "");
+        assertThat(jsz.get("data").get("name").asString()).isEqualTo("A");
+        JsonNode bad = request(sys, "$SYS.REQ.SERVER.PING.CONNZ", "{bad json");
+        assertThat(bad.get("error").get("code").asInt()).isEqualTo(400);
+        // other accounts have no such subjects
+        Message none;
+        try {
+            none = a.request("$SYS.REQ.SERVER.PING.VARZ", new byte[0], Duration.ofMillis(300));
+        } catch (RuntimeException e) {
+            none = null;
+        }
+        assertThat(none == null || none.isStatusMessage()).isTrue();
+    }
+
+    @Test
+    void fieldNamesMatchNatsServer() throws Exception {
+        Path binary = ReferenceNatsServer.binary();
+        assumeTrue(binary != null, "nats-server is not installed");
+        Path conf = dir.resolve("reference.conf");
+        Files.writeString(conf, CONFIG.formatted(dir.resolve("reference-store")));
+        try (ReferenceNatsServer ns = ReferenceNatsServer.start(binary, "-c", conf.toString())) {
+            connect(server.clientUrl(), "a", "pa");
+            connect(ns.clientUrl(), "a", "pa");
+            // natsj writes no field nats-server does not have (nats-server adds jwt, mappings and system imports)
+            assertThat(keys(http.json("/accountz?acc=A"), ""))
+                    .isSubsetOf(keys(ns.http().json("/accountz?acc=A"), ""));
+            assertThat(keys(http.json("/accountz"), "")).isEqualTo(keys(ns.http().json("/accountz"), ""));
+            Connection sys = connect(server.clientUrl(), "sys", "psys");
+            Connection refSys = connect(ns.clientUrl(), "sys", "psys");
+            for (String subject : List.of("$SYS.REQ.SERVER.PING.CONNZ", "$SYS.REQ.ACCOUNT.A.CONNZ",
+                    "$SYS.REQ.SERVER.PING")) {
+                Set<String> ours = keys(request(sys, subject, ""), "");
+                Set<String> theirs = keys(request(refSys, subject, ""), "");
+                ours.removeIf(k -> k.startsWith("data.connections") || k.startsWith("statsz."));
+                theirs.removeIf(k -> k.startsWith("data.connections") || k.startsWith("statsz."));
+                theirs.remove("server.cluster");
+                ours.remove("server.flags"); // added in nats-server 2.10
+                assertThat(ours).as(subject).isSubsetOf(theirs);
+            }
+        }
+    }
+
+    /** Every field path of {@code node} (array elements as {@code []}). */
+    private static Set<String> keys(JsonNode node, String prefix) {
+        Set<String> out = new TreeSet<>();
+        if (node.isObject()) {
+            for (Map.Entry<String, JsonNode> e : node.properties()) {
+                String k = prefix.isEmpty() ? e.getKey() : prefix + "." + e.getKey();
+                out.add(k);
+                out.addAll(keys(e.getValue(), k));
+            }
+        } else if (node.isArray()) {
+            for (JsonNode n : node) {
+                out.addAll(keys(n, prefix + "[]"));
+            }
+        }
+        return out;
+    }
+}
