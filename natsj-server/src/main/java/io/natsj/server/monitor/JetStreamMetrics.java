@@ -65,11 +65,7 @@ final class JetStreamMetrics implements MultiCollector {
         m.gauge("natsj_account_jetstream_reserved_storage_bytes",
                 "Bytes reserved by the account's file streams with max_bytes", acc, a.reservedStorage());
         m.gauge("natsj_account_jetstream_streams", "Streams of the account", acc, streams.size());
-        int consumers = 0;
-        for (Stream s : streams) {
-            consumers += s.consumers().size();
-        }
-        m.gauge("natsj_account_jetstream_consumers", "Consumers of the account", acc, consumers);
+        m.gauge("natsj_account_jetstream_consumers", "Consumers of the account", acc, a.consumerCount());
         m.counter("natsj_account_jetstream_api_requests", "JetStream API requests answered", acc, a.apiTotal());
         m.counter("natsj_account_jetstream_api_errors", "JetStream API requests answered with an error", acc,
                 a.apiErrors());
