@@ -8,6 +8,7 @@ import io.natsj.server.jetstream.api.JsApiError;
 import io.natsj.server.jetstream.api.JsApiException;
 import io.natsj.server.jetstream.api.JsErrorCode;
 import io.natsj.server.jetstream.stream.StreamConfig.Discard;
+import io.natsj.server.jetstream.AccountUsage;
 import io.natsj.server.jetstream.stream.StreamConfig.Retention;
 import io.natsj.server.routing.DeliveryBatch;
 import io.natsj.server.routing.PublishBatch;
@@ -304,10 +305,11 @@ public final class Stream implements Subscriber {
         } catch (JsApiException e) {
             respondError(m.reply(), e.error());
         } catch (StoreException e) {
-            LOG.error("JetStream failed to store a msg on stream '$G > {}': {}", name(), e.getMessage());
+            LOG.error("JetStream failed to store a msg on stream '{} > {}': {}", ctx.account().name(), name(),
+                    e.getMessage());
             respondError(m.reply(), JsErrorCode.STREAM_STORE_FAILED_F.with("err", String.valueOf(e.getMessage())));
         } catch (RuntimeException e) {
-            LOG.error("JetStream failed to process a msg on stream '$G > {}'", name(), e);
+            LOG.error("JetStream failed to process a msg on stream '{} > {}'", ctx.account().name(), name(), e);
             respondError(m.reply(), JsErrorCode.STREAM_STORE_FAILED_F.with("err", String.valueOf(e.getMessage())));
         }
     }
@@ -365,7 +367,8 @@ public final class Stream implements Subscriber {
         if (m.headers().length > 65535) {
             throw JsErrorCode.STREAM_HEADER_EXCEEDS_MAXIMUM.error().exception();
         }
-        if (ctx.usage().wouldExceed(store.type(),
+        AccountUsage usage = ctx.usage();
+        if (usage != AccountUsage.UNLIMITED && usage.wouldExceed(store.type(),
                 StreamStore.messageSize(store.type(), m.subject(), m.headers(), m.data()))) {
             throw JsErrorCode.ACCOUNT_RESOURCES_EXCEEDED.error().exception();
         }
@@ -695,7 +698,8 @@ public final class Stream implements Subscriber {
                 c.start();
             }
         } catch (java.io.IOException e) {
-            LOG.warn("could not list consumers of stream '$G > {}': {}", name(), e.toString());
+            LOG.warn("could not list consumers of stream '{} > {}': {}", ctx.account().name(), name(),
+                    e.toString());
         }
     }
 
