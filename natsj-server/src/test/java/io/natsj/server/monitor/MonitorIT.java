@@ -175,7 +175,9 @@ class MonitorIT {
             assertThat(v.get("out_bytes").asLong()).isEqualTo(3000);
             assertThat(v.get("connections").asInt()).isEqualTo(4);
             assertThat(v.get("total_connections").asLong()).isEqualTo(4);
-            assertThat(v.get("subscriptions").asInt()).isEqualTo(3);
+            // the system account's own request subscriptions count too, as in nats-server
+            assertThat(v.get("subscriptions").asInt())
+                    .isEqualTo(3 + server.accounts().system().index().count());
         });
 
         clients.getFirst().close();
@@ -183,7 +185,8 @@ class MonitorIT {
             JsonNode v = json("/varz");
             assertThat(v.get("connections").asInt()).isEqualTo(3);
             assertThat(v.get("total_connections").asLong()).isEqualTo(4);
-            assertThat(v.get("subscriptions").asInt()).isEqualTo(2);
+            assertThat(v.get("subscriptions").asInt())
+                    .isEqualTo(2 + server.accounts().system().index().count());
         });
     }
 
@@ -622,7 +625,7 @@ class MonitorIT {
         await().atMost(WAIT).untilAsserted(() ->
                 assertThat(json("/varz").get("out_msgs").asLong()).isEqualTo(2));
 
-        JsonNode s = json("/subsz");
+        JsonNode s = json("/subsz?acc=%24G");
 
         assertThat(new ArrayList<>(s.propertyNames())).containsExactly("num_subscriptions", "num_cache",
                 "num_inserts", "num_removes", "num_matches", "cache_hit_rate", "max_fanout", "avg_fanout");
@@ -634,7 +637,7 @@ class MonitorIT {
         assertThat(s.get("num_cache").asInt()).isEqualTo(1);
         assertThat(s.get("max_fanout").asInt()).isEqualTo(1);
         assertThat(s.get("avg_fanout").asDouble()).isEqualTo(1.0);
-        assertThat(json("/subscriptionsz")).isEqualTo(s);
+        assertThat(json("/subscriptionsz?acc=%24G")).isEqualTo(s);
     }
 
     @Test
@@ -647,7 +650,7 @@ class MonitorIT {
         nc.subscribe("bar.baz");
         nc.flush(WAIT);
 
-        JsonNode all = json("/subsz?subs=1");
+        JsonNode all = json("/subsz?subs=1&acc=%24G");
         assertThat(all.get("server_id").asString()).isEqualTo(server.serverId());
         assertThat(all.get("now").asString()).matches(RFC3339);
         assertThat(all.get("num_subscriptions").asInt()).isEqualTo(4);
@@ -659,16 +662,17 @@ class MonitorIT {
         assertThat(first.get("account").asString()).isEqualTo("$G");
         assertThat(first.get("cid").asLong()).isEqualTo(cid(nc));
 
-        JsonNode test = json("/subsz?subs=1&test=foo.bar");
+        JsonNode test = json("/subsz?subs=1&acc=%24G&test=foo.bar");
         List<String> subjects = new ArrayList<>();
         for (JsonNode d : test.get("subscriptions_list")) {
             subjects.add(d.get("subject").asString());
         }
         assertThat(subjects).containsExactlyInAnyOrder("foo.*", "foo.>");
         assertThat(test.get("total").asInt()).isEqualTo(2);
-        assertThat(json("/subscriptionsz?subs=1&test=foo.bar").get("subscriptions_list").size()).isEqualTo(2);
+        assertThat(json("/subscriptionsz?subs=1&acc=%24G&test=foo.bar").get("subscriptions_list").size())
+                .isEqualTo(2);
 
-        JsonNode page = json("/subsz?subs=1&offset=1&limit=2");
+        JsonNode page = json("/subsz?subs=1&acc=%24G&offset=1&limit=2");
         assertThat(page.get("subscriptions_list").size()).isEqualTo(2);
         assertThat(page.get("total").asInt()).as("nats-server reports the page's size").isEqualTo(2);
         assertThat(page.get("offset").asInt()).isEqualTo(1);
