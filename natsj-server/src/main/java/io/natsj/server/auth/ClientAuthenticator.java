@@ -91,6 +91,18 @@ public final class ClientAuthenticator {
     }
 
     /**
+     * The result for the configured user or NKey {@code name} without checking credentials (for binding a client
+     * that sent none to {@code no_auth_user}), or null when no such user is configured.
+     */
+    public AuthResult configuredUser(String name) {
+        Known k = users.get(name);
+        if (k == null) {
+            k = nkeys.get(name);
+        }
+        return k == null ? null : k.result();
+    }
+
+    /**
      * Authenticates a client.
      *
      * @param c     what the client sent in CONNECT
