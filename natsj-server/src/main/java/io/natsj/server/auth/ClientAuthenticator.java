@@ -93,6 +93,18 @@ public final class ClientAuthenticator {
     }
 
     /**
+     * The result for the configured user or NKey {@code name} without checking credentials (for binding a client
+     * that sent none to {@code no_auth_user}), or null when no such user is configured.
+     */
+    public AuthResult configuredUser(String name) {
+        Known k = users.get(name);
+        if (k == null) {
+            k = nkeys.get(name);
+        }
+        return k == null ? null : k.result();
+    }
+
+    /**
      * Authenticates a client.
      *
      * @param c     what the client sent in CONNECT
@@ -102,8 +114,7 @@ public final class ClientAuthenticator {
     public AuthResult authenticate(Credentials c, String nonce) {
         if (noAuthUser != null && !notEmpty(c.user()) && !notEmpty(c.password()) && !notEmpty(c.token())
                 && !notEmpty(c.nkey())) {
-            Known k = users.containsKey(noAuthUser) ? users.get(noAuthUser) : nkeys.get(noAuthUser);
-            return k == null ? null : k.result();
+            return configuredUser(noAuthUser);
         }
         if (!nkeys.isEmpty() && notEmpty(c.nkey())) {
             Known k = nkeys.get(c.nkey());

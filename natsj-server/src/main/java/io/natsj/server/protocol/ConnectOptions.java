@@ -3,6 +3,11 @@ package io.natsj.server.protocol;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import tools.jackson.core.JacksonException;
 
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+
 /**
  * The options a client sends in {@code CONNECT <json>}.
  *
@@ -13,7 +18,8 @@ import tools.jackson.core.JacksonException;
  *
  * <p>Decoding follows nats-server 2.9.10 (measured): omitted {@code verbose}, {@code pedantic} and {@code echo}
  * are TRUE, every other flag false; unknown fields are ignored; keys match case-insensitively;
- * {@code null} keeps the default; {@code CONNECT null} gives all defaults; JSON that does not parse, a field of the
+ * {@code null} keeps the default; {@code CONNECT null} gives all defaults; bytes that are not valid UTF-8 read as
+ * U+FFFD (as Go's decoder does); JSON that does not parse, a field of the
  * wrong type or data after the object make {@link #parse} throw {@link ProtocolException} with
  * {@link ProtocolError#MALFORMED_CONNECT}, on which nats-server closes the connection without {@code -ERR}.
  * After authentication the session calls {@link #check(boolean)} for the protocol/no-responders rules, which do
@@ -75,7 +81,34 @@ public final class ConnectOptions {
             ConnectOptions o = ProtocolJson.MAPPER.readValue(buf, off, len, ConnectOptions.class);
             return o != null ? o : new ConnectOptions();
         } catch (JacksonException e) {
+            if (!isValidUtf8(buf, off, len)) {
+                return parseReplacingInvalidUtf8(buf, off, len);
+            }
             throw new ProtocolException(ProtocolError.MALFORMED_CONNECT, "CONNECT: " + e.getOriginalMessage(), e);
+        }
+    }
+
+    /**
+     * Go's JSON decoder reads bytes that are not valid UTF-8 as U+FFFD instead of failing: such a CONNECT is
+     * decoded (its credentials then simply do not match) rather than refused as malformed.
+     */
+    private static ConnectOptions parseReplacingInvalidUtf8(byte[] buf, int off, int len) {
+        String text = new String(buf, off, len, StandardCharsets.UTF_8);
+        try {
+            ConnectOptions o = ProtocolJson.MAPPER.readValue(text, ConnectOptions.class);
+            return o != null ? o : new ConnectOptions();
+        } catch (JacksonException e) {
+            throw new ProtocolException(ProtocolError.MALFORMED_CONNECT, "CONNECT: " + e.getOriginalMessage(), e);
+        }
+    }
+
+    private static boolean isValidUtf8(byte[] buf, int off, int len) {
+        try {
+            StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(buf, off, len));
+            return true;
+        } catch (CharacterCodingException e) {
+            return false;
         }
     }
 

@@ -50,7 +50,12 @@ class ConfigDifferentialIT {
             "jetstream: enabled",
             "write_deadline: \"2s\" // comment\n# another\nping_interval: \"1m\"",
             "pid_file: (\n/tmp/free text\n)\nport: 1",
-            "server_tags: [\n  az:1\n  \"region:b\"\n]\nport: 5");
+            "server_tags: [\n  az:1\n  \"region:b\"\n]\nport: 5",
+            "authorization {\n  default_permissions: { publish: \">\" }\n  users: [\n    { user: a, password: b, "
+                    + "permissions: { publish: { allow: [\"a.>\"], deny: \"a.b\" }, subscribe: [\"c\", \"d q\"], "
+                    + "allow_responses: { max: 2, expires: \"1m\" } } }\n    { user: e, password: f, "
+                    + "allowed_connection_types: [standard] }\n    "
+                    + "{ nkey: UDXU4RCSJNZOIQHZNWXHXORDPRTGNJAHAHFRGZNEEJCPQTT2M7NLCNF4 }\n  ]\n}");
 
     /**
      * Files both servers must reject. (A server name with spaces and a key without a value are rejected by the
@@ -64,7 +69,16 @@ class ConfigDifferentialIT {
             "a: $MISSING_VAR_FOR_TEST",
             "a {",
             "max_payload: 4GB",
-            "store_dir: /a\njetstream { store_dir: /b }");
+            "store_dir: /a\njetstream { store_dir: /b }",
+            "authorization { user: a, password: b, users: [ { user: c, password: d } ] }",
+            "authorization { token: t, users: [] }",
+            "authorization { users: [ { user: a }, { user: a } ] }",
+            "authorization { users: [ { nkey: UABC } ] }",
+            "authorization { users: [ { password: x } ] }",
+            "authorization { users: [ { user: a, permissions: { publish: \"a..b\" } } ] }",
+            "authorization { users: [ { user: a, permissions: { subscribe: { permit: x } } } ] }",
+            "authorization { users: [ { user: a, permissions: { allow_responses: { expires: 5 } } } ] }",
+            "authorization { users: [ { user: a, allowed_connection_types: [ PIGEON ] } ] }");
 
     @TempDir
     Path dir;

@@ -239,4 +239,44 @@ class AuthIT {
             ServerFixture.assertServes(good);
         }
     }
+
+    @Test
+    void badCredentialsInputIsRefusedAndTheServerStaysUp() throws Exception {
+        String hash = BCrypt.withDefaults().hashToString(4, "pw".toCharArray());
+        List<UserEntry> users = List.of(UserEntry.user("a", "pw"), UserEntry.user("b", hash));
+        try (ServerFixture f = ServerFixture.start(ServerFixture.options().users(users).maxControlLine(256 * 1024))) {
+            String big = "p".repeat(100_000);
+            assertRawRefused(f, ",\"user\":\"a\",\"pass\":\"" + big + "\"");
+            assertRawRefused(f, ",\"user\":\"b\",\"pass\":\"" + big + "\"");
+            assertRawRefused(f, ",\"user\":\"" + big + "\",\"pass\":\"pw\"");
+            try (RawClient raw = RawClient.open(f.port())) {
+                byte[] connect = "CONNECT {\"user\":\"a\u00ff\",\"pass\":\"pw\"}\r\n"
+                        .getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+                assertThat(raw.send(connect).readReply()).isEqualTo(RawClient.Reply.closed(AUTH_VIOLATION));
+            }
+            for (String malformed : List.of("CONNECT {\"user\":\r\n", "CONNECT {\"user\":[1]}\r\n",
+                    "CONNECT {\"user\":\"a\",\"pass\":\"pw\"} x\r\n")) {
+                try (RawClient raw = RawClient.open(f.port())) {
+                    assertThat(raw.send(malformed).readReply()).as(malformed).isEqualTo(RawClient.Reply.closed(""));
+                }
+            }
+            f.assertServes(jnats().userInfo("a", "pw"));
+            f.assertServes(jnats().userInfo("b", "pw"));
+        }
+    }
+
+    @Test
+    void anOversizedConnectIsRefusedByTheControlLineLimit() throws Exception {
+        try (ServerFixture f = ServerFixture.start(ServerFixture.options().users(List.of(UserEntry.user("a", "b"))))) {
+            try (RawClient raw = RawClient.open(f.port())) {
+                try {
+                    raw.send("CONNECT {\"user\":\"a\",\"pass\":\"" + "p".repeat(100_000) + "\"}\r\n");
+                } catch (IOException e) {
+                    // the server may close before reading everything; what it sent is still to be read
+                }
+                assertThat(raw.readReply()).isEqualTo(RawClient.Reply.closed("-ERR 'maximum control line exceeded'\r\n"));
+            }
+            f.assertServes(jnats().userInfo("a", "b"));
+        }
+    }
 }

@@ -114,4 +114,10 @@ class ConnectOptionsTest {
         assertThat(parse("{\"headers\":true}").headersEnabled(false)).isFalse();
         assertThat(parse("{}").headersEnabled(true)).isFalse();
     }
+
+    @Test
+    void bytesThatAreNotUtf8ReadAsReplacementCharacters() {
+        byte[] json = {'{', '"', 'u', 's', 'e', 'r', '"', ':', '"', 'a', (byte) 0xff, 'b', '"', '}'};
+        assertThat(ConnectOptions.parse(json, 0, json.length).user()).isEqualTo("a\uFFFDb");
+    }
 }
