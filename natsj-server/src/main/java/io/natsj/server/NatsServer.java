@@ -375,6 +375,11 @@ public final class NatsServer implements AutoCloseable {
         }
 
         @Override
+        public boolean isSystemAccount(Account account) {
+            return account == accounts.system();
+        }
+
+        @Override
         public Account account(String name) {
             return name == null ? accounts.global() : accounts.get(name);
         }

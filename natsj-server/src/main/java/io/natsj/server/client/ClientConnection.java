@@ -379,7 +379,7 @@ public final class ClientConnection implements ClientOpHandler, Subscriber, Deli
     /** Sends nats-server's violation and returns true when the publish must be dropped. */
     private boolean refusePublish(String subject, String reply) {
         ConnectionPermissions perms = permissions;
-        if (ReservedSubjects.reservedSubject(subject) || (perms != null && !perms.mayPublish(subject))) {
+        if (ReservedSubjects.reservedSubject(subject, server.isSystemAccount(account)) || (perms != null && !perms.mayPublish(subject))) {
             sendErr(Violations.publish(subject));
             return true;
         }

@@ -18,9 +18,9 @@ final class ReservedSubjects {
     private ReservedSubjects() {
     }
 
-    /** Whether a client may not publish to {@code subject}. */
-    static boolean reservedSubject(String subject) {
-        return longerPrefix(subject, GATEWAY_REPLY) || subject.startsWith(RAFT);
+    /** Whether a client may not publish to {@code subject}; Raft subjects are open to the system account. */
+    static boolean reservedSubject(String subject, boolean systemAccount) {
+        return longerPrefix(subject, GATEWAY_REPLY) || (!systemAccount && subject.startsWith(RAFT));
     }
 
     /** Whether a client may not publish with reply subject {@code reply}. */

@@ -26,6 +26,9 @@ public interface ServerContext {
     /** The account named {@code name} (null: the global account), or null when there is none by that name. */
     Account account(String name);
 
+    /** Whether {@code account} is the system account. */
+    boolean isSystemAccount(Account account);
+
     ServerStats stats();
 
     ClientAuthenticator authenticator();

@@ -135,6 +135,25 @@ class AccountsIT {
     }
 
     @Test
+    void raftSubjectsAreOpenOnlyToTheSystemAccount() throws Exception {
+        server.close();
+        Path conf = Files.createTempFile(dir, "sys", ".conf");
+        Files.writeString(conf, CONFIG.formatted(dir.resolve("store")).replace("C: {", "SYS: { users: [ { user: sys,"
+                + " password: psys } ] }\n  C: {") + "system_account: SYS\n");
+        server = NatsServer.start(ConfigLoader.load(conf, Map.<String, String>of()::get).options()
+                .host("127.0.0.1").port(0).noLog(true).build());
+        for (String[] who : new String[][]{{"sys", "psys", "+OK"}, {"a", "pa",
+                "-ERR 'Permissions Violation for Publish to \"$NRG.x\"'"}}) {
+            try (RawClient c = RawClient.open(server.port())) {
+                c.send("CONNECT {\"verbose\":true,\"user\":\"" + who[0] + "\",\"pass\":\"" + who[1] + "\"}\r\n");
+                assertThat(c.readLine()).isEqualTo("+OK");
+                c.send("PUB $NRG.x 0\r\n\r\n");
+                assertThat(c.readLine()).as(who[0]).isEqualTo(who[2]);
+            }
+        }
+    }
+
+    @Test
     void aStreamImportCarriesTheExportedSubjectsUnderItsPrefix() throws Exception {
         Connection a = connect("a", "pa");
         Connection b = connect("b", "pb");
