@@ -5,7 +5,6 @@ import io.natsj.server.ServerStats;
 import io.natsj.server.Versions;
 import io.natsj.server.account.Account;
 import io.natsj.server.client.ClientConnection;
-import io.natsj.server.jetstream.JetStreamAccountView;
 import io.prometheus.metrics.model.registry.MultiCollector;
 import io.prometheus.metrics.model.snapshots.Labels;
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
@@ -65,27 +64,22 @@ final class ServerMetrics implements MultiCollector {
 
     /** The subscriptions over all accounts, then per account its connections and subscriptions. */
     private void accounts(MetricSet m, String id) {
-        Map<String, Account> accounts = new TreeMap<>();
         Map<String, Integer> connections = new TreeMap<>();
-        accounts.put(server.globalAccount().name(), server.globalAccount());
-        for (ClientConnection c : server.connections()) {
-            Account a = c.account();
-            accounts.putIfAbsent(a.name(), a);
-            connections.merge(a.name(), 1, Integer::sum);
-        }
-        for (JetStreamAccountView js : server.jetStreamAccounts()) {
-            connections.putIfAbsent(js.accountName(), 0);
-        }
         long subscriptions = 0;
-        for (Account a : accounts.values()) {
+        for (Account a : server.accounts().all()) {
+            connections.put(a.name(), 0);
             subscriptions += a.index().count();
+        }
+        for (ClientConnection c : server.connections()) {
+            connections.merge(c.account().name(), 1, Integer::sum);
         }
         m.gauge("natsj_subscriptions", "Subscriptions over all accounts (varz subscriptions)",
                 Labels.of("server_id", id), subscriptions);
-        accounts.keySet().forEach(name -> connections.putIfAbsent(name, 0));
         connections.forEach((name, n) -> m.gauge("natsj_account_connections", "Client connections of the account",
                 Labels.of("server_id", id, "account", name), n));
-        accounts.forEach((name, a) -> m.gauge("natsj_account_subscriptions", "Subscriptions of the account",
-                Labels.of("server_id", id, "account", name), a.index().count()));
+        for (Account a : server.accounts().all()) {
+            m.gauge("natsj_account_subscriptions", "Subscriptions of the account",
+                    Labels.of("server_id", id, "account", a.name()), a.index().count());
+        }
     }
 }

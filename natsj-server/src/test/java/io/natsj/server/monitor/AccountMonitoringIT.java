@@ -119,6 +119,13 @@ class AccountMonitoringIT {
         JsonNode all = http.json("/connz?auth=true");
         assertThat(all.get("connections").valueStream().map(c -> c.get("authorized_user").asString() + "@"
                 + c.get("account").asString())).containsExactlyInAnyOrder("a@A", "b@B");
+        PromText metrics = PromText.parse(http.get("/metrics").body());
+        for (String acc : List.of("A", "B")) {
+            assertThat(metrics.value("natsj_account_connections", Map.of("server_id", server.serverId(),
+                    "account", acc))).as("connections of %s", acc).hasValue(1.0);
+        }
+        assertThat(metrics.value("natsj_account_connections", Map.of("server_id", server.serverId(),
+                "account", "SYS"))).hasValue(0.0);
         JsonNode onlyB = http.json("/connz?auth=true&acc=B");
         assertThat(onlyB.get("num_connections").asInt()).isEqualTo(1);
         assertThat(onlyB.get("connections").get(0).get("account").asString()).isEqualTo("B");
