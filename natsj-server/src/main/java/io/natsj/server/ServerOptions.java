@@ -54,6 +54,9 @@ public final class ServerOptions {
     private final JetStreamOptions jetStream;
     private final String clientAdvertise;
     private final boolean noLog;
+    private final TlsOptions tls;
+    private final boolean allowNonTls;
+    private final int httpsPort;
 
     private ServerOptions(Builder b) {
         this.host = b.host;
@@ -69,7 +72,8 @@ public final class ServerOptions {
         this.writeDeadline = b.writeDeadline;
         this.pingInterval = b.pingInterval;
         this.pingMax = b.pingMax;
-        this.authTimeout = b.authTimeout;
+        this.authTimeout = b.authTimeout != null ? b.authTimeout
+                : b.tls != null ? b.tls.timeout().plusSeconds(1) : DEFAULT_AUTH_TIMEOUT;
         this.user = b.user;
         this.password = b.password;
         this.token = b.token;
@@ -82,6 +86,9 @@ public final class ServerOptions {
         this.jetStream = b.jetStream;
         this.clientAdvertise = b.clientAdvertise;
         this.noLog = b.noLog;
+        this.tls = b.tls;
+        this.allowNonTls = b.allowNonTls;
+        this.httpsPort = b.httpsPort;
     }
 
     public static Builder builder() {
@@ -117,6 +124,9 @@ public final class ServerOptions {
         b.jetStream = jetStream;
         b.clientAdvertise = clientAdvertise;
         b.noLog = noLog;
+        b.tls = tls;
+        b.allowNonTls = allowNonTls;
+        b.httpsPort = httpsPort;
         return b;
     }
 
@@ -158,6 +168,12 @@ public final class ServerOptions {
     public String clientAdvertise() { return clientAdvertise; }
     /** True when the server should not configure logging (embedded use leaves logging to the host). */
     public boolean noLog() { return noLog; }
+    /** TLS on the client port (and for HTTPS monitoring); null when off. */
+    public TlsOptions tls() { return tls; }
+    /** With TLS: also accept clients that do not start a handshake ({@code allow_non_tls}). */
+    public boolean allowNonTls() { return allowNonTls; }
+    /** HTTPS monitoring port (uses the {@link #tls()} certificate): 0 = off, {@link #RANDOM_PORT} = a free port. */
+    public int httpsPort() { return httpsPort; }
 
     /** True when any client authentication is configured. */
     public boolean authRequired() {
@@ -167,7 +183,8 @@ public final class ServerOptions {
     @Override
     public String toString() {
         return "ServerOptions{host=" + host + ", port=" + port + ", serverName=" + serverName + ", httpPort=" + httpPort
-                + ", maxPayload=" + maxPayload + ", maxConnections=" + maxConnections + ", jetStream=" + jetStream + "}";
+                + ", maxPayload=" + maxPayload + ", maxConnections=" + maxConnections + ", jetStream=" + jetStream
+                + ", tls=" + tls + "}";
     }
 
     /** JetStream options, nats-server's {@code jetstream {}} block and {@code -js}/{@code -sd} flags. */
@@ -201,7 +218,8 @@ public final class ServerOptions {
         private Duration writeDeadline = DEFAULT_WRITE_DEADLINE;
         private Duration pingInterval = DEFAULT_PING_INTERVAL;
         private int pingMax = DEFAULT_PING_MAX;
-        private Duration authTimeout = DEFAULT_AUTH_TIMEOUT;
+        /** Null until set: nats-server's default depends on TLS (the TLS timeout + 1 s, else 2 s). */
+        private Duration authTimeout;
         private String user;
         private String password;
         private String token;
@@ -214,6 +232,9 @@ public final class ServerOptions {
         private JetStreamOptions jetStream = JetStreamOptions.DISABLED;
         private String clientAdvertise;
         private boolean noLog;
+        private TlsOptions tls;
+        private boolean allowNonTls;
+        private int httpsPort;
 
         private Builder() {
         }
@@ -244,10 +265,15 @@ public final class ServerOptions {
         public Builder jetStream(JetStreamOptions v) { this.jetStream = Objects.requireNonNull(v); return this; }
         public Builder clientAdvertise(String v) { this.clientAdvertise = v; return this; }
         public Builder noLog(boolean v) { this.noLog = v; return this; }
+        /** TLS on the client port; null turns it off. */
+        public Builder tls(TlsOptions v) { this.tls = v; return this; }
+        public Builder allowNonTls(boolean v) { this.allowNonTls = v; return this; }
+        public Builder httpsPort(int v) { this.httpsPort = v; return this; }
 
         public String host() { return host; }
         public int port() { return port; }
         public JetStreamOptions jetStream() { return jetStream; }
+        public TlsOptions tls() { return tls; }
 
         public ServerOptions build() {
             return new ServerOptions(this);
