@@ -2,7 +2,7 @@ package io.natsj.server.tls;
 
 import io.natsj.server.TlsOptions;
 
-import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.KeyManager;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
@@ -34,8 +34,6 @@ import java.util.Set;
  * <p>Threading: immutable once created; {@link #wrap} may be called from any thread.
  */
 public final class ServerTls {
-
-    private static final char[] KEY_PASSWORD = "natsj".toCharArray();
 
     private final TlsOptions options;
     private final SSLContext context;
@@ -115,23 +113,19 @@ public final class ServerTls {
         if (o.certFile() == null) {
             throw new IllegalArgumentException("missing 'cert_file' in TLS configuration");
         }
-        KeyStore keys;
+        FixedKeyManager keys;
         try {
             List<X509Certificate> chain = PemFiles.certificates(o.certFile());
             PrivateKey key = PemFiles.privateKey(o.keyFile());
             PemFiles.checkPair(chain.getFirst(), key);
-            keys = KeyStore.getInstance("PKCS12");
-            keys.load(null, null);
-            keys.setKeyEntry("server", key, KEY_PASSWORD, chain.toArray(X509Certificate[]::new));
-        } catch (GeneralSecurityException | IOException e) {
+            keys = new FixedKeyManager(key, chain.toArray(X509Certificate[]::new));
+        } catch (GeneralSecurityException e) {
             throw new IllegalArgumentException("error parsing X509 certificate/key pair: " + e.getMessage(), e);
         }
         TrustManager[] trust = o.caFile() == null ? null : trustManagers(o);
         try {
-            KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-            kmf.init(keys, KEY_PASSWORD);
             SSLContext context = SSLContext.getInstance("TLS");
-            context.init(kmf.getKeyManagers(), trust, null);
+            context.init(new KeyManager[]{keys}, trust, null);
             return context;
         } catch (GeneralSecurityException e) {
             throw new IllegalArgumentException("error setting up TLS: " + e.getMessage(), e);

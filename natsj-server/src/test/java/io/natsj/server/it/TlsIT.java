@@ -21,6 +21,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 
@@ -77,6 +78,11 @@ class TlsIT {
                 .connectionTimeout(Duration.ofSeconds(5));
     }
 
+    /** A client expected to fail: it need not wait long for a server that has closed on it. */
+    private Options.Builder failingClient(SSLContext context) {
+        return tlsClient(context).connectionTimeout(Duration.ofSeconds(2));
+    }
+
     /** A fresh TLS client (with a certificate, in case verify is on) still gets its own message. */
     private void assertServesTls() throws Exception {
         try (Connection nc = Nats.connect(tlsClient(pki.clientContextWithCert()).build())) {
@@ -117,6 +123,19 @@ class TlsIT {
     }
 
     @Test
+    void rsaServerKeyInPkcs1Form() throws Exception {
+        java.security.KeyPair keys = TestPki.rsaKeys();
+        TestPki.Issued cert = TestPki.issue(pki.ca(), "CN=localhost", true, keys);
+        Path dir = java.nio.file.Files.createTempDirectory("natsj-rsa");
+        Path certFile = java.nio.file.Files.writeString(dir.resolve("rsa.pem"), TestPki.pem(cert.cert()));
+        Path keyFile = java.nio.file.Files.writeString(dir.resolve("rsa-key.pem"), TestPki.pem(keys.getPrivate()));
+        start(TlsOptions.files(certFile, keyFile));
+        try (Connection nc = Nats.connect(tlsClient(pki.clientContext()).build())) {
+            ServerFixture.assertServes(nc);
+        }
+    }
+
+    @Test
     void largeMessagesCrossTlsRecordsIntact() throws Exception {
         start(serverTls());
         byte[] payload = new byte[512 * 1024];
@@ -139,10 +158,10 @@ class TlsIT {
         try (RawClient raw = RawClient.open(server.port())) {
             assertThat(raw.infoJson()).contains("\"tls_required\":true,\"tls_verify\":true");
         }
-        assertThatThrownBy(() -> Nats.connect(tlsClient(pki.clientContext()).build()))
+        assertThatThrownBy(() -> Nats.connect(failingClient(pki.clientContext()).build()))
                 .as("no client certificate").isInstanceOf(Exception.class);
         closedWith(ClosedReason.TLS_HANDSHAKE_ERROR);
-        assertThatThrownBy(() -> Nats.connect(tlsClient(pki.clientContextWithOtherCert()).build()))
+        assertThatThrownBy(() -> Nats.connect(failingClient(pki.clientContextWithOtherCert()).build()))
                 .as("a certificate from another CA").isInstanceOf(Exception.class);
         await().atMost(Duration.ofSeconds(10)).until(() -> server.closedConnections().stream()
                 .filter(c -> c.closedReason() == ClosedReason.TLS_HANDSHAKE_ERROR).count() >= 2);
@@ -159,7 +178,7 @@ class TlsIT {
     @Test
     void clientThatDoesNotTrustTheServerCertificateFailsAndServerGoesOn() throws Exception {
         start(serverTls());
-        assertThatThrownBy(() -> Nats.connect(tlsClient(pki.clientContextTrustingOtherCa()).build()))
+        assertThatThrownBy(() -> Nats.connect(failingClient(pki.clientContextTrustingOtherCa()).build()))
                 .isInstanceOf(Exception.class);
         closedWith(ClosedReason.TLS_HANDSHAKE_ERROR);
         assertServesTls();
@@ -226,7 +245,7 @@ class TlsIT {
             assertThat(s.getInputStream().read()).as("no INFO before the handshake; closed at the timeout")
                     .isEqualTo(-1);
         }
-        assertThatThrownBy(() -> Nats.connect(tlsClient(pki.clientContext()).build()))
+        assertThatThrownBy(() -> Nats.connect(failingClient(pki.clientContext()).build()))
                 .as("a client waiting for INFO").isInstanceOf(Exception.class);
     }
 
@@ -293,7 +312,7 @@ class TlsIT {
         try (Connection nc = Nats.connect(tlsClient(pki.clientContextWithCert()).build())) {
             ServerFixture.assertServes(nc);
         }
-        assertThatThrownBy(() -> Nats.connect(tlsClient(pki.clientContext()).build())).isInstanceOf(Exception.class);
+        assertThatThrownBy(() -> Nats.connect(failingClient(pki.clientContext()).build())).isInstanceOf(Exception.class);
     }
 
     @Test
@@ -301,7 +320,7 @@ class TlsIT {
         start(ServerFixture.options().tls(serverTls()).user("u").password("p"));
         assertThat(server.options().authTimeout()).as("nats-server's default with TLS: timeout + 1 s")
                 .isEqualTo(Duration.ofSeconds(3));
-        assertThatThrownBy(() -> Nats.connect(tlsClient(pki.clientContext()).userInfo("u", "wrong").build()))
+        assertThatThrownBy(() -> Nats.connect(failingClient(pki.clientContext()).userInfo("u", "wrong").build()))
                 .hasStackTraceContaining("Authorization Violation");
         try (Connection nc = Nats.connect(tlsClient(pki.clientContext()).userInfo("u", "p").build())) {
             ServerFixture.assertServes(nc);
