@@ -10,7 +10,8 @@ import java.util.Map;
 
 /**
  * One entry of {@code /connz}'s {@code tls_peer_certs}, as nats-server shapes it: the certificate's subject
- * (in Go's form, {@link GoDistinguishedName}), and the SHA-256 of its public key info and of the whole certificate, in hex.
+ * (in Go's form, {@link GoDistinguishedName}), and the SHA-256 of its public key info and of the whole certificate,
+ * in hex.
  *
  * <p>Threading: stateless.
  */

@@ -63,7 +63,8 @@ class TlsFlagsTest {
     @Test
     void anyTlsFlagNeedsCertificateAndKey() {
         assertThat(error("--tls")).isEqualTo("TLS Server certificate must be present and valid");
-        assertThat(error("--tlsverify", "--tlscert", cert())).isEqualTo("TLS Server private key must be present and valid");
+        assertThat(error("--tlsverify", "--tlscert", cert()))
+                .isEqualTo("TLS Server private key must be present and valid");
         assertThat(error("--tls", "--tlscert", cert(), "--tlskey", pki.clientKey().toString()))
                 .isEqualTo("error parsing X509 certificate/key pair: private key does not match public key");
     }

@@ -165,7 +165,8 @@ class TlsIT {
                 .as("a certificate from another CA").isInstanceOf(Exception.class);
         await().atMost(Duration.ofSeconds(10)).until(() -> server.closedConnections().stream()
                 .filter(c -> c.closedReason() == ClosedReason.TLS_HANDSHAKE_ERROR).count() >= 2);
-        assertThat(log.lines()).anyMatch(l -> l.startsWith("ERROR 127.0.0.1:") && l.contains(" - TLS handshake error: "));
+        assertThat(log.lines())
+                .anyMatch(l -> l.startsWith("ERROR 127.0.0.1:") && l.contains(" - TLS handshake error: "));
         try (Connection nc = Nats.connect(tlsClient(pki.clientContextWithCert()).build())) {
             ServerFixture.assertServes(nc);
             ClientConnection c = server.connections().iterator().next();
@@ -312,7 +313,8 @@ class TlsIT {
         try (Connection nc = Nats.connect(tlsClient(pki.clientContextWithCert()).build())) {
             ServerFixture.assertServes(nc);
         }
-        assertThatThrownBy(() -> Nats.connect(failingClient(pki.clientContext()).build())).isInstanceOf(Exception.class);
+        assertThatThrownBy(() -> Nats.connect(failingClient(pki.clientContext()).build()))
+                .isInstanceOf(Exception.class);
     }
 
     @Test

@@ -19,7 +19,8 @@ class GoDistinguishedNameTest {
 
     @Test
     void goOrderNotEncodingOrder() {
-        assertThat(go("CN=alice,OU=eng,O=Acme,L=Paris,ST=IDF,C=FR")).isEqualTo("CN=alice,OU=eng,O=Acme,L=Paris,ST=IDF,C=FR");
+        assertThat(go("CN=alice,OU=eng,O=Acme,L=Paris,ST=IDF,C=FR"))
+                .isEqualTo("CN=alice,OU=eng,O=Acme,L=Paris,ST=IDF,C=FR");
         assertThat(go("O=Acme,CN=alice")).as("encoded CN then O").isEqualTo("CN=alice,O=Acme");
         assertThat(go("C=FR,OU=ops,CN=bob")).isEqualTo("CN=bob,OU=ops,C=FR");
     }

@@ -62,8 +62,8 @@ class PemFilesTest {
     @Test
     void ed25519KeyAsPkcs8() throws Exception {
         KeyPair keys = java.security.KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
-        String pem = "-----BEGIN PRIVATE KEY-----\n"
-                + Base64.getMimeEncoder().encodeToString(keys.getPrivate().getEncoded()) + "\n-----END PRIVATE KEY-----\n";
+        String pem = "-----BEGIN PRIVATE KEY-----\n" + Base64.getMimeEncoder().encodeToString(
+                keys.getPrivate().getEncoded()) + "\n-----END PRIVATE KEY-----\n";
         assertThat(PemFiles.privateKey(write("ed.pem", pem)).getAlgorithm()).isIn("EdDSA", "Ed25519");
     }
 
