@@ -41,6 +41,7 @@ public final class ServerOptions {
     private final Duration writeDeadline;
     private final Duration pingInterval;
     private final int pingMax;
+    /** As given; null means nats-server's default, which depends on TLS (see {@link #authTimeout()}). */
     private final Duration authTimeout;
     private final String user;
     private final String password;
@@ -72,8 +73,7 @@ public final class ServerOptions {
         this.writeDeadline = b.writeDeadline;
         this.pingInterval = b.pingInterval;
         this.pingMax = b.pingMax;
-        this.authTimeout = b.authTimeout != null ? b.authTimeout
-                : b.tls != null ? b.tls.timeout().plusSeconds(1) : DEFAULT_AUTH_TIMEOUT;
+        this.authTimeout = b.authTimeout;
         this.user = b.user;
         this.password = b.password;
         this.token = b.token;
@@ -150,7 +150,10 @@ public final class ServerOptions {
     public Duration writeDeadline() { return writeDeadline; }
     public Duration pingInterval() { return pingInterval; }
     public int pingMax() { return pingMax; }
-    public Duration authTimeout() { return authTimeout; }
+    /** As set, or nats-server's default: the TLS timeout + 1 s with TLS, else 2 s. */
+    public Duration authTimeout() {
+        return authTimeout != null ? authTimeout : tls != null ? tls.timeout().plusSeconds(1) : DEFAULT_AUTH_TIMEOUT;
+    }
     /** Single-user authorization; null when unset. */
     public String user() { return user; }
     public String password() { return password; }

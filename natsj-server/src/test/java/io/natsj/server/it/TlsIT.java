@@ -123,6 +123,23 @@ class TlsIT {
     }
 
     @Test
+    void tls12ClientsGetNatsServersDefaultSuiteAndMinVersion13RefusesThem() throws Exception {
+        start(serverTls());
+        try (Connection nc = Nats.connect(tlsClient(pki.clientContextTls12()).build())) {
+            ServerFixture.assertServes(nc);
+            ClientConnection c = server.connections().iterator().next();
+            assertThat(c.tls().version()).isEqualTo("1.2");
+            assertThat(c.tls().cipherSuite()).isEqualTo("TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256");
+        }
+        server.close();
+        start(serverTls().withMinVersion("1.3"));
+        assertThatThrownBy(() -> Nats.connect(failingClient(pki.clientContextTls12()).build()))
+                .isInstanceOf(Exception.class);
+        closedWith(ClosedReason.TLS_HANDSHAKE_ERROR);
+        assertServesTls();
+    }
+
+    @Test
     void rsaServerKeyInPkcs1Form() throws Exception {
         java.security.KeyPair keys = TestPki.rsaKeys();
         TestPki.Issued cert = TestPki.issue(pki.ca(), "CN=localhost", true, keys);

@@ -123,6 +123,11 @@ public final class TestPki {
         return context(ca.cert(), null);
     }
 
+    /** A client context that trusts the test CA and speaks TLS 1.2 at most. */
+    public SSLContext clientContextTls12() {
+        return context(ca.cert(), null, "TLSv1.2");
+    }
+
     /** A client context that trusts the test CA and presents {@code alice}'s certificate. */
     public SSLContext clientContextWithCert() {
         return context(ca.cert(), client);
@@ -144,6 +149,10 @@ public final class TestPki {
     }
 
     private static SSLContext context(X509Certificate trusted, Issued identity) {
+        return context(trusted, identity, "TLS");
+    }
+
+    private static SSLContext context(X509Certificate trusted, Issued identity, String protocol) {
         try {
             KeyStore trust = KeyStore.getInstance("PKCS12");
             trust.load(null, null);
@@ -159,7 +168,7 @@ public final class TestPki {
                 kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
                 kmf.init(keys, "pw".toCharArray());
             }
-            SSLContext ctx = SSLContext.getInstance("TLS");
+            SSLContext ctx = SSLContext.getInstance(protocol);
             ctx.init(kmf == null ? null : kmf.getKeyManagers(), tmf.getTrustManagers(), null);
             return ctx;
         } catch (GeneralSecurityException | IOException e) {
