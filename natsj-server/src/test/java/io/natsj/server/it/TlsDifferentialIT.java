@@ -109,6 +109,22 @@ class TlsDifferentialIT {
     }
 
     @Test
+    void tlsHandshakeOnThePlainPortGetsTheSameAnswer() throws Exception {
+        byte[] clientHelloStart = {0x16, 0x03, 0x01, 0x00, (byte) 0xc8, 0x01, 0x00, 0x00, (byte) 0xc4, 0x03, 0x03};
+        try (NatsServerProcess reference = NatsServerProcess.start();
+             NatsServer natsj = NatsServer.start(ServerFixture.options().build())) {
+            RawClient.Reply expected;
+            try (RawClient raw = RawClient.open(reference.port())) {
+                expected = raw.send(clientHelloStart).readReply();
+            }
+            assertThat(expected.closed()).isTrue();
+            try (RawClient raw = RawClient.open(natsj.port())) {
+                assertThat(raw.send(clientHelloStart).readReply()).isEqualTo(expected);
+            }
+        }
+    }
+
+    @Test
     void clientWithoutHandshakeIsClosedSilentlyAtTheTimeout() throws Exception {
         both(tlsBlock("  timeout: 0.5\n"), (ref, nj) -> {
             for (int port : new int[]{ref, nj}) {
