@@ -54,6 +54,10 @@ public final class BenchTool implements Callable<Integer> {
             + "memory and idle CPU of a server holding one stream with N idle durable consumers, natsj and nats-server.")
     Integer idleConsumers;
 
+    @Option(names = "--tls", description = "With --compare: both servers with TLS on the client port (a "
+            + "self-signed certificate made for the run); the clients connect with TLS.")
+    boolean tls;
+
     @Option(names = "--quick", description = "A small smoke run (counts divided by 20).")
     boolean quick;
 
@@ -106,6 +110,8 @@ public final class BenchTool implements Callable<Integer> {
         if (natsjCmd == null) {
             natsjCmd = Path.of(System.getProperty("natsj.root", ".")).resolve("bin/natsj-server").toString();
         }
+        BenchTls serverTls = tls ? BenchTls.generate() : null;
+        Scenario.useTls(serverTls == null ? null : serverTls.clientContext());
         Map<Scenario, double[]> natsj = new LinkedHashMap<>();
         Map<Scenario, double[]> nats = new LinkedHashMap<>();
         for (Scenario s : chosen) {
@@ -120,7 +126,7 @@ public final class BenchTool implements Callable<Integer> {
                 boolean isNatsj = (k == 0) == natsjFirst;
                 Map<Scenario, double[]> into = isNatsj ? natsj : nats;
                 try (ServerProcess server = ServerProcess.start(isNatsj ? natsjCmd : natsCmd, log,
-                        chosen.stream().anyMatch(Scenario::needsJetStream))) {
+                        chosen.stream().anyMatch(Scenario::needsJetStream), serverTls)) {
                     if (warmup) {
                         for (Scenario s : chosen) {
                             s.run(server.url(), scale * 4);
@@ -162,9 +168,9 @@ public final class BenchTool implements Callable<Integer> {
     private String table(List<Scenario> chosen, Map<Scenario, double[]> natsj, Map<Scenario, double[]> nats,
                          double seconds) throws Exception {
         StringBuilder sb = new StringBuilder();
-        sb.append(String.format(Locale.ROOT, "Machine: %d cores, Java %s, %s; %d alternating rounds%s, %.0f s.%n",
+        sb.append(String.format(Locale.ROOT, "Machine: %d cores, Java %s, %s; %d alternating rounds%s%s, %.0f s.%n",
                 Runtime.getRuntime().availableProcessors(), Runtime.version(), natsVersion(), rounds,
-                quick ? " (quick)" : "", seconds));
+                quick ? " (quick)" : "", tls ? ", TLS" : "", seconds));
         sb.append("Ratio: natsj/nats-server for throughput, nats-server/natsj for latency (above 1.0 favours natsj).")
                 .append(System.lineSeparator()).append(System.lineSeparator());
         sb.append("| scenario | what | natsj (median) | nats-server (median) | ratio |").append(System.lineSeparator());

@@ -5,6 +5,7 @@ import io.nats.client.Dispatcher;
 import io.nats.client.Nats;
 import io.nats.client.Options;
 
+import javax.net.ssl.SSLContext;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -133,10 +134,22 @@ public enum Scenario {
                 + Arrays.stream(values()).map(Scenario::id).toList());
     }
 
+    /** The client side of {@code --tls} runs: trusts the servers' certificate; null for plain connections. */
+    private static volatile SSLContext clientTls;
+
+    /** Makes every scenario connect with TLS through {@code context} (null: plain text). */
+    static void useTls(SSLContext context) {
+        clientTls = context;
+    }
+
     static Connection connect(String url) throws Exception {
-        Options o = new Options.Builder().server(url).noReconnect().bufferSize(256 * 1024)
-                .connectionTimeout(Duration.ofSeconds(5)).build();
-        return Nats.connect(o);
+        Options.Builder b = new Options.Builder().server(url).noReconnect().bufferSize(256 * 1024)
+                .connectionTimeout(Duration.ofSeconds(5));
+        SSLContext tls = clientTls;
+        if (tls != null) {
+            b.sslContext(tls);
+        }
+        return Nats.connect(b.build());
     }
 
     static double publishOnly(String url, int n, int size) throws Exception {

@@ -13,8 +13,8 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A server launched as a child process with nats-server's flags ({@code -a 127.0.0.1 -p <port>}, and
- * {@code -js -sd <fresh temp dir>} for JetStream), ready once its port
+ * A server launched as a child process with nats-server's flags ({@code -a 127.0.0.1 -p <port>},
+ * {@code -js -sd <fresh temp dir>} for JetStream, the TLS flags of {@link BenchTls} for TLS), ready once its port
  * accepts connections; killed on {@link #close()} and on JVM exit.
  *
  * <p>Threading: one owner thread.
@@ -24,30 +24,41 @@ final class ServerProcess implements AutoCloseable {
     private final Process process;
     private final int port;
     private final Path storeDir;
+    private final boolean tls;
 
-    private ServerProcess(Process process, int port, Path storeDir) {
+    private ServerProcess(Process process, int port, Path storeDir, boolean tls) {
         this.process = process;
         this.port = port;
         this.storeDir = storeDir;
+        this.tls = tls;
     }
 
     static ServerProcess start(String command, File logFile, boolean jetStream)
             throws IOException, InterruptedException {
-        return launch(command, logFile, jetStream ? Files.createTempDirectory("natsj-bench-js") : null, true);
+        return start(command, logFile, jetStream, null);
+    }
+
+    /** A server with TLS on its client port when {@code tls} is not null. */
+    static ServerProcess start(String command, File logFile, boolean jetStream, BenchTls tls)
+            throws IOException, InterruptedException {
+        return launch(command, logFile, jetStream ? Files.createTempDirectory("natsj-bench-js") : null, true, tls);
     }
 
     /** A JetStream server on {@code storeDir}, which is kept when the server closes. */
     static ServerProcess startIn(String command, File logFile, Path storeDir) throws IOException, InterruptedException {
-        return launch(command, logFile, storeDir, false);
+        return launch(command, logFile, storeDir, false, null);
     }
 
-    private static ServerProcess launch(String command, File logFile, Path storeDir, boolean deleteStore)
-            throws IOException, InterruptedException {
+    private static ServerProcess launch(String command, File logFile, Path storeDir, boolean deleteStore,
+                                        BenchTls tls) throws IOException, InterruptedException {
         int port = freePort();
         List<String> cmd = new ArrayList<>(Arrays.asList(command.trim().split("\\s+")));
         cmd.addAll(List.of("-a", "127.0.0.1", "-p", Integer.toString(port)));
         if (storeDir != null) {
             cmd.addAll(List.of("-js", "-sd", storeDir.toString()));
+        }
+        if (tls != null) {
+            cmd.addAll(tls.serverArgs());
         }
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile)).start();
@@ -59,7 +70,7 @@ final class ServerProcess implements AutoCloseable {
             }
             try (Socket s = new Socket()) {
                 s.connect(new InetSocketAddress("127.0.0.1", port), 200);
-                return new ServerProcess(p, port, deleteStore ? storeDir : null);
+                return new ServerProcess(p, port, deleteStore ? storeDir : null, tls != null);
             } catch (IOException notYet) {
                 Thread.sleep(50);
             }
@@ -74,7 +85,7 @@ final class ServerProcess implements AutoCloseable {
     }
 
     String url() {
-        return "nats://127.0.0.1:" + port;
+        return (tls ? "tls://" : "nats://") + "127.0.0.1:" + port;
     }
 
     private static int freePort() throws IOException {

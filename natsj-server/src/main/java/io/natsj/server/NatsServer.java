@@ -14,6 +14,7 @@ import io.natsj.server.monitor.MonitorServer;
 import io.natsj.server.monitor.SystemRequests;
 import io.natsj.server.protocol.InfoLineTemplate;
 import io.natsj.server.protocol.ServerInfo;
+import io.natsj.server.tls.ServerTls;
 import io.natsj.server.util.ServerClock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -72,6 +73,9 @@ public final class NatsServer implements AutoCloseable {
     private final Context context = new Context();
     private volatile Instant startTime;
     private InfoLineTemplate infoTemplate;
+    /** The INFO after a "TLS first" handshake: tls_required even with allow_non_tls. */
+    private InfoLineTemplate tlsFirstInfoTemplate;
+    private ServerTls tls;
     private ServerSocket listener;
     private Thread acceptThread;
     private ScheduledThreadPoolExecutor timers;
@@ -119,6 +123,10 @@ public final class NatsServer implements AutoCloseable {
         });
         timers.setRemoveOnCancelPolicy(true);
         try {
+            checkMonitoringPorts();
+            if (options.tls() != null) {
+                tls = ServerTls.create(options.tls());
+            }
             if (options.jetStream().enabled()) {
                 jetStream = startJetStream();
             }
@@ -127,22 +135,40 @@ public final class NatsServer implements AutoCloseable {
             listener = new ServerSocket();
             listener.setReuseAddress(true);
             listener.bind(new InetSocketAddress(options.host(), port), 1024);
-            if (options.httpPort() != 0) {
+            if (options.httpPort() != 0 || options.httpsPort() != 0) {
                 monitor = new MonitorServer(this);
             }
         } catch (IOException | RuntimeException e) {
             close();
             throw e;
         }
-        infoTemplate = buildInfoTemplate();
+        infoTemplate = InfoLineTemplate.of(buildInfo());
+        tlsFirstInfoTemplate = InfoLineTemplate.of(buildInfo().tlsRequired(tls != null));
         LOG.info("Listening for client connections on {}:{}", options.host(), listener.getLocalPort());
+        if (tls != null) {
+            LOG.info("TLS required for client connections");
+            if (options.tls().handshakeFirst() && options.tls().handshakeFirstFallback().isZero()) {
+                LOG.warn("Clients that are not using \"TLS Handshake First\" option will fail to connect");
+            }
+        }
         long watch = Math.max(50, Math.min(1000, options.writeDeadline().toMillis() / 2));
         timers.scheduleAtFixedRate(this::checkWriteDeadlines, watch, watch, TimeUnit.MILLISECONDS);
         acceptThread = Thread.ofPlatform().name("natsj-accept").daemon(true).start(this::acceptLoop);
         LOG.info("Server is ready");
     }
 
-    private InfoLineTemplate buildInfoTemplate() {
+    /** nats-server refuses both monitoring ports at once, and HTTPS without the TLS certificate. */
+    private void checkMonitoringPorts() {
+        if (options.httpPort() != 0 && options.httpsPort() != 0) {
+            throw new IllegalStateException("can't specify both HTTP (" + options.httpPort() + ") and HTTPs ("
+                    + options.httpsPort() + ") ports");
+        }
+        if (options.httpsPort() != 0 && options.tls() == null) {
+            throw new IllegalStateException("TLS cert and key required for HTTPS");
+        }
+    }
+
+    private ServerInfo buildInfo() {
         ServerInfo info = new ServerInfo()
                 .serverId(serverId)
                 .serverName(serverName)
@@ -153,12 +179,15 @@ public final class NatsServer implements AutoCloseable {
                 .port(listener.getLocalPort())
                 .headers(true)
                 .authRequired(authenticator.required())
+                .tlsRequired(tls != null && !options.allowNonTls())
+                .tlsVerify(tls != null && options.tls().verifyClients())
+                .tlsAvailable(tls != null && options.allowNonTls())
                 .maxPayload(options.maxPayload())
                 .jetStream(jetStream != null);
         if (jetStream != null && options.jetStream().domain() != null) {
             info.domain(options.jetStream().domain());
         }
-        return InfoLineTemplate.of(info);
+        return info;
     }
 
     private void acceptLoop() {
@@ -260,18 +289,28 @@ public final class NatsServer implements AutoCloseable {
         return listener.getLocalPort();
     }
 
-    /** The bound monitoring port, or 0 when monitoring is off. */
+    /** The bound monitoring port, or 0 when HTTP monitoring is off. */
     public int httpPort() {
-        return monitor == null ? 0 : monitor.port();
+        return monitor == null || monitor.secure() ? 0 : monitor.port();
     }
 
-    /** A URL clients can connect to, e.g. {@code nats://127.0.0.1:4222}. */
+    /** The bound HTTPS monitoring port, or 0 when HTTPS monitoring is off. */
+    public int httpsPort() {
+        return monitor != null && monitor.secure() ? monitor.port() : 0;
+    }
+
+    /** TLS on the client port, or null when off. */
+    public ServerTls tls() {
+        return tls;
+    }
+
+    /** A URL clients can connect to, e.g. {@code nats://127.0.0.1:4222} ({@code tls://} with TLS, as nats-server). */
     public String clientUrl() {
         String host = options.host();
         if (host.equals("0.0.0.0") || host.equals("::") || host.isEmpty()) {
             host = "127.0.0.1";
         }
-        return "nats://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + port();
+        return (tls != null ? "tls://" : "nats://") + (host.contains(":") ? "[" + host + "]" : host) + ":" + port();
     }
 
     /** The server id, as in INFO {@code server_id}. */
@@ -402,6 +441,17 @@ public final class NatsServer implements AutoCloseable {
         @Override
         public byte[] infoLine(ClientConnection connection) {
             return infoTemplate.encode(connection.cid(), connection.remoteIp(), connection.nonce());
+        }
+
+        @Override
+        public byte[] infoLine(ClientConnection connection, boolean afterTlsFirst) {
+            return (afterTlsFirst ? tlsFirstInfoTemplate : infoTemplate).encode(connection.cid(),
+                    connection.remoteIp(), connection.nonce());
+        }
+
+        @Override
+        public ServerTls tls() {
+            return tls;
         }
 
         @Override

@@ -46,6 +46,7 @@ public final class ServerOptions {
     private final Duration writeDeadline;
     private final Duration pingInterval;
     private final int pingMax;
+    /** As given; null means nats-server's default, which depends on TLS (see {@link #authTimeout()}). */
     private final Duration authTimeout;
     private final String user;
     private final String password;
@@ -64,6 +65,9 @@ public final class ServerOptions {
     private final List<AccountConfig> accounts;
     private final String systemAccount;
     private final String noAuthUser;
+    private final TlsOptions tls;
+    private final boolean allowNonTls;
+    private final int httpsPort;
 
     private ServerOptions(Builder b) {
         this.host = b.host;
@@ -97,6 +101,9 @@ public final class ServerOptions {
         this.accounts = List.copyOf(b.accounts);
         this.systemAccount = b.systemAccount;
         this.noAuthUser = b.noAuthUser;
+        this.tls = b.tls;
+        this.allowNonTls = b.allowNonTls;
+        this.httpsPort = b.httpsPort;
     }
 
     public static Builder builder() {
@@ -137,6 +144,9 @@ public final class ServerOptions {
         b.accounts = accounts;
         b.systemAccount = systemAccount;
         b.noAuthUser = noAuthUser;
+        b.tls = tls;
+        b.allowNonTls = allowNonTls;
+        b.httpsPort = httpsPort;
         return b;
     }
 
@@ -160,7 +170,10 @@ public final class ServerOptions {
     public Duration writeDeadline() { return writeDeadline; }
     public Duration pingInterval() { return pingInterval; }
     public int pingMax() { return pingMax; }
-    public Duration authTimeout() { return authTimeout; }
+    /** As set, or nats-server's default: the TLS timeout + 1 s with TLS, else 2 s. */
+    public Duration authTimeout() {
+        return authTimeout != null ? authTimeout : tls != null ? tls.timeout().plusSeconds(1) : DEFAULT_AUTH_TIMEOUT;
+    }
     /** Single-user authorization; null when unset. */
     public String user() { return user; }
     public String password() { return password; }
@@ -191,6 +204,12 @@ public final class ServerOptions {
     public String systemAccount() { return systemAccount; }
     /** The user a client that presents no credentials is taken to be ({@code no_auth_user}), or null. */
     public String noAuthUser() { return noAuthUser; }
+    /** TLS on the client port (and for HTTPS monitoring); null when off. */
+    public TlsOptions tls() { return tls; }
+    /** With TLS: also accept clients that do not start a handshake ({@code allow_non_tls}). */
+    public boolean allowNonTls() { return allowNonTls; }
+    /** HTTPS monitoring port (uses the {@link #tls()} certificate): 0 = off, {@link #RANDOM_PORT} = a free port. */
+    public int httpsPort() { return httpsPort; }
 
     /** True when any client authentication is configured. */
     public boolean authRequired() {
@@ -200,7 +219,8 @@ public final class ServerOptions {
     @Override
     public String toString() {
         return "ServerOptions{host=" + host + ", port=" + port + ", serverName=" + serverName + ", httpPort=" + httpPort
-                + ", maxPayload=" + maxPayload + ", maxConnections=" + maxConnections + ", jetStream=" + jetStream + "}";
+                + ", maxPayload=" + maxPayload + ", maxConnections=" + maxConnections + ", jetStream=" + jetStream
+                + ", tls=" + tls + "}";
     }
 
     /** JetStream options, nats-server's {@code jetstream {}} block and {@code -js}/{@code -sd} flags. */
@@ -234,7 +254,8 @@ public final class ServerOptions {
         private Duration writeDeadline = DEFAULT_WRITE_DEADLINE;
         private Duration pingInterval = DEFAULT_PING_INTERVAL;
         private int pingMax = DEFAULT_PING_MAX;
-        private Duration authTimeout = DEFAULT_AUTH_TIMEOUT;
+        /** Null until set: nats-server's default depends on TLS (the TLS timeout + 1 s, else 2 s). */
+        private Duration authTimeout;
         private String user;
         private String password;
         private String token;
@@ -252,6 +273,9 @@ public final class ServerOptions {
         private List<AccountConfig> accounts = List.of();
         private String systemAccount;
         private String noAuthUser;
+        private TlsOptions tls;
+        private boolean allowNonTls;
+        private int httpsPort;
 
         private Builder() {
         }
@@ -287,11 +311,16 @@ public final class ServerOptions {
         public Builder accounts(List<AccountConfig> v) { this.accounts = List.copyOf(v); return this; }
         public Builder systemAccount(String v) { this.systemAccount = v; return this; }
         public Builder noAuthUser(String v) { this.noAuthUser = v; return this; }
+        /** TLS on the client port; null turns it off. */
+        public Builder tls(TlsOptions v) { this.tls = v; return this; }
+        public Builder allowNonTls(boolean v) { this.allowNonTls = v; return this; }
+        public Builder httpsPort(int v) { this.httpsPort = v; return this; }
 
         public String host() { return host; }
         public int port() { return port; }
         public JetStreamOptions jetStream() { return jetStream; }
         public List<UserEntry> users() { return users; }
+        public TlsOptions tls() { return tls; }
 
         public ServerOptions build() {
             return new ServerOptions(this);

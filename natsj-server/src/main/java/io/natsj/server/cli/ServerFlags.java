@@ -1,7 +1,9 @@
 package io.natsj.server.cli;
 
 import io.natsj.server.ServerOptions;
+import io.natsj.server.TlsOptions;
 import io.natsj.server.config.ConfigLoader;
+import io.natsj.server.tls.ServerTls;
 import io.natsj.server.util.GoDuration;
 import picocli.CommandLine;
 import picocli.CommandLine.Option;
@@ -53,6 +55,11 @@ public final class ServerFlags {
     @Option(names = {"--pass", "-pass"}) String pass;
     @Option(names = {"--auth", "-auth"}) String token;
     @Option(names = {"--ping_interval", "-ping_interval"}) String pingInterval;
+    @Option(names = {"--tls", "-tls"}, arity = "0..1", fallbackValue = "true") Boolean tls;
+    @Option(names = {"--tlscert", "-tlscert"}) Path tlsCert;
+    @Option(names = {"--tlskey", "-tlskey"}) Path tlsKey;
+    @Option(names = {"--tlscacert", "-tlscacert"}) Path tlsCaCert;
+    @Option(names = {"--tlsverify", "-tlsverify"}, arity = "0..1", fallbackValue = "true") Boolean tlsVerify;
     @Option(names = {"-h", "--help", "-help"}, arity = "0..1", fallbackValue = "true") Boolean help;
     @Option(names = {"-v", "--version", "-version"}, arity = "0..1", fallbackValue = "true") Boolean version;
 
@@ -99,6 +106,7 @@ public final class ServerFlags {
         if (name != null) b.serverName(name);
         if (pidFile != null) b.pidFile(pidFile);
         if (httpPort != null) b.httpPort(httpPort);
+        if (httpsPort != null) b.httpsPort(httpsPort);
         if (clientAdvertise != null) b.clientAdvertise(clientAdvertise);
         if (logFile != null) b.logFile(logFile);
         if (logtime != null) b.logtime(logtime);
@@ -112,6 +120,36 @@ public final class ServerFlags {
         if (jetstream != null) js = js.withEnabled(jetstream);
         if (storeDir != null) js = js.withStoreDir(storeDir);
         b.jetStream(js);
+        applyTls(b);
+    }
+
+    /**
+     * nats-server's TLS flags: {@code --tls=false} turns TLS off (whatever the file says); any other {@code --tls*}
+     * flag replaces the file's certificate settings with the flags' (certificate and key required), keeping the
+     * file's timeout and handshake-first settings, as nats-server does.
+     */
+    private void applyTls(ServerOptions.Builder b) {
+        if (tls == null && tlsCert == null && tlsKey == null && tlsCaCert == null && tlsVerify == null) {
+            return;
+        }
+        if (tls != null && !tls) {
+            b.tls(null);
+            return;
+        }
+        if (tlsCert == null) {
+            throw new IllegalArgumentException("TLS Server certificate must be present and valid");
+        }
+        if (tlsKey == null) {
+            throw new IllegalArgumentException("TLS Server private key must be present and valid");
+        }
+        TlsOptions t = TlsOptions.files(tlsCert, tlsKey).withCaFile(tlsCaCert).withVerify(on(tlsVerify));
+        TlsOptions fromFile = b.tls();
+        if (fromFile != null) {
+            t = t.withTimeout(fromFile.timeout())
+                    .withHandshakeFirst(fromFile.handshakeFirst(), fromFile.handshakeFirstFallback());
+        }
+        ServerTls.create(t); // reports unreadable files now, as nats-server does while parsing its flags
+        b.tls(t);
     }
 
     /** The help text, nats-server's flags with natsj's words. */
@@ -126,6 +164,7 @@ public final class ServerFlags {
                         --server_name <server_name>  Server name (default: the server id)
                     -P, --pid <file>                 File to store PID
                     -m, --http_port <port>           Use port for http monitoring
+                    -ms,--https_port <port>          Use port for https monitoring (with the TLS certificate)
                     -c, --config <file>              Configuration file
                     -t                               Test configuration and exit
                         --client_advertise <string>  Client URL to advertise to other servers
@@ -140,6 +179,13 @@ public final class ServerFlags {
                 JetStream Options:
                     -js, --jetstream                 Enable JetStream functionality
                     -sd, --store_dir <dir>           Set the storage directory
+
+                TLS Options:
+                        --tls                        Enable TLS, do not verify clients (default: false)
+                        --tlscert <file>             Server certificate file
+                        --tlskey <file>              Private key for server certificate
+                        --tlsverify                  Enable TLS, verify client certificates
+                        --tlscacert <file>           Client certificate CA for verification
 
                 Authorization Options:
                         --user <user>                User required for connections

@@ -19,18 +19,21 @@ import io.natsj.server.routing.PublishBatch;
 import io.natsj.server.routing.Subscriber;
 import io.natsj.server.routing.Subscription;
 import io.natsj.server.routing.Subjects;
+import io.natsj.server.tls.TlsState;
 import io.natsj.server.transport.Outbound;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -55,10 +58,16 @@ public final class ClientConnection implements ClientOpHandler, Subscriber, Deli
     private static final int INLINE_FLUSH_MAX = 32 * 1024;
     private static final int MAX_READ = 64 * 1024;
     private static final long FIRST_PING_NANOS = TimeUnit.SECONDS.toNanos(2);
+    /** How long closing a TLS session may wait for the peer to take the close_notify before the TCP close. */
+    private static final long TLS_CLOSE_WAIT_MILLIS = 1000;
 
     private final ServerContext server;
     private final ServerOptions options;
-    private final Socket socket;
+    /** The accepted TCP socket; closing it ends the connection at once, TLS or not. */
+    private final Socket rawSocket;
+    /** The socket the protocol runs over: {@link #rawSocket}, or the TLS socket layered over it. */
+    private volatile Socket socket;
+    private volatile TlsState tlsState;
     private final long cid;
     private final String remoteIp;
     private final int remotePort;
@@ -109,14 +118,15 @@ public final class ClientConnection implements ClientOpHandler, Subscriber, Deli
     private volatile Instant stop;
     private boolean slowConsumerFlagged;
 
-    private ScheduledFuture<?> pingTimer;
-    private ScheduledFuture<?> authTimer;
+    private volatile ScheduledFuture<?> pingTimer;
+    private volatile ScheduledFuture<?> authTimer;
     private Thread readerThread;
-    private Thread writerThread;
+    private volatile Thread writerThread;
 
     public ClientConnection(ServerContext server, Socket socket, long cid) {
         this.server = server;
         this.options = server.options();
+        this.rawSocket = socket;
         this.socket = socket;
         this.cid = cid;
         this.account = server.account();
@@ -133,10 +143,23 @@ public final class ClientConnection implements ClientOpHandler, Subscriber, Deli
         this.parser.awaitConnect(authRequired);
     }
 
-    /** Starts the reader and writer threads; sends INFO first. */
+    /**
+     * Starts the connection: sends INFO and starts the reader and writer threads. With TLS the reader thread first
+     * negotiates TLS ({@link TlsNegotiation}) and starts the writer once the protocol's socket is known.
+     */
     public void start() {
-        byte[] info = server.infoLine(this);
-        out.append(info, 0, info.length);
+        if (server.tls() == null) {
+            byte[] info = server.infoLine(this);
+            out.append(info, 0, info.length);
+            startSession();
+            readerThread = Thread.ofVirtual().name("natsj-r-" + cid).start(() -> readLoop(null));
+        } else {
+            readerThread = Thread.ofVirtual().name("natsj-r-" + cid).start(this::negotiateTls);
+        }
+    }
+
+    /** Starts the writer and the auth and ping timers (after TLS, as nats-server arms them after the handshake). */
+    private void startSession() {
         writerThread = Thread.ofVirtual().name("natsj-w-" + cid).start(this::writeLoop);
         if (authRequired) {
             authTimer = server.timers().schedule(this::authTimeout, options.authTimeout().toNanos(),
@@ -147,8 +170,51 @@ public final class ClientConnection implements ClientOpHandler, Subscriber, Deli
             long first = Math.min(interval, FIRST_PING_NANOS);
             pingTimer = server.timers().scheduleAtFixedRate(this::pingTick, first, interval, TimeUnit.NANOSECONDS);
         }
+        if (closed.get()) {
+            cancelTimers(); // closed while starting: close() may have run before the timers existed
+        }
         out.flush();
-        readerThread = Thread.ofVirtual().name("natsj-r-" + cid).start(this::readLoop);
+    }
+
+    /** Reader thread, TLS configured: INFO and the handshake in nats-server's order, then the protocol. */
+    private void negotiateTls() {
+        LOG.debug("{} - Starting TLS client connection handshake", this);
+        TlsNegotiation.Result r;
+        try {
+            r = new TlsNegotiation(server.tls(), options.allowNonTls(), rawSocket, server.timers(), server.clock())
+                    .run(this::sendPlainInfo);
+        } catch (TlsNegotiation.Failure f) {
+            if (!closed.get() || f.timeout()) {
+                LOG.error("{} - {}", this, f.timeout() ? f.getMessage() : "TLS handshake error: " + f.getMessage());
+            }
+            close(ClosedReason.TLS_HANDSHAKE_ERROR, false);
+            return;
+        } catch (IOException e) {
+            if (!closed.get()) {
+                LOG.debug("{} read error: {}", this, e.toString());
+                close(ClosedReason.CLIENT_CLOSED, false);
+            }
+            return;
+        }
+        socket = r.socket();
+        tlsState = r.tls();
+        if (tlsState != null) {
+            LOG.debug("{} - TLS handshake complete", this);
+            LOG.debug("{} - TLS version {}, cipher suite {}", this, tlsState.version(), tlsState.cipherSuite());
+        }
+        if (r.infoStillToSend()) {
+            byte[] info = server.infoLine(this, true);
+            out.append(info, 0, info.length);
+        }
+        startSession();
+        readLoop(r.pending());
+    }
+
+    /** The INFO line in plain text, before any TLS, written directly: the writer does not exist yet. */
+    private void sendPlainInfo() throws IOException {
+        OutputStream os = rawSocket.getOutputStream();
+        os.write(server.infoLine(this));
+        os.flush();
     }
 
     /** Closes at once when the server refuses the connection (max connections). */
@@ -162,9 +228,13 @@ public final class ClientConnection implements ClientOpHandler, Subscriber, Deli
 
     // ---------------------------------------------------------------- reader and writer loops
 
-    private void readLoop() {
+    /** The reader thread's loop; {@code pending} holds protocol bytes read before it (or null). */
+    private void readLoop(byte[] pending) {
         byte[] buf = new byte[MIN_READ];
         try {
+            if (pending != null && pending.length > 0) {
+                handleInput(pending, pending.length);
+            }
             InputStream in = socket.getInputStream();
             while (!closed.get()) {
                 int n = in.read(buf);
@@ -172,20 +242,7 @@ public final class ClientConnection implements ClientOpHandler, Subscriber, Deli
                     close(ClosedReason.CLIENT_CLOSED, false);
                     break;
                 }
-                long before = inMsgsCount;
-                long beforeBytes = inBytesCount;
-                lastActivityNanos = server.clock().nanoTime();
-                parser.parse(buf, 0, n);
-                if (inMsgsCount != before) {
-                    server.stats().addIn(inMsgsCount - before, inBytesCount - beforeBytes);
-                    inMsgs = inMsgsCount;
-                    inBytes = inBytesCount;
-                }
-                if (inMsgsCount != before || subOpsInBatch) {
-                    subOpsInBatch = false;
-                    lastSeenNanos = lastActivityNanos;
-                }
-                batch.flushAll();
+                handleInput(buf, n);
                 if (n == buf.length && buf.length < MAX_READ) {
                     buf = new byte[buf.length * 2];
                 } else if (n < buf.length / 4 && buf.length > MIN_READ) {
@@ -203,6 +260,24 @@ public final class ClientConnection implements ClientOpHandler, Subscriber, Deli
         }
     }
 
+    /** One read's worth of bytes: parse (which routes), count, then flush every connection written to. */
+    private void handleInput(byte[] buf, int n) {
+        long before = inMsgsCount;
+        long beforeBytes = inBytesCount;
+        lastActivityNanos = server.clock().nanoTime();
+        parser.parse(buf, 0, n);
+        if (inMsgsCount != before) {
+            server.stats().addIn(inMsgsCount - before, inBytesCount - beforeBytes);
+            inMsgs = inMsgsCount;
+            inBytes = inBytesCount;
+        }
+        if (inMsgsCount != before || subOpsInBatch) {
+            subOpsInBatch = false;
+            lastSeenNanos = lastActivityNanos;
+        }
+        batch.flushAll();
+    }
+
     private void writeLoop() {
         try {
             out.writeLoop(socket.getOutputStream(), 1, TimeUnit.SECONDS, server.clock()::nanoTime);
@@ -214,7 +289,7 @@ public final class ClientConnection implements ClientOpHandler, Subscriber, Deli
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
-            closeSocket();
+            closeSocketGracefully();
         }
     }
 
@@ -592,12 +667,7 @@ public final class ClientConnection implements ClientOpHandler, Subscriber, Deli
         }
         closedReason = reason;
         stop = server.clock().now();
-        if (pingTimer != null) {
-            pingTimer.cancel(false);
-        }
-        if (authTimer != null) {
-            authTimer.cancel(false);
-        }
+        cancelTimers();
         List<Subscription> all = new ArrayList<>(subs.values());
         closedSubs = List.copyOf(all);
         subs.clear();
@@ -612,12 +682,49 @@ public final class ClientConnection implements ClientOpHandler, Subscriber, Deli
         server.connectionClosed(this);
     }
 
+    private void cancelTimers() {
+        ScheduledFuture<?> ping = pingTimer;
+        if (ping != null) {
+            ping.cancel(false);
+        }
+        ScheduledFuture<?> auth = authTimer;
+        if (auth != null) {
+            auth.cancel(false);
+        }
+    }
+
+    /** Closes the TCP socket at once (never blocks, even under a TLS socket whose writer is stuck). */
     private void closeSocket() {
         try {
-            socket.close();
+            rawSocket.close();
         } catch (IOException e) {
             LOG.trace("{} close: {}", this, e.toString());
         }
+    }
+
+    /**
+     * The writer's last step: over TLS, closes the session first (close_notify, as nats-server's TLS connection
+     * does), bounded by a timer that closes the TCP socket should the peer stop reading; then the TCP socket.
+     */
+    private void closeSocketGracefully() {
+        if (tlsState != null) {
+            ScheduledFuture<?> guard = null;
+            try {
+                guard = server.timers().schedule(this::closeSocket, TLS_CLOSE_WAIT_MILLIS, TimeUnit.MILLISECONDS);
+            } catch (RejectedExecutionException e) {
+                closeSocket(); // the server is shutting down: no timer, no wait
+            }
+            try {
+                socket.close();
+            } catch (IOException e) {
+                LOG.trace("{} TLS close: {}", this, e.toString());
+            } finally {
+                if (guard != null) {
+                    guard.cancel(false);
+                }
+            }
+        }
+        closeSocket();
     }
 
     // ---------------------------------------------------------------- views for monitoring
@@ -661,6 +768,9 @@ public final class ClientConnection implements ClientOpHandler, Subscriber, Deli
     }
 
     public long lastActivityNanos() { return lastActivityNanos; }
+
+    /** The TLS session's figures once the handshake is done; null for a plain-text connection. */
+    public TlsState tls() { return tlsState; }
 
     /**
      * Wall-clock time of the last activity as nats-server counts it for monitoring: CONNECT, a read carrying

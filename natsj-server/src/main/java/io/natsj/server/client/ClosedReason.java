@@ -17,6 +17,7 @@ public enum ClosedReason {
     MAX_PAYLOAD_EXCEEDED("Maximum Message Payload Exceeded"),
     MAX_CONTROL_LINE_EXCEEDED("Maximum Control Line Exceeded"),
     NO_RESPONDERS_REQUIRES_HEADERS("No Responders Requires Headers"),
+    TLS_HANDSHAKE_ERROR("TLS Handshake Failure"),
     SERVER_SHUTDOWN("Server Shutdown");
 
     private final String text;

@@ -4,6 +4,7 @@ import io.natsj.server.ServerOptions;
 import io.natsj.server.ServerStats;
 import io.natsj.server.account.Account;
 import io.natsj.server.auth.ClientAuthenticator;
+import io.natsj.server.tls.ServerTls;
 import io.natsj.server.util.ServerClock;
 
 import java.util.concurrent.ScheduledExecutorService;
@@ -38,6 +39,15 @@ public interface ServerContext {
 
     /** The INFO line (with CRLF) to send to a newly accepted connection. */
     byte[] infoLine(ClientConnection connection);
+
+    /**
+     * The INFO line for a connection; {@code afterTlsFirst} for the INFO sent after a "TLS first" handshake, which
+     * says {@code tls_required} even when {@code allow_non_tls} is on (as nats-server's does).
+     */
+    byte[] infoLine(ClientConnection connection, boolean afterTlsFirst);
+
+    /** TLS on the client port, or null when it is off. */
+    ServerTls tls();
 
     /** Called once when a connection has closed, to unregister it and record it for {@code /connz}. */
     void connectionClosed(ClientConnection connection);

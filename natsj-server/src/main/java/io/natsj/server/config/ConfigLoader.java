@@ -24,7 +24,7 @@ import java.util.function.Function;
  * (a duration given as a number of seconds) are accepted with the same warning.
  *
  * <p>Keys nats-server knows that natsj does not implement yet are reported: an error when ignoring them would
- * weaken security or change what clients see (TLS, accounts, users, operators, websockets...), a warning when the
+ * weaken security or change what clients see (OCSP, accounts, users, operators, websockets...), a warning when the
  * server works the same without them. Unknown keys are errors, except keys only used to define a
  * {@code $variable}.
  *
@@ -47,7 +47,7 @@ public final class ConfigLoader {
 
     /** nats-server top-level keys that natsj refuses until it implements them. */
     private static final Set<String> UNSUPPORTED = Set.of(
-            "tls", "ocsp", "allow_non_tls", "https", "https_port", "mappings", "maps", "operator",
+            "ocsp", "mappings", "maps", "operator",
             "operators", "roots", "root", "root_operators", "root_operator", "resolver", "account_resolver",
             "accounts_resolver", "resolver_tls", "resolver_preload", "resolver_pinned_accounts",
             "trusted", "trusted_keys", "websocket", "ws", "mqtt", "no_header_support");
@@ -99,7 +99,12 @@ public final class ConfigLoader {
 
     private void applyTop(String k, String key, ConfigValue v) {
         switch (k) {
-            case "listen" -> listen(v, true);
+            case "listen" -> listen(v, (host, port) -> {
+                if (host != null) {
+                    b.host(host);
+                }
+                b.port(port);
+            });
             case "port" -> b.port(intValue(key, v));
             case "host", "net" -> b.host(string(key, v));
             case "server_name" -> {
@@ -111,8 +116,22 @@ public final class ConfigLoader {
                 }
             }
             case "client_advertise" -> b.clientAdvertise(string(key, v));
-            case "http" -> listen(v, false);
+            case "http" -> listen(v, (host, port) -> {
+                if (host != null) {
+                    b.httpHost(host);
+                }
+                b.httpPort(port);
+            });
+            case "https" -> listen(v, (host, port) -> {
+                if (host != null) {
+                    b.httpHost(host);
+                }
+                b.httpsPort(port);
+            });
             case "http_port", "monitor_port" -> b.httpPort(intValue(key, v));
+            case "https_port" -> b.httpsPort(intValue(key, v));
+            case "tls" -> tls(v);
+            case "allow_non_tls" -> b.allowNonTls(bool(key, v));
             case "max_payload" -> b.maxPayload(intValue(key, v));
             case "max_control_line" -> b.maxControlLine(intValue(key, v));
             case "max_pending" -> b.maxPending(longValue(key, v));
@@ -201,7 +220,21 @@ public final class ConfigLoader {
         }
     }
 
-    private void listen(ConfigValue v, boolean client) {
+    /** Where a {@code listen}-style value points; the host is null when only a port was given. */
+    @FunctionalInterface
+    private interface Listen {
+        void apply(String host, int port);
+    }
+
+    private void tls(ConfigValue v) {
+        try {
+            b.tls(TlsBlock.parse(v, warnings));
+        } catch (TlsBlock.Problem p) {
+            errors.add(p.report());
+        }
+    }
+
+    private void listen(ConfigValue v, Listen target) {
         String host = null;
         int port;
         if (v.value() instanceof Long l) {
@@ -224,17 +257,7 @@ public final class ConfigLoader {
             error(v, "expected port or host:port, got " + v.typeName());
             return;
         }
-        if (client) {
-            if (host != null) {
-                b.host(host);
-            }
-            b.port(port);
-        } else {
-            if (host != null) {
-                b.httpHost(host);
-            }
-            b.httpPort(port);
-        }
+        target.apply(host, port);
     }
 
     private void authorization(ConfigValue v) {

@@ -6,6 +6,7 @@ import io.natsj.server.account.Account;
 import io.natsj.server.client.ClientConnection;
 import io.natsj.server.protocol.ConnectOptions;
 import io.natsj.server.routing.Subscription;
+import io.natsj.server.tls.TlsState;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -205,6 +206,17 @@ final class ConnzView {
             putIfNotEmpty(m, "name", co.name());
             putIfNotEmpty(m, "lang", co.lang());
             putIfNotEmpty(m, "version", co.version());
+        }
+        TlsState tls = conn.tls();
+        if (tls != null) {
+            m.put("tls_version", tls.version());
+            m.put("tls_cipher_suite", tls.cipherSuite());
+            if (auth && !tls.peerCertificates().isEmpty()) {
+                m.put("tls_peer_certs", tls.peerCertificates().stream().map(PeerCertView::of).toList());
+            }
+            if (tls.handshakeFirst()) {
+                m.put("tls_first", true);
+            }
         }
         if (auth) {
             putIfNotEmpty(m, "authorized_user", rawAuthUser(conn));

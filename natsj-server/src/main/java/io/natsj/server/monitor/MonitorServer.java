@@ -3,6 +3,10 @@ package io.natsj.server.monitor;
 import io.natsj.server.json.GoJson;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsParameters;
+import com.sun.net.httpserver.HttpsServer;
+import io.natsj.server.tls.ServerTls;
 import io.natsj.server.NatsServer;
 import io.natsj.server.ServerOptions;
 import org.slf4j.Logger;
@@ -21,10 +25,12 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * The HTTP monitoring server ({@code -m} / {@code http_port}): {@code /varz}, {@code /connz}, {@code /subsz}
- * ({@code /subscriptionsz}), {@code /jsz}, {@code /healthz} and an index page, as JSON with nats-server's field
- * names, written byte for byte as nats-server writes it ({@link GoJson}); and {@code /metrics}, natsj's Prometheus
- * text endpoint ({@link MetricsEndpoint}). Supports JSONP ({@code ?callback=}) like nats-server.
+ * The HTTP monitoring server ({@code -m} / {@code http_port}), or HTTPS ({@code https_port}, with the client port's
+ * certificate and without client certificates, as nats-server serves it): {@code /varz}, {@code /connz},
+ * {@code /subsz} ({@code /subscriptionsz}), {@code /accountz}, {@code /jsz}, {@code /healthz} and an index page, as
+ * JSON with nats-server's field names, written byte for byte as nats-server writes it ({@link GoJson}); and
+ * {@code /metrics}, natsj's Prometheus text endpoint ({@link MetricsEndpoint}). Supports JSONP ({@code ?callback=})
+ * like nats-server.
  * Errors are 400 with nats-server's text; unknown paths are Go's 404. {@code http_req_stats} counts as nats-server
  * counts: {@code /subscriptionsz} as {@code /subsz}, a {@code /connz} whose parameters do not decode not at all.
  *
@@ -38,6 +44,7 @@ public final class MonitorServer implements AutoCloseable {
 
     private final NatsServer server;
     private final HttpServer http;
+    private final boolean secure;
     private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
     private final Map<String, LongAdder> requestCounts = new ConcurrentHashMap<>();
     private final MetricsEndpoint metrics;
@@ -45,9 +52,12 @@ public final class MonitorServer implements AutoCloseable {
     public MonitorServer(NatsServer server) {
         this.server = server;
         ServerOptions o = server.options();
-        int port = o.httpPort() == ServerOptions.RANDOM_PORT ? 0 : o.httpPort();
+        secure = o.httpsPort() != 0;
+        int configured = secure ? o.httpsPort() : o.httpPort();
+        int port = configured == ServerOptions.RANDOM_PORT ? 0 : configured;
         try {
-            http = HttpServer.create(new InetSocketAddress(o.httpHost(), port), 128);
+            InetSocketAddress address = new InetSocketAddress(o.httpHost(), port);
+            http = secure ? https(address, server.tls()) : HttpServer.create(address, 128);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot listen for monitoring on " + o.httpHost() + ":" + port, e);
         }
@@ -55,7 +65,8 @@ public final class MonitorServer implements AutoCloseable {
         http.createContext("/", this::index);
         endpoint("/varz", "/varz", (q, count) -> {
             count.run();
-            return MonitorReply.indented(VarzView.build(server, port(), requestStats()));
+            return MonitorReply.indented(VarzView.build(server, secure ? 0 : port(), secure ? port() : 0,
+                    requestStats()));
         });
         endpoint("/connz", "/connz", (q, count) -> MonitorReply.indented(ConnzView.build(server, q, count)));
         Endpoint subsz = (q, count) -> {
@@ -80,12 +91,28 @@ public final class MonitorServer implements AutoCloseable {
         metrics = new MetricsEndpoint(server, this::requestStats);
         http.createContext("/metrics", this::metrics);
         http.start();
-        LOG.info("Starting http monitor on {}:{}", o.httpHost(), port());
+        LOG.info("Starting {} monitor on {}:{}", secure ? "https" : "http", o.httpHost(), port());
+    }
+
+    private static HttpsServer https(InetSocketAddress address, ServerTls tls) throws IOException {
+        HttpsServer https = HttpsServer.create(address, 128);
+        https.setHttpsConfigurator(new HttpsConfigurator(tls.context()) {
+            @Override
+            public void configure(HttpsParameters params) {
+                params.setSSLParameters(tls.parameters(false));
+            }
+        });
+        return https;
     }
 
     /** The bound port. */
     public int port() {
         return http.getAddress().getPort();
+    }
+
+    /** True when serving HTTPS. */
+    public boolean secure() {
+        return secure;
     }
 
     @Override

@@ -125,7 +125,7 @@ public final class SystemRequests implements Subscriber, AutoCloseable {
         return switch (kind) {
             case "IDZ" -> q -> Map.of("name", server.serverName(), "host", server.options().host(),
                     "id", server.serverId());
-            case "VARZ" -> q -> VarzView.build(server, server.httpPort(), Map.of());
+            case "VARZ" -> q -> VarzView.build(server, server.httpPort(), server.httpsPort(), Map.of());
             case "CONNZ" -> q -> ConnzView.build(server, q, () -> { });
             case "SUBSZ" -> q -> SubszView.build(server, q);
             case "ACCOUNTZ" -> q -> AccountzView.build(server, q);

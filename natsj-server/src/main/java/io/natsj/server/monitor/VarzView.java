@@ -4,6 +4,7 @@ import io.natsj.server.json.GoFormats;
 import io.natsj.server.NatsServer;
 import io.natsj.server.ServerOptions;
 import io.natsj.server.ServerStats;
+import io.natsj.server.TlsOptions;
 import io.natsj.server.Versions;
 
 import java.io.IOException;
@@ -31,7 +32,7 @@ final class VarzView {
     private VarzView() {
     }
 
-    static Map<String, Object> build(NatsServer server, int httpPort, Map<String, Long> httpReqStats) {
+    static Map<String, Object> build(NatsServer server, int httpPort, int httpsPort, Map<String, Long> httpReqStats) {
         ServerOptions o = server.options();
         ServerStats st = server.stats();
         Instant now = server.clock().now();
@@ -47,6 +48,13 @@ final class VarzView {
         if (o.authRequired()) {
             m.put("auth_required", true);
         }
+        TlsOptions tls = o.tls();
+        if (tls != null && !o.allowNonTls()) {
+            m.put("tls_required", true);
+        }
+        if (tls != null && tls.verifyClients()) {
+            m.put("tls_verify", true);
+        }
         m.put("max_connections", o.maxConnections());
         if (o.maxSubscriptions() > 0) {
             m.put("max_subscriptions", o.maxSubscriptions());
@@ -56,7 +64,7 @@ final class VarzView {
         m.put("http_host", o.httpHost());
         m.put("http_port", httpPort);
         m.put("http_base_path", "");
-        m.put("https_port", 0);
+        m.put("https_port", httpsPort);
         m.put("auth_timeout", o.authTimeout().toNanos() / 1e9);
         m.put("max_control_line", o.maxControlLine());
         m.put("max_payload", o.maxPayload());
@@ -67,7 +75,7 @@ final class VarzView {
         m.put("mqtt", Map.of());
         m.put("websocket", Map.of());
         m.put("jetstream", jetStream(server));
-        m.put("tls_timeout", 2.0);
+        m.put("tls_timeout", (tls != null ? tls.timeout() : TlsOptions.DEFAULT_TIMEOUT).toNanos() / 1e9);
         m.put("write_deadline", o.writeDeadline().toNanos());
         m.put("start", GoFormats.rfc3339Nano(server.startTime()));
         m.put("now", GoFormats.rfc3339Nano(now));

@@ -3,6 +3,7 @@ package io.natsj.server.monitor;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
+import javax.net.ssl.SSLContext;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -12,16 +13,27 @@ import java.time.Duration;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Test helper: GETs monitoring endpoints over HTTP and parses their JSON with Jackson. */
+/** Test helper: GETs monitoring endpoints over HTTP (or HTTPS) and parses their JSON with Jackson. */
 final class MonitorHttp implements AutoCloseable {
 
     static final JsonMapper MAPPER = JsonMapper.builder().build();
 
-    private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient client;
     private final String base;
 
     MonitorHttp(String host, int port) {
+        this.client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
         this.base = "http://" + host + ":" + port;
+    }
+
+    private MonitorHttp(int port, SSLContext tls) {
+        this.client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).sslContext(tls).build();
+        this.base = "https://127.0.0.1:" + port;
+    }
+
+    /** A client of an HTTPS monitoring port whose certificate {@code tls} trusts. */
+    static MonitorHttp https(int port, SSLContext tls) {
+        return new MonitorHttp(port, tls);
     }
 
     MonitorHttp(int port) {
