@@ -80,7 +80,8 @@ public final class Account {
      *
      * @param publisher the publishing subscriber (for no-echo), or null for an internal publisher
      * @param echo      whether the publisher receives its own messages
-     * @return the number of subscriptions that matched (before echo and limits), 0 meaning "no responders"
+     * @return the number of subscriptions that matched (before echo and limits; an import whose other side had no
+     *         subscriber does not count), 0 meaning "no responders"
      */
     public int publish(Subscriber publisher, boolean echo, String subject, String reply, int hdrLen, byte[] buf,
                        int off, int totalLen, DeliveryBatch batch) {
@@ -121,9 +122,11 @@ public final class Account {
             return 0;
         }
         Subscriber skip = echo ? null : publisher;
+        int declined = 0;
         for (Subscription sub : match.plain()) {
-            if (sub.subscriber() != skip) {
-                deliver(sub, subject, reply, hdrLen, buf, off, totalLen, batch);
+            if (sub.subscriber() != skip && !deliver(sub, subject, reply, hdrLen, buf, off, totalLen, batch)
+                    && sub.subscriber() instanceof ImportRoute) {
+                declined++; // an import whose other side has no subscriber is no responder (nats-server's rule)
             }
         }
         for (Subscription[] group : match.queues()) {
@@ -136,7 +139,7 @@ public final class Account {
                 }
             }
         }
-        return match.size();
+        return match.size() - declined;
     }
 
     private boolean deliver(Subscription sub, String subject, String reply, int hdrLen, byte[] buf, int off,

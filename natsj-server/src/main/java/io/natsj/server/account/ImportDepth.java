@@ -28,20 +28,19 @@ final class ImportDepth {
         DEPTH.get()[0]--;
     }
 
-    /** One hop of a message across accounts. */
+    /** One hop of a message across accounts; true when something on the other side took it. */
     @FunctionalInterface
     interface Hop {
-        void forward();
+        boolean forward();
     }
 
-    /** Runs {@code hop} inside the bound; false when the bound was reached and nothing was forwarded. */
+    /** Runs {@code hop} inside the bound; false when the bound was reached or nothing took the message. */
     static boolean hop(Hop hop) {
         if (!enter()) {
             return false;
         }
         try {
-            hop.forward();
-            return true;
+            return hop.forward();
         } finally {
             exit();
         }

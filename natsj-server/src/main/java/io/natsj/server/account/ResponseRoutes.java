@@ -57,6 +57,11 @@ final class ResponseRoutes implements Subscriber {
         return subject;
     }
 
+    /** Drops the mapping of {@code subject} (its request reached nobody). */
+    void forget(String subject) {
+        routes.remove(subject);
+    }
+
     /** Mappings still waiting for a response. */
     int size() {
         return routes.size();
@@ -77,7 +82,7 @@ final class ResponseRoutes implements Subscriber {
             routes.remove(subject, route);
         }
         return ImportDepth.hop(() ->
-                route.importer().publishReply(route.reply(), reply, hdrLen, buf, off, totalLen, batch));
+                route.importer().publishReply(route.reply(), reply, hdrLen, buf, off, totalLen, batch) > 0);
     }
 
     private void sweep(long now) {

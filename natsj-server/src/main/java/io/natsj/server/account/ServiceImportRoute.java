@@ -1,7 +1,6 @@
 package io.natsj.server.account;
 
 import io.natsj.server.routing.DeliveryBatch;
-import io.natsj.server.routing.Subscriber;
 import io.natsj.server.routing.Subscription;
 
 /**
@@ -12,7 +11,7 @@ import io.natsj.server.routing.Subscription;
  *
  * <p>Threading: called on publishers' threads; immutable.
  */
-final class ServiceImportRoute implements Subscriber {
+final class ServiceImportRoute implements ImportRoute {
 
     private final Account importer;
     private final Account exporter;
@@ -32,7 +31,12 @@ final class ServiceImportRoute implements Subscriber {
         return ImportDepth.hop(() -> {
             String forwardedReply = reply == null ? null
                     : exporter.responses().register(importer, reply, export.responseType(), export.threshold());
-            exporter.publish(null, true, mapping.apply(subject), forwardedReply, hdrLen, buf, off, totalLen, batch);
+            int matched = exporter.publish(null, true, mapping.apply(subject), forwardedReply, hdrLen, buf, off,
+                    totalLen, batch);
+            if (matched == 0 && forwardedReply != null) {
+                exporter.responses().forget(forwardedReply); // nobody will answer: the requester hears "no responders"
+            }
+            return matched > 0;
         });
     }
 

@@ -1,7 +1,6 @@
 package io.natsj.server.account;
 
 import io.natsj.server.routing.DeliveryBatch;
-import io.natsj.server.routing.Subscriber;
 import io.natsj.server.routing.Subscription;
 
 /**
@@ -11,7 +10,7 @@ import io.natsj.server.routing.Subscription;
  *
  * <p>Threading: called on publishers' threads; immutable.
  */
-final class StreamImportRoute implements Subscriber {
+final class StreamImportRoute implements ImportRoute {
 
     private final Account importer;
     private final SubjectMapping mapping;
@@ -25,7 +24,7 @@ final class StreamImportRoute implements Subscriber {
     public boolean deliver(Subscription sub, String subject, String reply, byte[] buf, int off, int hdrLen,
                            int totalLen, DeliveryBatch batch) {
         return ImportDepth.hop(() ->
-                importer.publish(null, true, mapping.apply(subject), reply, hdrLen, buf, off, totalLen, batch));
+                importer.publish(null, true, mapping.apply(subject), reply, hdrLen, buf, off, totalLen, batch) > 0);
     }
 
     @Override

@@ -188,6 +188,21 @@ class AccountsIT {
     }
 
     @Test
+    void aRequestThroughAnImportWithNobodyBehindItGetsNoResponders() throws Exception {
+        Connection a = connect("a", "pa");
+        Connection b = connect("b", "pb");
+        for (var request : List.<java.util.function.Supplier<java.util.concurrent.CompletableFuture<Message>>>of(
+                () -> b.request("ask.nobody", bytes("?")), // service import, no responder in A
+                () -> a.request("news.nobody", bytes("?")))) { // stream export, no subscriber in B
+            long start = System.nanoTime();
+            assertThatThrownBy(() -> request.get().get(WAIT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS))
+                    .as("a 503, not a timeout").isInstanceOfAny(java.util.concurrent.ExecutionException.class,
+                            java.util.concurrent.CancellationException.class);
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(3));
+        }
+    }
+
+    @Test
     void jetStreamAssetsBelongToTheirAccount() throws Exception {
         JetStreamManagement ja = connect("a", "pa").jetStreamManagement();
         JetStreamManagement jb = connect("b", "pb").jetStreamManagement();
