@@ -3,6 +3,10 @@ package io.natsj.server.it;
 import com.sun.management.HotSpotDiagnosticMXBean;
 import io.nats.client.Connection;
 import io.natsj.server.NatsServer;
+import io.natsj.server.ServerOptions;
+import io.natsj.server.account.AccountConfig;
+import io.natsj.server.auth.UserEntry;
+import io.natsj.server.jetstream.JetStreamAccountLimits;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import tools.jackson.databind.JsonNode;
@@ -16,6 +20,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 
 import static io.natsj.server.it.ServerFixture.WAIT;
@@ -149,6 +154,34 @@ class EmbeddingIT {
         } finally {
             Files.deleteIfExists(dump);
             Files.delete(dir);
+        }
+    }
+
+    /** The README's example: accounts, imports and users configured in code. */
+    @Test
+    void accountsCanBeConfiguredInCode() throws Exception {
+        Path dir = Files.createTempDirectory("natsj-embed-accounts");
+        ServerOptions options = ServerFixture.options()
+                .jetStream(ServerOptions.JetStreamOptions.DISABLED.withEnabled(true).withStoreDir(dir))
+                .accounts(List.of(
+                        AccountConfig.of("ORDERS").withJetStream(JetStreamAccountLimits.UNLIMITED)
+                                .withExports(List.of(AccountConfig.Export.stream("orders.>"))),
+                        AccountConfig.of("SHOP").withImports(List.of(AccountConfig.Import.stream("ORDERS",
+                                "orders.>")))))
+                .users(List.of(UserEntry.user("orders", "secret").withAccount("ORDERS"),
+                        UserEntry.user("shop", "secret").withAccount("SHOP")))
+                .build();
+        try (NatsServer server = NatsServer.start(options);
+             Connection shop = io.nats.client.Nats.connect(io.nats.client.Options.builder()
+                     .server(server.clientUrl()).userInfo("shop", "secret").build());
+             Connection orders = io.nats.client.Nats.connect(io.nats.client.Options.builder()
+                     .server(server.clientUrl()).userInfo("orders", "secret").build())) {
+            io.nats.client.Subscription sub = shop.subscribe("orders.>");
+            shop.flush(WAIT);
+            orders.publish("orders.new", "o1".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            assertThat(sub.nextMessage(WAIT).getSubject()).isEqualTo("orders.new");
+            assertThat(server.jetStreamServer().account("ORDERS")).isNotNull();
+            assertThat(server.jetStreamServer().account("SHOP")).isNull();
         }
     }
 }
