@@ -11,6 +11,7 @@ import io.natsj.server.client.ClientConnection;
 import io.natsj.server.client.ClosedReason;
 import io.natsj.server.client.ServerContext;
 import io.natsj.server.monitor.MonitorServer;
+import io.natsj.server.monitor.SystemEvents;
 import io.natsj.server.monitor.SystemRequests;
 import io.natsj.server.protocol.InfoLineTemplate;
 import io.natsj.server.protocol.ServerInfo;
@@ -81,6 +82,7 @@ public final class NatsServer implements AutoCloseable {
     private ScheduledThreadPoolExecutor timers;
     private MonitorServer monitor;
     private SystemRequests systemRequests;
+    private SystemEvents systemEvents;
     private JetStream jetStream;
 
     public NatsServer(ServerOptions options) {
@@ -131,6 +133,7 @@ public final class NatsServer implements AutoCloseable {
                 jetStream = startJetStream();
             }
             systemRequests = new SystemRequests(this);
+            systemEvents = new SystemEvents(this);
             int port = options.port() == ServerOptions.RANDOM_PORT ? 0 : options.port();
             listener = new ServerSocket();
             listener.setReuseAddress(true);
@@ -455,7 +458,19 @@ public final class NatsServer implements AutoCloseable {
         }
 
         @Override
+        public void clientConnected(ClientConnection connection) {
+            SystemEvents events = systemEvents;
+            if (events != null) {
+                events.connected(connection);
+            }
+        }
+
+        @Override
         public void connectionClosed(ClientConnection connection) {
+            SystemEvents events = systemEvents;
+            if (events != null) {
+                events.disconnected(connection);
+            }
             if (clients.remove(connection.cid(), connection) || connection.closedReason() != null) {
                 synchronized (closedClients) {
                     if (closedClients.size() >= MAX_CLOSED) {

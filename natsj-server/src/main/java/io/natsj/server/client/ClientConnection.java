@@ -326,6 +326,7 @@ public final class ClientConnection implements ClientOpHandler, Subscriber, Deli
             authViolation();
             return;
         }
+        boolean first = connectOptions == null;
         connectOptions = co;
         long connectedAt = server.clock().nanoTime();
         lastSeenNanos = connectedAt;
@@ -339,6 +340,9 @@ public final class ClientConnection implements ClientOpHandler, Subscriber, Deli
         parser.headersEnabled(headers);
         parser.awaitConnect(false);
         sendOkIfVerbose();
+        if (first) {
+            server.clientConnected(this);
+        }
     }
 
     /** Checks the credentials of CONNECT; on success keeps who the client is and what it may do. */

@@ -49,6 +49,9 @@ public interface ServerContext {
     /** TLS on the client port, or null when it is off. */
     ServerTls tls();
 
+    /** Called once when a connection's first CONNECT was accepted (for the system account's events). */
+    void clientConnected(ClientConnection connection);
+
     /** Called once when a connection has closed, to unregister it and record it for {@code /connz}. */
     void connectionClosed(ClientConnection connection);
 }

@@ -282,7 +282,7 @@ final class ConnzView {
         return d;
     }
 
-    private static void putIfNotEmpty(Map<String, Object> m, String key, String value) {
+    static void putIfNotEmpty(Map<String, Object> m, String key, String value) {
         if (value != null && !value.isEmpty()) {
             m.put(key, value);
         }

@@ -2,7 +2,6 @@ package io.natsj.server.monitor;
 
 import io.natsj.server.NatsServer;
 import io.natsj.server.ServerStats;
-import io.natsj.server.Versions;
 import io.natsj.server.account.Account;
 import io.natsj.server.jetstream.JetStreamAccountView;
 import io.natsj.server.json.GoFormats;
@@ -22,7 +21,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 
 /**
@@ -52,11 +50,12 @@ public final class SystemRequests implements Subscriber, AutoCloseable {
     private final List<Subscription> subs = new ArrayList<>();
     private final ExecutorService workers = Executors.newThreadPerTaskExecutor(
             Thread.ofVirtual().name("natsj-sys-req-", 0).factory());
-    private final AtomicLong seq = new AtomicLong();
+    private final SystemServerInfo info;
 
     public SystemRequests(NatsServer server) {
         this.server = server;
         this.system = server.accounts().system();
+        this.info = new SystemServerInfo(server);
         for (String subject : List.of(SERVER_PREFIX + "PING", SERVER_PREFIX + "PING.*",
                 SERVER_PREFIX + server.serverId() + ".*", ACCOUNT_PREFIX + "*.*")) {
             Subscription sub = new Subscription(this, subject, null, "sys-req");
@@ -87,7 +86,7 @@ public final class SystemRequests implements Subscriber, AutoCloseable {
     /** The answer to one request. */
     Map<String, Object> answer(String subject, byte[] body) {
         Map<String, Object> out = new LinkedHashMap<>();
-        out.put("server", serverInfo());
+        out.put("server", info.next());
         String kind;
         String account = null;
         if (subject.startsWith(ACCOUNT_PREFIX)) {
@@ -176,24 +175,6 @@ public final class SystemRequests implements Subscriber, AutoCloseable {
             q.put("acc", account);
         }
         return q;
-    }
-
-    private Map<String, Object> serverInfo() {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("name", server.serverName());
-        m.put("host", server.options().host());
-        m.put("id", server.serverId());
-        String domain = server.options().jetStream().domain();
-        if (domain != null && !domain.isEmpty()) {
-            m.put("domain", domain);
-        }
-        m.put("ver", Versions.natsApiVersion());
-        boolean js = server.jetStreamServer() != null;
-        m.put("jetstream", js);
-        m.put("flags", js ? 1 : 0);
-        m.put("seq", seq.incrementAndGet());
-        m.put("time", GoFormats.rfc3339Nano(server.clock().now()));
-        return m;
     }
 
     private Map<String, Object> statsz() {

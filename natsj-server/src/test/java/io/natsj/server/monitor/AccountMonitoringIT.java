@@ -165,6 +165,42 @@ class AccountMonitoringIT {
         assertThat(none == null || none.isStatusMessage()).isTrue();
     }
 
+    /** Connects user a (named), publishes one message, closes; returns the CONNECT and DISCONNECT events seen. */
+    private List<JsonNode> connectEvents(String url) throws Exception {
+        Connection sys = connect(url, "sys", "psys");
+        io.nats.client.Subscription events = sys.subscribe("$SYS.ACCOUNT.*.*");
+        sys.flush(WAIT);
+        Connection a = Nats.connect(Options.builder().server(url).userInfo("a", "pa").connectionName("shop-1")
+                .noReconnect().build());
+        a.publish("x", new byte[3]);
+        a.flush(WAIT);
+        a.close();
+        List<JsonNode> seen = new ArrayList<>();
+        for (int i = 0; i < 2; i++) {
+            Message m = events.nextMessage(WAIT);
+            assertThat(m).as("event %d", i).isNotNull();
+            seen.add(MonitorHttp.MAPPER.readTree(m.getData()));
+        }
+        return seen;
+    }
+
+    @Test
+    void clientsOfConfiguredAccountsAreAnnouncedToTheSystemAccount() throws Exception {
+        List<JsonNode> events = connectEvents(server.clientUrl());
+        JsonNode connect = events.get(0);
+        assertThat(connect.get("type").asString()).isEqualTo("io.nats.server.advisory.v1.client_connect");
+        assertThat(connect.get("server").get("id").asString()).isEqualTo(server.serverId());
+        assertThat(connect.get("client").get("acc").asString()).isEqualTo("A");
+        assertThat(connect.get("client").get("user").asString()).isEqualTo("a");
+        assertThat(connect.get("client").get("name").asString()).isEqualTo("shop-1");
+        JsonNode disconnect = events.get(1);
+        assertThat(disconnect.get("type").asString()).isEqualTo("io.nats.server.advisory.v1.client_disconnect");
+        assertThat(disconnect.get("reason").asString()).isEqualTo("Client Closed");
+        assertThat(disconnect.get("sent").get("msgs").asLong()).isEqualTo(1);
+        assertThat(disconnect.get("sent").get("bytes").asLong()).isEqualTo(3);
+        assertThat(disconnect.get("client").has("stop")).isTrue();
+    }
+
     @Test
     void fieldNamesMatchNatsServer() throws Exception {
         Path binary = ReferenceNatsServer.binary();
@@ -189,6 +225,13 @@ class AccountMonitoringIT {
                 theirs.remove("server.cluster");
                 ours.remove("server.flags"); // added in nats-server 2.10
                 assertThat(ours).as(subject).isSubsetOf(theirs);
+            }
+            List<JsonNode> ourEvents = connectEvents(server.clientUrl());
+            List<JsonNode> theirEvents = connectEvents(ns.clientUrl());
+            for (int i = 0; i < 2; i++) {
+                Set<String> ours = keys(ourEvents.get(i), "");
+                ours.remove("server.flags");
+                assertThat(ours).as("event %d", i).isEqualTo(keys(theirEvents.get(i), ""));
             }
         }
     }
