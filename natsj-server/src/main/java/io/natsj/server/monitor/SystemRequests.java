@@ -74,7 +74,11 @@ public final class SystemRequests implements Subscriber, AutoCloseable {
         System.arraycopy(buf, off + hdrLen, body, 0, body.length);
         workers.execute(() -> {
             try {
-                byte[] answer = GoJson.COMPACT.writeValueAsBytes(answer(subject, body));
+                Map<String, Object> response = answer(subject, body);
+                if (response == null) {
+                    return; // the request's filter leaves this server out
+                }
+                byte[] answer = GoJson.COMPACT.writeValueAsBytes(response);
                 system.publishReply(reply, 0, answer, 0, answer.length, DeliveryBatch.IMMEDIATE);
             } catch (RuntimeException e) {
                 LOG.warn("system request on {} failed", subject, e);
@@ -83,8 +87,11 @@ public final class SystemRequests implements Subscriber, AutoCloseable {
         return true;
     }
 
-    /** The answer to one request. */
+    /** The answer to one request, or null when its filter leaves this server out. */
     Map<String, Object> answer(String subject, byte[] body) {
+        if (filteredOut(body)) {
+            return null;
+        }
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("server", info.next());
         String kind;
@@ -155,6 +162,35 @@ public final class SystemRequests implements Subscriber, AutoCloseable {
             };
             default -> null;
         };
+    }
+
+    /**
+     * nats-server's event filter: {@code server_name} and {@code host} must be contained in this server's, a
+     * {@code cluster} or {@code tags} cannot match a server without them, {@code domain} must equal the JetStream
+     * domain. A body that is not JSON is not filtered (it gets its 400 answer).
+     */
+    private boolean filteredOut(byte[] body) {
+        if (body.length == 0) {
+            return false;
+        }
+        JsonNode f;
+        try {
+            f = JSON.readTree(body);
+        } catch (JacksonException e) {
+            return false;
+        }
+        if (!f.isObject()) {
+            return false;
+        }
+        String name = f.path("server_name").asString("");
+        String host = f.path("host").asString("");
+        String domain = f.path("domain").asString("");
+        String ownDomain = server.options().jetStream().domain();
+        return (!name.isEmpty() && !server.serverName().contains(name))
+                || (!host.isEmpty() && !server.options().host().contains(host))
+                || !f.path("cluster").asString("").isEmpty()
+                || (f.path("tags").isArray() && !f.path("tags").isEmpty())
+                || (!domain.isEmpty() && !domain.equals(ownDomain == null ? "" : ownDomain));
     }
 
     /** The request's JSON options as query parameters; an account request is scoped to its account. */

@@ -153,6 +153,13 @@ class AccountMonitoringIT {
         assertThat(info.get("data").get("account_name").asString()).isEqualTo("A");
         JsonNode jsz = request(sys, "$SYS.REQ.ACCOUNT.A.JSZ", "");
         assertThat(jsz.get("data").get("name").asString()).isEqualTo("A");
+        String ownName = "{\"server_name\": \"" + server.serverName().substring(2) + "\"}";
+        assertThat(request(sys, "$SYS.REQ.SERVER.PING.VARZ", ownName).get("data")).isNotNull();
+        for (String filter : List.of("{\"server_name\": \"elsewhere\"}", "{\"cluster\": \"c1\"}",
+                "{\"tags\": [\"eu\"]}", "{\"domain\": \"hub\"}")) {
+            assertThat(sys.request("$SYS.REQ.SERVER.PING", filter.getBytes(StandardCharsets.UTF_8),
+                    Duration.ofMillis(300))).as("no answer for %s", filter).isNull();
+        }
         JsonNode bad = request(sys, "$SYS.REQ.SERVER.PING.CONNZ", "{bad json");
         assertThat(bad.get("error").get("code").asInt()).isEqualTo(400);
         // other accounts have no such subjects
