@@ -55,11 +55,22 @@ class ConfigDifferentialIT {
                     + "permissions: { publish: { allow: [\"a.>\"], deny: \"a.b\" }, subscribe: [\"c\", \"d q\"], "
                     + "allow_responses: { max: 2, expires: \"1m\" } } }\n    { user: e, password: f, "
                     + "allowed_connection_types: [standard] }\n    "
-                    + "{ nkey: UDXU4RCSJNZOIQHZNWXHXORDPRTGNJAHAHFRGZNEEJCPQTT2M7NLCNF4 }\n  ]\n}");
+                    + "{ nkey: UDXU4RCSJNZOIQHZNWXHXORDPRTGNJAHAHFRGZNEEJCPQTT2M7NLCNF4 }\n  ]\n}",
+            "accounts: [A, B]",
+            "system_account: SYS\naccounts {\n  SYS: { users: [ { user: s, password: s } ] }\n  A: {\n"
+                    + "    users: [ { user: a, password: a } ]\n    default_permissions: { subscribe: \"x.>\" }\n"
+                    + "    jetstream: { max_mem: 1MB, max_file: 1GB, max_streams: 2, max_consumers: 3,"
+                    + " max_ack_pending: 10, max_bytes_required: true }\n"
+                    + "    exports: [ { stream: \"news.>\" }, { service: \"help.*\", accounts: [B],"
+                    + " response_type: stream, response_threshold: \"5s\" } ]\n  }\n"
+                    + "  B: {\n    jetstream: enabled\n    imports: [ { stream: { account: A, subject: \"news.>\" },"
+                    + " prefix: a }, { service: { account: A, subject: \"help.*\" }, to: \"ask.*\" } ]\n  }\n}\n"
+                    + "no_auth_user: a");
 
     /**
      * Files both servers must reject. (A server name with spaces and a key without a value are rejected by the
-     * 2.11 parser natsj follows, accepted by 2.9.10: they are tested in the unit tests, not here.)
+     * 2.11 parser natsj follows, accepted by 2.9.10: they are tested in the unit tests, not here. So is a
+     * {@code no_auth_user} naming nobody, which nats-server refuses when it starts but not with {@code -t}.)
      */
     private static final List<String> INVALID = List.of(
             "port: 4222 x",
@@ -78,7 +89,19 @@ class ConfigDifferentialIT {
             "authorization { users: [ { user: a, permissions: { publish: \"a..b\" } } ] }",
             "authorization { users: [ { user: a, permissions: { subscribe: { permit: x } } } ] }",
             "authorization { users: [ { user: a, permissions: { allow_responses: { expires: 5 } } } ] }",
-            "authorization { users: [ { user: a, allowed_connection_types: [ PIGEON ] } ] }");
+            "authorization { users: [ { user: a, allowed_connection_types: [ PIGEON ] } ] }",
+            "accounts { $G: {} }",
+            "accounts { A: 1 }",
+            "accounts { A: {}, B: { imports: [ { stream: { account: A, subject: foo } } ] } }",
+            "accounts { A: { exports: [ { service: foo, accounts: [C] } ] }, C: {},"
+                    + " B: { imports: [ { service: { account: A, subject: foo } } ] } }",
+            "accounts { B: { imports: [ { service: { account: Z, subject: foo } } ] } }",
+            "accounts { A: { exports: [ { stream: \">\" } ] }, B: { imports: [ { stream: { account: A, subject: x },"
+                    + " prefix: \"p.*\" } ] } }",
+            "accounts { A: { exports: [ { stream: foo, response_type: single } ] } }",
+            "accounts { A: { jetstream: maybe } }",
+            "accounts { A: { users: [ { user: a } ] }, B: { users: [ { user: a } ] } }",
+            "authorization { user: x, password: y }\naccounts { A: { users: [ { user: a } ] } }");
 
     @TempDir
     Path dir;
