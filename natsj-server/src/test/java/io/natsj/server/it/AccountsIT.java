@@ -251,6 +251,9 @@ class AccountsIT {
         try (NatsServerProcess ns = NatsServerProcess.withConfig(CONFIG.formatted(store))) {
             Connection a = connect("nats://127.0.0.1:" + ns.port(), "a", "pa");
             assertThat(LimitScenario.run(a)).containsExactlyElementsOf(LimitScenario.EXPECTED);
+            JetStreamManagement jc = connect("nats://127.0.0.1:" + ns.port(), "c", "pc").jetStreamManagement();
+            assertThatThrownBy(jc::getAccountStatistics).isInstanceOf(JetStreamApiException.class)
+                    .satisfies(e -> assertThat(((JetStreamApiException) e).getApiErrorCode()).isEqualTo(10039));
         }
     }
 
