@@ -221,6 +221,12 @@ class AccountMonitoringIT {
             assertThat(keys(http.json("/accountz?acc=A"), ""))
                     .isSubsetOf(keys(ns.http().json("/accountz?acc=A"), ""));
             assertThat(keys(http.json("/accountz"), "")).isEqualTo(keys(ns.http().json("/accountz"), ""));
+            JsonNode ourJsz = http.json("/jsz?accounts=true");
+            JsonNode theirJsz = ns.http().json("/jsz?accounts=true");
+            assertThat(ourJsz.get("accounts").asInt()).isEqualTo(theirJsz.get("accounts").asInt());
+            assertThat(ourJsz.get("account_details").valueStream().map(d -> d.get("name").asString()))
+                    .containsExactlyInAnyOrderElementsOf(theirJsz.get("account_details").valueStream()
+                            .map(d -> d.get("name").asString()).toList());
             Connection sys = connect(server.clientUrl(), "sys", "psys");
             Connection refSys = connect(ns.clientUrl(), "sys", "psys");
             for (String subject : List.of("$SYS.REQ.SERVER.PING.CONNZ", "$SYS.REQ.ACCOUNT.A.CONNZ",
