@@ -133,6 +133,7 @@ public final class NatsServer implements AutoCloseable {
                 jetStream = startJetStream();
             }
             systemRequests = new SystemRequests(this);
+            systemRequests.startHeartbeat(timers);
             systemEvents = new SystemEvents(this);
             int port = options.port() == ServerOptions.RANDOM_PORT ? 0 : options.port();
             listener = new ServerSocket();

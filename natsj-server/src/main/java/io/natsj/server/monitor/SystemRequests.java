@@ -19,7 +19,11 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.time.Duration;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.Executors;
 import java.util.function.Function;
 
@@ -31,8 +35,10 @@ import java.util.function.Function;
  * A request's JSON body holds the endpoint's options under nats-server's JSON names; the answer is
  * {@code {"server": {...}, "data": {...}}}, or {@code "error": {code, description}} instead of data.
  *
- * <p>Threading: {@link #deliver} copies the request on the publisher's thread; answers are built on virtual
- * threads.
+ * <p>Also sends nats-server's STATSZ heartbeat ({@link #startHeartbeat}).
+ *
+ * <p>Threading: {@link #deliver} copies the request on the publisher's thread; answers and heartbeats are built on
+ * virtual threads (the timer thread only hands them over).
  */
 public final class SystemRequests implements Subscriber, AutoCloseable {
 
@@ -45,12 +51,18 @@ public final class SystemRequests implements Subscriber, AutoCloseable {
             Map.entry("subscriptions", "subs"), Map.entry("subscriptions_detail", "subs-detail"),
             Map.entry("account", "acc"), Map.entry("consumer", "consumers"), Map.entry("leader_only", "leader-only"));
 
+    private static final Duration FIRST_HEARTBEAT = Duration.ofMillis(250);
+    private static final Duration MAX_HEARTBEAT = Duration.ofSeconds(10);
+
     private final NatsServer server;
     private final Account system;
     private final List<Subscription> subs = new ArrayList<>();
     private final ExecutorService workers = Executors.newThreadPerTaskExecutor(
             Thread.ofVirtual().name("natsj-sys-req-", 0).factory());
     private final SystemServerInfo info;
+    private volatile ScheduledExecutorService timers;
+    private volatile ScheduledFuture<?> heartbeat;
+    private volatile boolean closed;
 
     public SystemRequests(NatsServer server) {
         this.server = server;
@@ -236,8 +248,49 @@ public final class SystemRequests implements Subscriber, AutoCloseable {
         return m;
     }
 
+    /**
+     * Starts nats-server's STATSZ heartbeat: {@code $SYS.SERVER.<id>.STATSZ} a quarter second after start, then at
+     * doubling intervals up to every 10 seconds, sent only while someone in the system account listens.
+     */
+    public void startHeartbeat(ScheduledExecutorService timers) {
+        this.timers = timers;
+        scheduleHeartbeat(FIRST_HEARTBEAT);
+    }
+
+    private void scheduleHeartbeat(Duration delay) {
+        if (closed) {
+            return;
+        }
+        try {
+            heartbeat = timers.schedule(() -> workers.execute(() -> {
+                sendHeartbeat();
+                Duration next = delay.multipliedBy(2);
+                scheduleHeartbeat(next.compareTo(MAX_HEARTBEAT) > 0 ? MAX_HEARTBEAT : next);
+            }), delay.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // the server is shutting down
+        }
+    }
+
+    private void sendHeartbeat() {
+        String subject = "$SYS.SERVER." + server.serverId() + ".STATSZ";
+        if (!system.index().hasInterest(subject)) {
+            return;
+        }
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("server", info.next());
+        m.put("statsz", statsz());
+        byte[] body = GoJson.COMPACT.writeValueAsBytes(m);
+        system.publish(null, true, subject, null, 0, body, 0, body.length, DeliveryBatch.IMMEDIATE);
+    }
+
     @Override
     public void close() {
+        closed = true;
+        ScheduledFuture<?> h = heartbeat;
+        if (h != null) {
+            h.cancel(false);
+        }
         for (Subscription sub : subs) {
             sub.close();
             system.index().remove(sub);

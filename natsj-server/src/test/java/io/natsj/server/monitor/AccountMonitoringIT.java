@@ -209,6 +209,19 @@ class AccountMonitoringIT {
     }
 
     @Test
+    void theSystemAccountHearsTheStatszHeartbeat() throws Exception {
+        Connection sys = connect(server.clientUrl(), "sys", "psys");
+        io.nats.client.Subscription beats = sys.subscribe("$SYS.SERVER.*.STATSZ");
+        sys.flush(WAIT);
+        Message m = beats.nextMessage(Duration.ofSeconds(12)); // the interval doubles from 250 ms to 10 s
+        assertThat(m).as("a STATSZ heartbeat").isNotNull();
+        assertThat(m.getSubject()).isEqualTo("$SYS.SERVER." + server.serverId() + ".STATSZ");
+        JsonNode beat = MonitorHttp.MAPPER.readTree(m.getData());
+        assertThat(beat.get("server").get("id").asString()).isEqualTo(server.serverId());
+        assertThat(beat.get("statsz").get("connections").asInt()).isEqualTo(1);
+    }
+
+    @Test
     void fieldNamesMatchNatsServer() throws Exception {
         Path binary = ReferenceNatsServer.binary();
         assumeTrue(binary != null, "nats-server is not installed");
