@@ -15,7 +15,7 @@ final class ImportDepth {
     }
 
     /** Enters one import hop; false (and nothing entered) when the limit is reached. */
-    static boolean enter() {
+    private static boolean enter() {
         int[] d = DEPTH.get();
         if (d[0] >= MAX) {
             return false;
@@ -24,7 +24,7 @@ final class ImportDepth {
         return true;
     }
 
-    static void exit() {
+    private static void exit() {
         DEPTH.get()[0]--;
     }
 

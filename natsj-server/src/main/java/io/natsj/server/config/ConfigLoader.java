@@ -177,7 +177,7 @@ public final class ConfigLoader {
             accountUsers(o);
         }
         String noAuth = o.noAuthUser();
-        if (noAuth != null && b.build().users().stream().noneMatch(u -> u.name().equals(noAuth))) {
+        if (noAuth != null && b.users().stream().noneMatch(u -> u.name().equals(noAuth))) {
             error(noAuthUserValue, "no_auth_user: \"" + noAuth
                     + "\" not present as user or nkey in authorization block or account configuration");
         }

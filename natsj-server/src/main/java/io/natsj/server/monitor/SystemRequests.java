@@ -101,7 +101,16 @@ public final class SystemRequests implements Subscriber, AutoCloseable {
 
     /** The answer to one request, or null when its filter leaves this server out. */
     Map<String, Object> answer(String subject, byte[] body) {
-        if (filteredOut(body)) {
+        JsonNode request = null;
+        JacksonException badJson = null;
+        if (body.length > 0) {
+            try {
+                request = JSON.readTree(body);
+            } catch (JacksonException e) {
+                badJson = e; // not filtered: it gets its 400 answer
+            }
+        }
+        if (request != null && filteredOut(request)) {
             return null;
         }
         Map<String, Object> out = new LinkedHashMap<>();
@@ -124,15 +133,12 @@ public final class SystemRequests implements Subscriber, AutoCloseable {
             out.put("error", error(404, "unknown request " + kind));
             return out;
         }
-        QueryParams q;
-        try {
-            q = new QueryParams(options(body, account));
-        } catch (JacksonException e) {
-            out.put("error", error(400, e.getOriginalMessage()));
+        if (badJson != null) {
+            out.put("error", error(400, badJson.getOriginalMessage()));
             return out;
         }
         try {
-            out.put("data", view.apply(q));
+            out.put("data", view.apply(new QueryParams(options(request, account))));
         } catch (QueryParams.BadRequest | IllegalStateException e) {
             out.put("error", error(500, e.getMessage()));
         }
@@ -179,18 +185,9 @@ public final class SystemRequests implements Subscriber, AutoCloseable {
     /**
      * nats-server's event filter: {@code server_name} and {@code host} must be contained in this server's, a
      * {@code cluster} or {@code tags} cannot match a server without them, {@code domain} must equal the JetStream
-     * domain. A body that is not JSON is not filtered (it gets its 400 answer).
+     * domain.
      */
-    private boolean filteredOut(byte[] body) {
-        if (body.length == 0) {
-            return false;
-        }
-        JsonNode f;
-        try {
-            f = JSON.readTree(body);
-        } catch (JacksonException e) {
-            return false;
-        }
+    private boolean filteredOut(JsonNode f) {
         if (!f.isObject()) {
             return false;
         }
@@ -206,11 +203,10 @@ public final class SystemRequests implements Subscriber, AutoCloseable {
     }
 
     /** The request's JSON options as query parameters; an account request is scoped to its account. */
-    private static Map<String, String> options(byte[] body, String account) {
+    private static Map<String, String> options(JsonNode request, String account) {
         Map<String, String> q = new LinkedHashMap<>();
-        if (body.length > 0) {
-            JsonNode node = JSON.readTree(body);
-            for (Map.Entry<String, JsonNode> e : node.properties()) {
+        if (request != null) {
+            for (Map.Entry<String, JsonNode> e : request.properties()) {
                 String name = OPTION_NAMES.getOrDefault(e.getKey(), e.getKey());
                 if (e.getKey().equals("subscriptions_detail") && e.getValue().asBoolean()) {
                     q.put("subs", "detail");

@@ -21,7 +21,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeSet;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -231,9 +230,10 @@ class AccountMonitoringIT {
             connect(server.clientUrl(), "a", "pa");
             connect(ns.clientUrl(), "a", "pa");
             // natsj writes no field nats-server does not have (nats-server adds jwt, mappings and system imports)
-            assertThat(keys(http.json("/accountz?acc=A"), ""))
-                    .isSubsetOf(keys(ns.http().json("/accountz?acc=A"), ""));
-            assertThat(keys(http.json("/accountz"), "")).isEqualTo(keys(ns.http().json("/accountz"), ""));
+            assertThat(MonitorHttp.paths(http.json("/accountz?acc=A")))
+                    .isSubsetOf(MonitorHttp.paths(ns.http().json("/accountz?acc=A")));
+            assertThat(MonitorHttp.paths(http.json("/accountz")))
+                    .isEqualTo(MonitorHttp.paths(ns.http().json("/accountz")));
             JsonNode ourJsz = http.json("/jsz?accounts=true");
             JsonNode theirJsz = ns.http().json("/jsz?accounts=true");
             assertThat(ourJsz.get("accounts").asInt()).isEqualTo(theirJsz.get("accounts").asInt());
@@ -244,8 +244,8 @@ class AccountMonitoringIT {
             Connection refSys = connect(ns.clientUrl(), "sys", "psys");
             for (String subject : List.of("$SYS.REQ.SERVER.PING.CONNZ", "$SYS.REQ.ACCOUNT.A.CONNZ",
                     "$SYS.REQ.SERVER.PING")) {
-                Set<String> ours = keys(request(sys, subject, ""), "");
-                Set<String> theirs = keys(request(refSys, subject, ""), "");
+                Set<String> ours = MonitorHttp.paths(request(sys, subject, ""));
+                Set<String> theirs = MonitorHttp.paths(request(refSys, subject, ""));
                 ours.removeIf(k -> k.startsWith("data.connections") || k.startsWith("statsz."));
                 theirs.removeIf(k -> k.startsWith("data.connections") || k.startsWith("statsz."));
                 theirs.remove("server.cluster");
@@ -255,27 +255,10 @@ class AccountMonitoringIT {
             List<JsonNode> ourEvents = connectEvents(server.clientUrl());
             List<JsonNode> theirEvents = connectEvents(ns.clientUrl());
             for (int i = 0; i < 2; i++) {
-                Set<String> ours = keys(ourEvents.get(i), "");
+                Set<String> ours = MonitorHttp.paths(ourEvents.get(i));
                 ours.remove("server.flags");
-                assertThat(ours).as("event %d", i).isEqualTo(keys(theirEvents.get(i), ""));
+                assertThat(ours).as("event %d", i).isEqualTo(MonitorHttp.paths(theirEvents.get(i)));
             }
         }
-    }
-
-    /** Every field path of {@code node} (array elements as {@code []}). */
-    private static Set<String> keys(JsonNode node, String prefix) {
-        Set<String> out = new TreeSet<>();
-        if (node.isObject()) {
-            for (Map.Entry<String, JsonNode> e : node.properties()) {
-                String k = prefix.isEmpty() ? e.getKey() : prefix + "." + e.getKey();
-                out.add(k);
-                out.addAll(keys(e.getValue(), k));
-            }
-        } else if (node.isArray()) {
-            for (JsonNode n : node) {
-                out.addAll(keys(n, prefix + "[]"));
-            }
-        }
-        return out;
     }
 }

@@ -118,8 +118,8 @@ class JetStreamMonitorDifferentialIT {
     }
 
     private static void compareNames(String what, JsonNode ns, JsonNode nj) {
-        Set<String> a = paths(ns);
-        Set<String> b = paths(nj);
+        Set<String> a = MonitorHttp.paths(ns);
+        Set<String> b = MonitorHttp.paths(nj);
         Set<String> onlyNatsj = generalised(minus(b, a));
         Set<String> onlyNatsServer = generalised(minus(a, b));
         assertThat(onlyNatsj).as("%s: paths natsj writes and nats-server does not", what)
@@ -227,25 +227,6 @@ class JetStreamMonitorDifferentialIT {
         Map<String, JsonNode> out = new LinkedHashMap<>();
         array.forEach(n -> out.put(n.get("name").asString(), n));
         return out;
-    }
-
-    /** Every field path in {@code n}: objects joined by dots, array elements merged under {@code []}. */
-    static Set<String> paths(JsonNode n) {
-        Set<String> out = new TreeSet<>();
-        collect(n, "", out);
-        return out;
-    }
-
-    private static void collect(JsonNode n, String prefix, Set<String> out) {
-        if (n.isObject()) {
-            n.properties().forEach(e -> {
-                String path = prefix.isEmpty() ? e.getKey() : prefix + "." + e.getKey();
-                out.add(path);
-                collect(e.getValue(), path, out);
-            });
-        } else if (n.isArray()) {
-            n.forEach(e -> collect(e, prefix + "[]", out));
-        }
     }
 
     private static Set<String> minus(Set<String> a, Set<String> b) {

@@ -10,6 +10,8 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.Set;
+import java.util.TreeSet;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -59,6 +61,25 @@ final class MonitorHttp implements AutoCloseable {
         assertThat(r.statusCode()).as("status of %s: %s", pathAndQuery, r.body()).isEqualTo(200);
         assertThat(r.headers().firstValue("Content-Type")).hasValue("application/json");
         return MAPPER.readTree(r.body());
+    }
+
+    /** Every field path in {@code n}: objects joined by dots, array elements merged under {@code []}. */
+    static Set<String> paths(JsonNode n) {
+        Set<String> out = new TreeSet<>();
+        collect(n, "", out);
+        return out;
+    }
+
+    private static void collect(JsonNode n, String prefix, Set<String> out) {
+        if (n.isObject()) {
+            n.properties().forEach(e -> {
+                String path = prefix.isEmpty() ? e.getKey() : prefix + "." + e.getKey();
+                out.add(path);
+                collect(e.getValue(), path, out);
+            });
+        } else if (n.isArray()) {
+            n.forEach(e -> collect(e, prefix + "[]", out));
+        }
     }
 
     @Override
