@@ -81,6 +81,8 @@ public final class ClientConnection implements ClientOpHandler, Subscriber, Deli
     private final AtomicInteger pingsOut = new AtomicInteger();
     /** The global account until CONNECT authenticates a user of another account; then that one. */
     private volatile Account account;
+    /** Whether {@link #account} is the system account (Raft subjects are open to it); fixed at binding. */
+    private volatile boolean systemAccount;
 
     // Session state: written by the reader thread, read by publishers and monitoring.
     private volatile boolean connectReceived;
@@ -360,6 +362,7 @@ public final class ClientConnection implements ClientOpHandler, Subscriber, Deli
             return false;
         }
         account = bound;
+        systemAccount = server.isSystemAccount(bound);
         authResult = result;
         authorizedUser = result.user();
         permissions = result.compiled() == null ? null
@@ -458,7 +461,7 @@ public final class ClientConnection implements ClientOpHandler, Subscriber, Deli
     /** Sends nats-server's violation and returns true when the publish must be dropped. */
     private boolean refusePublish(String subject, String reply) {
         ConnectionPermissions perms = permissions;
-        if (ReservedSubjects.reservedSubject(subject, server.isSystemAccount(account)) || (perms != null && !perms.mayPublish(subject))) {
+        if (ReservedSubjects.reservedSubject(subject, systemAccount) || (perms != null && !perms.mayPublish(subject))) {
             sendErr(Violations.publish(subject));
             return true;
         }
