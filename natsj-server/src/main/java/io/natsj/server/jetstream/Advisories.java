@@ -13,7 +13,7 @@ import java.security.SecureRandom;
 /**
  * JetStream's advisories on {@code $JS.EVENT.ADVISORY.>}, in nats-server's JSON ({@code type}, {@code id},
  * {@code timestamp}, then the event's fields): stream and consumer actions, max deliveries reached, messages
- * NAKed and terminated, and the API audit. Like nats-server, an advisory is only built when someone listens.
+ * NAKed and terminated, priority groups pinned and unpinned, and the API audit. Like nats-server, an advisory is only built when someone listens.
  *
  * <p>Threading: safe from any thread.
  */
@@ -32,7 +32,8 @@ public final class Advisories {
         this.serverName = serverName;
     }
 
-    private static String id() {
+    /** A fresh 22-character id, as nats-server's NUIDs look (advisory ids, pin ids). */
+    public static String id() {
         StringBuilder sb = new StringBuilder(22);
         for (int i = 0; i < 22; i++) {
             sb.append(ID_CHARS.charAt(RANDOM.nextInt(ID_CHARS.length())));
@@ -124,6 +125,40 @@ public final class Advisories {
             o.put("reason", reason);
         }
         send(subject, o);
+    }
+
+    /** {@code CONSUMER.PINNED.<stream>.<consumer>}: the client with {@code pinnedId} now holds the group's pin. */
+    public void pinned(String stream, String consumer, String group, String pinnedId) {
+        ObjectNode o = priorityGroup("PINNED", "consumer_group_pinned", stream, consumer, group);
+        if (o != null) {
+            o.put("pinned_id", pinnedId);
+            send(PREFIX + "CONSUMER.PINNED." + stream + "." + consumer, o);
+        }
+    }
+
+    /** {@code CONSUMER.UNPINNED.<stream>.<consumer>}: the pin was released; {@code reason} admin or timeout. */
+    public void unpinned(String stream, String consumer, String group, String reason) {
+        ObjectNode o = priorityGroup("UNPINNED", "consumer_group_unpinned", stream, consumer, group);
+        if (o != null) {
+            o.put("reason", reason);
+            send(PREFIX + "CONSUMER.UNPINNED." + stream + "." + consumer, o);
+        }
+    }
+
+    /** The common fields of a priority group advisory, in nats-server's order; null when nobody listens. */
+    private ObjectNode priorityGroup(String event, String type, String stream, String consumer, String group) {
+        if (!listened(PREFIX + "CONSUMER." + event + "." + stream + "." + consumer)) {
+            return null;
+        }
+        ObjectNode o = event(type);
+        o.put("account", ctx.account().name());
+        o.put("stream", stream);
+        o.put("consumer", consumer);
+        if (ctx.domain() != null && !ctx.domain().isEmpty()) {
+            o.put("domain", ctx.domain());
+        }
+        o.put("group", group);
+        return o;
     }
 
     /** {@code API}: every answered API request. */

@@ -6,6 +6,7 @@ import io.natsj.server.jetstream.consumer.Consumer;
 import io.natsj.server.jetstream.consumer.ConsumerConfig;
 import io.natsj.server.jetstream.consumer.ConsumerConfigCheck;
 import io.natsj.server.jetstream.consumer.ConsumerConfigJson;
+import io.natsj.server.jetstream.consumer.PriorityConfigCheck;
 import io.natsj.server.jetstream.stream.Stream;
 import io.natsj.server.jetstream.stream.StreamConfig;
 import io.natsj.server.jetstream.stream.StreamConfigCheck;
@@ -25,7 +26,7 @@ import java.util.Objects;
 /**
  * The consumer family of the JetStream API: {@code CONSUMER.CREATE} (with and without a name and filter in the
  * subject, and the legacy {@code CONSUMER.DURABLE.CREATE}), {@code DELETE}, {@code INFO}, {@code NAMES},
- * {@code LIST} and {@code PAUSE}, with nats-server's checks and errors. {@code MSG.NEXT} is served by each
+ * {@code LIST}, {@code PAUSE} and {@code UNPIN}, with nats-server's checks and errors. {@code MSG.NEXT} is served by each
  * consumer itself.
  *
  * <p>Threading: handlers run concurrently; creates and deletes of one stream's consumers are serialised on the
@@ -296,6 +297,32 @@ final class ConsumerApi {
                 o.put("pause_remaining", java.time.Duration.between(now, pauseUntil).toNanos());
             }
             router.respond(r, o);
+        });
+    }
+
+    /**
+     * {@code CONSUMER.UNPIN.<stream>.<consumer>} with {@code {"group":…}}: releases the group's pinned client, in
+     * nats-server 2.11's order of checks (JSON, group given, group name valid, stream, consumer, group of the
+     * consumer).
+     */
+    void unpin(Request r) {
+        String type = "consumer_unpin_response";
+        router.guarded(r, type, () -> {
+            GoStruct req = GoStruct.of(ApiJson.parse(r.body()), "JSApiConsumerUnpinRequest");
+            String group = req.string("group", "");
+            if (group.isEmpty()) {
+                throw JsErrorCode.INVALID_JSON.with("err", "consumer group not specified").exception();
+            }
+            if (!PriorityConfigCheck.isValidGroupName(group)) {
+                throw JsErrorCode.CONSUMER_INVALID_GROUP_NAME.error().exception();
+            }
+            Consumer c = consumer(r, 2);
+            List<String> groups = c.config().priorityGroups();
+            if (groups == null || !groups.contains(group)) {
+                throw JsErrorCode.CONSUMER_INVALID_PRIORITY_GROUP.error().exception();
+            }
+            c.unpin(group).join();
+            router.respond(r, ApiJson.response(type));
         });
     }
 

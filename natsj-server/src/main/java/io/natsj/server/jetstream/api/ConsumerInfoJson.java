@@ -4,12 +4,14 @@ import io.natsj.server.jetstream.JetStreamContext;
 import io.natsj.server.jetstream.consumer.Consumer;
 import io.natsj.server.jetstream.consumer.ConsumerConfig;
 import io.natsj.server.jetstream.consumer.ConsumerConfigJson;
+import io.natsj.server.jetstream.consumer.PriorityGroups;
 import io.natsj.server.jetstream.stream.StreamConfigCheck;
 import tools.jackson.databind.node.ObjectNode;
 
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
@@ -82,6 +84,22 @@ public final class ConsumerInfoJson {
             o.put("pause_remaining", Duration.between(now, until).toNanos());
         }
         o.put("ts", ApiJson.time(nanos(now)));
+        priorityGroups(o, c, cfg);
+    }
+
+    /** {@code priority_groups}: as nats-server 2.11, one entry for the first group, with the consumer's pin. */
+    private static void priorityGroups(ObjectNode o, Consumer c, ConsumerConfig cfg) {
+        List<String> groups = cfg.priorityGroups();
+        if (groups == null || groups.isEmpty()) {
+            return;
+        }
+        ObjectNode g = o.putArray("priority_groups").addObject();
+        g.put("group", groups.get(0));
+        PriorityGroups.Pin pin = c.pin();
+        if (!pin.id().isEmpty()) {
+            g.put("pinned_client_id", pin.id());
+        }
+        g.put("pinned_ts", ApiJson.time(pin.pinnedAt())); // Go writes a zero time.Time too
     }
 
     private static ObjectNode config(ConsumerConfig cfg, JetStreamContext ctx, ConfigShape shape) {

@@ -115,6 +115,7 @@ public final class JsApiRouter implements Subscriber, AutoCloseable {
         routes.add(new Route("CONSUMER.NAMES.*", consumers::names));
         routes.add(new Route("CONSUMER.LIST.*", consumers::list));
         routes.add(new Route("CONSUMER.PAUSE.*.*", consumers::pause));
+        routes.add(new Route("CONSUMER.UNPIN.*.*", consumers::unpin));
     }
 
     /** Subscribes the API subjects and the direct-get subjects of the streams that allow it. */

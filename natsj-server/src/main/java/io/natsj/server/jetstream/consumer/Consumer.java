@@ -102,6 +102,7 @@ public final class Consumer implements Subscriber {
     private Thread worker;
     private ScheduledFuture<?> ticker;
     private final ConsumerState.Listener stateListener;
+    private final PriorityGroups priority;
 
     // worker-owned cursor and counters (volatile where the API or the stream reads them)
     private volatile long sseq;                 // next stream sequence to consider
@@ -132,6 +133,10 @@ public final class Consumer implements Subscriber {
         this.config = config;
         this.created = created;
         this.stateListener = stateListener;
+        this.priority = new PriorityGroups(ctx, stream.name(), name, task -> submit(() -> {
+            task.run();
+            return null;
+        }));
         long now = ctx.clock().epochNanos();
         this.lastActiveAt = now;
         if (restored != null) {
@@ -320,6 +325,7 @@ public final class Consumer implements Subscriber {
             batch.clear();
             if (stop) {
                 out.flushAll();
+                priority.close();
                 return;
             }
             try {
@@ -523,6 +529,12 @@ public final class Consumer implements Subscriber {
                 if (request == null) {
                     break;
                 }
+                if (PriorityGroups.active(c)) {
+                    request = choosePrioritized(c);
+                    if (request == null) {
+                        break;
+                    }
+                }
                 target = request.reply;
             }
             StoredMessage m = nextMessage();
@@ -541,6 +553,7 @@ public final class Consumer implements Subscriber {
                 if (size > request.remainingBytes) {
                     putBack(m);
                     waiting.remove(request);
+                    priority.dropped(request);
                     status(request.reply, "409 Message Size Exceeds MaxBytes", request);
                     continue;
                 }
@@ -593,6 +606,21 @@ public final class Consumer implements Subscriber {
 
     private boolean hasMore() {
         return !redeliver.isEmpty() || !lastPerSubject.isEmpty() || nextMatching(sseq) != null;
+    }
+
+    /**
+     * With a priority policy, the request the next message goes to (see {@link PriorityGroups#choose}); asked
+     * only when there is a message, as nats-server picks a request for a message in hand.
+     */
+    private PullRequest choosePrioritized(ConsumerConfig c) {
+        if (!hasMore()) {
+            return null;
+        }
+        // nats-server compares min_pending with the pending count before the message at hand is taken (and
+        // one more for a redelivery, which it never took from that count)
+        long pendingBefore = pendingCount.get() + lastPerSubject.size() + (redeliver.isEmpty() ? 0 : 1);
+        return priority.choose(c, waiting, r -> ctx.account().index().hasInterest(r.reply), pendingBefore,
+                pending.size(), (reply, line) -> status(reply, line, null), ctx.clock().epochNanos());
     }
 
     private PullRequest nextRequest() {
@@ -677,6 +705,7 @@ public final class Consumer implements Subscriber {
                     .add("Nats-Msg-Size", Integer.toString(m.data().length)).build();
             data = StoredMessage.NO_BYTES;
         }
+        headers = priority.withPinHeader(c, headers);
         byte[] buf = new byte[headers.length + data.length];
         System.arraycopy(headers, 0, buf, 0, headers.length);
         System.arraycopy(data, 0, buf, headers.length, data.length);
@@ -759,6 +788,11 @@ public final class Consumer implements Subscriber {
         }
         if (s.maxBytes() > 0 && c.maxBytes() > 0 && s.maxBytes() > c.maxBytes()) {
             status(n.reply(), "409 Exceeded MaxRequestMaxBytes of " + c.maxBytes(), null);
+            return;
+        }
+        String refusal = priority.refuse(c, s.priority(), now);
+        if (refusal != null) {
+            status(n.reply(), refusal, null);
             return;
         }
         if (s.noWait()) {
@@ -1134,10 +1168,24 @@ public final class Consumer implements Subscriber {
     /** Applies an updated config (on the worker). */
     public void applyUpdate(ConsumerConfig updated) {
         config = updated;
+        priority.configChanged(updated);
         if (stateListener != null) {
             stateListener.saveConfig(updated, created);
         }
         markDirty();
+    }
+
+    /** The priority groups' pin, for info. */
+    public PriorityGroups.Pin pin() {
+        return priority.pin();
+    }
+
+    /** {@code CONSUMER.UNPIN}: releases the pin on the worker; waiting requests may then take it. */
+    public CompletableFuture<Void> unpin(String group) {
+        return submit(() -> {
+            priority.unpin(group);
+            return null;
+        });
     }
 
     /** Pauses or resumes; a durable consumer keeps its pause across a restart. */

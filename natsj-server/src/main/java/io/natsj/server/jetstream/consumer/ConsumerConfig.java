@@ -117,6 +117,15 @@ public record ConsumerConfig(
                 metadata, pauseUntil, priorityGroups, priorityPolicy, priorityTimeout);
     }
 
+    /** A copy with another {@code priority_timeout}. */
+    ConsumerConfig withPriorityTimeout(long timeout) {
+        return new ConsumerConfig(durableName, name, description, deliverPolicy, optStartSeq, optStartTime,
+                ackPolicy, ackWait, maxDeliver, backoff, filterSubject, filterSubjects, replayPolicy, rateLimitBps,
+                sampleFreq, maxWaiting, maxAckPending, flowControl, headersOnly, maxBatch, maxExpires, maxBytes,
+                deliverSubject, deliverGroup, idleHeartbeat, inactiveThreshold, replicas, memStorage, direct,
+                metadata, pauseUntil, priorityGroups, priorityPolicy, timeout);
+    }
+
     /** A copy with another pause time. */
     public ConsumerConfig withPauseUntil(Instant until) {
         return new ConsumerConfig(durableName, name, description, deliverPolicy, optStartSeq, optStartTime,

@@ -65,7 +65,8 @@ public final class ConsumerConfigCheck {
         metadata.remove(StreamConfigCheck.VERSION_KEY);
         metadata.remove(StreamConfigCheck.LEVEL_KEY);
         metadata.put(StreamConfigCheck.REQUIRED_LEVEL_KEY, c.pauseUntil() != null ? "1" : "0");
-        return c.withDefaults(maxWaiting, ackWait, maxDeliver, maxAckPending, inactive, metadata);
+        return PriorityConfigCheck.withDefaults(c.withDefaults(maxWaiting, ackWait, maxDeliver, maxAckPending,
+                inactive, metadata));
     }
 
     /** The checks of a config with its defaults applied, against its stream. */
@@ -125,16 +126,13 @@ public final class ConsumerConfigCheck {
                         "strconv.Atoi: parsing \"" + s + "\": invalid syntax").exception();
             }
         }
+        PriorityConfigCheck.check(c);
         if (stream.retention() == StreamConfig.Retention.WORKQUEUE && c.ackPolicy() != AckPolicy.EXPLICIT) {
             throw err(JsErrorCode.CONSUMER_WQ_REQUIRES_EXPLICIT_ACK);
         }
         if (stream.retention() == StreamConfig.Retention.WORKQUEUE
                 && c.deliverPolicy() != ConsumerConfig.DeliverPolicy.ALL) {
             throw err(JsErrorCode.CONSUMER_WQ_CONSUMER_NOT_DELIVER_ALL);
-        }
-        if (c.priorityPolicy() != null && !c.priorityPolicy().isEmpty() && !c.priorityPolicy().equals("none")) {
-            throw JsErrorCode.CONSUMER_CREATE.with("err", "priority policies are not supported by natsj yet")
-                    .exception();
         }
     }
 

@@ -64,7 +64,7 @@ public final class ConsumerConfigJson {
                 s.stringMap("metadata"),
                 time(s.string("pause_until", "")),
                 s.strings("priority_groups"),
-                s.string("priority_policy", ""),
+                priorityPolicy(s.raw("priority_policy")),
                 s.duration("priority_timeout"));
     }
 
@@ -97,6 +97,24 @@ public final class ConsumerConfigJson {
             out.add(d.longValue());
         }
         return out;
+    }
+
+    /**
+     * {@code priority_policy} as nats-server 2.11 reads it: {@code none} (kept as ""), {@code overflow} or
+     * {@code pinned_client}; anything else (2.12's {@code prioritized} too) is its "unknown priority policy".
+     */
+    private static String priorityPolicy(JsonNode n) {
+        if (n == null) {
+            return "";
+        }
+        String v = n.isString() ? n.asString() : null;
+        if ("none".equals(v)) {
+            return "";
+        }
+        if (PriorityConfigCheck.OVERFLOW.equals(v) || PriorityConfigCheck.PINNED_CLIENT.equals(v)) {
+            return v;
+        }
+        throw new GoJsonException("unknown priority policy: " + n);
     }
 
     private static DeliverPolicy deliverPolicy(String v) {

@@ -8,7 +8,8 @@ import java.nio.charset.StandardCharsets;
 /**
  * One waiting pull request ({@code CONSUMER.MSG.NEXT}): where to deliver, how many messages and bytes are still
  * wanted, and its deadlines. The request body is empty (one message), a plain number (a batch), or JSON
- * {@code {batch, expires, no_wait, max_bytes, idle_heartbeat}}.
+ * {@code {batch, expires, no_wait, max_bytes, idle_heartbeat}} with the priority-group fields
+ * ({@link PriorityRequest}).
  *
  * <p>Threading: owned by the consumer's worker.
  */
@@ -23,9 +24,11 @@ final class PullRequest {
     long nextHeartbeat;      // epoch nanos
     int delivered;
     final long maxBytes;
+    final PriorityRequest priority; // null when the body was not JSON
+    String pinId;                   // the pin id it carries or was given; "" for none
 
     private PullRequest(String reply, int batch, long maxBytes, boolean noWait, long expiresAt, long heartbeat,
-                        long now) {
+                        long now, PriorityRequest priority) {
         this.reply = reply;
         this.remaining = batch;
         this.maxBytes = maxBytes;
@@ -34,10 +37,19 @@ final class PullRequest {
         this.expiresAt = expiresAt;
         this.heartbeat = heartbeat;
         this.nextHeartbeat = heartbeat > 0 ? now + heartbeat : 0;
+        this.priority = priority;
+        this.pinId = priority == null ? "" : priority.id();
     }
 
-    /** The request's settings: batch, expires (ns), max_bytes, no_wait, idle_heartbeat (ns). */
-    record Settings(int batch, long expires, long maxBytes, boolean noWait, long heartbeat) {
+    /**
+     * The request's settings: batch, expires (ns), max_bytes, no_wait, idle_heartbeat (ns), and its priority-group
+     * fields (null when the body was not JSON).
+     */
+    record Settings(int batch, long expires, long maxBytes, boolean noWait, long heartbeat, PriorityRequest priority) {
+
+        Settings(int batch, long expires, long maxBytes, boolean noWait, long heartbeat) {
+            this(batch, expires, maxBytes, noWait, heartbeat, null);
+        }
     }
 
     /**
@@ -75,11 +87,11 @@ final class PullRequest {
         if (hb > 0 && hb * 2 > expires) {
             throw new IllegalArgumentException("heartbeat value too large");
         }
-        return new Settings(batch <= 0 ? 1 : batch, expires, maxBytes, noWait, hb);
+        return new Settings(batch <= 0 ? 1 : batch, expires, maxBytes, noWait, hb, PriorityRequest.read(s));
     }
 
     static PullRequest of(String reply, Settings s, long now) {
         return new PullRequest(reply, s.batch(), s.maxBytes(), s.noWait(), s.expires() > 0 ? now + s.expires() : 0,
-                s.heartbeat(), now);
+                s.heartbeat(), now, s.priority());
     }
 }
