@@ -201,7 +201,7 @@ public final class ConsumerConfigCheck {
         }
         List<String> filters = c.filters();
         for (String f : filters) {
-            if (!Subjects.isValidSubscribeSubject(f)) {
+            if (!Subjects.isValidSubject(f)) {
                 throw JsErrorCode.STREAM_INVALID_CONFIG_F.with("err", "invalid subject").exception();
             }
             for (String g : filters) {
