@@ -111,7 +111,7 @@ public final class ConsumerConfigCheck {
                 throw err(JsErrorCode.CONSUMER_DIRECT_REQUIRES_EPHEMERAL);
             }
         }
-        checkFilters(c, stream);
+        checkFilters(c);
         checkDeliverPolicy(c);
         if (!c.sampleFreq().isEmpty()) {
             String s = c.sampleFreq().endsWith("%") ? c.sampleFreq().substring(0, c.sampleFreq().length() - 1)
@@ -188,7 +188,14 @@ public final class ConsumerConfigCheck {
         }
     }
 
-    private static void checkFilters(ConsumerConfig c, StreamConfig stream) {
+    /**
+     * nats-server 2.10+ checks only the filters themselves: each a valid subject, none within another. A filter need
+     * not lie inside the stream's subjects (2.9's 10093 is gone): one outside them matches nothing, and a mirror's
+     * or a sourcing stream's consumers filter on the origins' subjects. 2.10 and 2.11 refused any two colliding
+     * filters; since 2.12.x and 2.14 only a filter inside another is refused (nats-server issue 7779), which natsj
+     * follows: it accepts more, and delivers a message matching two filters once.
+     */
+    private static void checkFilters(ConsumerConfig c) {
         if (!c.filterSubject().isEmpty() && c.filterSubjects() != null && !c.filterSubjects().isEmpty()) {
             throw err(JsErrorCode.CONSUMER_DUPLICATE_FILTER_SUBJECTS);
         }
@@ -200,24 +207,14 @@ public final class ConsumerConfigCheck {
             }
         }
         List<String> filters = c.filters();
-        for (String f : filters) {
-            if (!Subjects.isValidSubject(f)) {
+        for (int i = 0; i < filters.size(); i++) {
+            if (!Subjects.isValidSubject(filters.get(i))) {
                 throw JsErrorCode.STREAM_INVALID_CONFIG_F.with("err", "invalid subject").exception();
             }
-            for (String g : filters) {
-                if (f != g && Subjects.subjectIsSubsetMatch(f, g)) {
-                    throw err(JsErrorCode.CONSUMER_OVERLAPPING_SUBJECT_FILTERS); // one contains the other
+            for (int j = 0; j < filters.size(); j++) {
+                if (i != j && Subjects.subjectIsSubsetMatch(filters.get(i), filters.get(j))) {
+                    throw err(JsErrorCode.CONSUMER_OVERLAPPING_SUBJECT_FILTERS);
                 }
-            }
-            boolean subset = false;
-            for (String s : stream.subjects()) {
-                if (Subjects.subjectsCollide(f, s)) {
-                    subset = true;
-                    break;
-                }
-            }
-            if (!subset) {
-                throw err(JsErrorCode.CONSUMER_FILTER_NOT_SUBSET);
             }
         }
     }

@@ -1,12 +1,14 @@
 package io.natsj.server.jetstream.consumer;
 
 import io.nats.client.Connection;
+import io.nats.client.JetStreamApiException;
 import io.nats.client.JetStreamManagement;
 import io.nats.client.Message;
 import io.nats.client.Subscription;
 import io.nats.client.api.AckPolicy;
 import io.nats.client.api.ConsumerConfiguration;
 import io.nats.client.api.ConsumerInfo;
+import io.nats.client.api.Mirror;
 import io.nats.client.api.Republish;
 import io.nats.client.api.StorageType;
 import io.nats.client.api.StreamConfiguration;
@@ -29,11 +31,15 @@ import static io.natsj.server.jetstream.consumer.ConsumerFixture.errCode;
 import static io.natsj.server.jetstream.consumer.ConsumerFixture.errDescription;
 import static io.natsj.server.jetstream.consumer.ConsumerFixture.status;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+import static org.awaitility.Awaitility.await;
 
 /**
- * Subjects in streams and consumer filters: UTF-8 subjects work end to end (stream subjects, publish, filters, also in
- * the {@code CONSUMER.CREATE.<s>.<c>.<filter>} subject jnats uses, delivery, the JSON of configs and the
- * subject-valued headers), and subjects with white space are refused as nats-server's IsValidSubject does.
+ * Consumer filters as nats-server 2.10+ has them (consumer.go checkConsumerCfg): a filter need not lie inside the
+ * stream's subjects (2.9.10 refused that with 10093) and then matches nothing; a mirror's consumers filter on the
+ * mirrored subjects; filters are checked for validity (no white space) and nesting only; UTF-8 subjects work end to
+ * end: stream subjects, publish, filters (also in the {@code CONSUMER.CREATE.<s>.<c>.<filter>} subject jnats uses),
+ * delivery, the JSON of configs and the subject-valued headers.
  */
 @Timeout(60)
 class ConsumerFiltersIT {
@@ -71,6 +77,87 @@ class ConsumerFiltersIT {
             }
         }
         return out;
+    }
+
+    @Test
+    void aFilterOutsideTheStreamsSubjectsIsAcceptedAndMatchesNothing() throws Exception {
+        f.stream("S", "s.>");
+        f.publish("s.a", 2);
+        JetStreamManagement jsm = f.jsm();
+        ConsumerInfo outside = jsm.addOrUpdateConsumer("S", durable("outside").filterSubject("t.a").build());
+        assertThat(outside.getConsumerConfiguration().getFilterSubject()).isEqualTo("t.a");
+        assertThat(outside.getNumPending()).isZero();
+        ConsumerInfo mixed = jsm.addOrUpdateConsumer("S", durable("mixed").filterSubjects("t.>", "s.b").build());
+        assertThat(mixed.getConsumerConfiguration().getFilterSubjects()).containsExactly("t.>", "s.b");
+        f.publish("s.b", 1);
+
+        assertThat(fetch(f, f.nc(), "S", "outside")).containsExactly("404 No Messages");
+        assertThat(jsm.getConsumerInfo("S", "outside").getNumPending()).isZero();
+        assertThat(fetch(f, f.nc(), "S", "mixed")).containsExactly("s.b m1 @3", "408 Request Timeout");
+
+        try (ConsumerFixture ref = ConsumerFixture.reference(refDir)) {
+            // nats-server 2.9.10 still refused such a filter; 2.10 dropped the check (natsj follows 2.11)
+            ref.stream("S", "s.>");
+            JetStreamApiException e = catchThrowableOfType(JetStreamApiException.class,
+                    () -> ref.jsm().addOrUpdateConsumer("S", durable("outside").filterSubject("t.a").build()));
+            assertThat(e).isNotNull();
+            assertThat(e.getApiErrorCode()).isEqualTo(10093);
+        }
+    }
+
+    @Test
+    void filtersAreCheckedForValidityAndNesting() throws Exception {
+        f.stream("S", "s.>");
+        List<String> answers = new ArrayList<>();
+        for (String filters : List.of("\"filter_subjects\":[\"s.a\",\"s\\tb\"]",
+                "\"filter_subjects\":[\"s.a\",\"s.a\"]", "\"filter_subjects\":[\"s.*\",\"s.a\"]",
+                "\"filter_subjects\":[\"s.a\",\"\"]", "\"filter_subject\":\"s.a\",\"filter_subjects\":[\"s.b\"]",
+                "\"filter_subjects\":[\"s.a.*\",\"s.*.b\"]")) {
+            JsonNode r = f.createConsumer("S", "{\"ack_policy\":\"explicit\"," + filters + "}");
+            answers.add(errCode(r) + " " + errDescription(r));
+        }
+        assertThat(answers).containsExactly(
+                "10052 invalid subject",
+                "10138 consumer subject filters cannot overlap",
+                "10138 consumer subject filters cannot overlap",
+                "10139 consumer filter in FilterSubjects cannot be empty",
+                "10136 consumer cannot have both FilterSubject and FilterSubjects specified",
+                // refused by 2.10/2.11 (any two colliding filters), accepted since 2.12.x/2.14: only nesting counts
+                "0 null");
+    }
+
+    /** The deliveries of two filtered consumers on a mirror; the second (filter_subjects) only from 2.10 on. */
+    private static List<String> mirrorScenario(ConsumerFixture x, boolean filterSubjects) throws Exception {
+        x.stream("O", "o.>");
+        x.publish("o.a", "a1");
+        x.publish("o.b", "b1");
+        x.publish("o.a", "a2");
+        x.stream(StreamConfiguration.builder().name("M").storageType(StorageType.File)
+                .mirror(Mirror.builder().sourceName("O").build()));
+        JetStreamManagement jsm = x.jsm();
+        await().atMost(ConsumerFixture.WAIT).until(() -> jsm.getStreamInfo("M").getStreamState().getMsgCount() == 3);
+        jsm.addOrUpdateConsumer("M", durable("only-b").filterSubject("o.b").build());
+        if (filterSubjects) {
+            jsm.addOrUpdateConsumer("M", durable("both").filterSubjects("o.a", "o.c").build());
+        }
+        x.publish("o.b", "b2");
+        await().atMost(ConsumerFixture.WAIT).until(() -> jsm.getStreamInfo("M").getStreamState().getMsgCount() == 4);
+        List<String> out = new ArrayList<>(fetch(x, x.nc(), "M", "only-b"));
+        if (filterSubjects) {
+            out.addAll(fetch(x, x.nc(), "M", "both"));
+        }
+        return out;
+    }
+
+    @Test
+    void aMirrorsConsumersFilterOnTheMirroredSubjects() throws Exception {
+        List<String> natsj = mirrorScenario(f, true);
+        assertThat(natsj).containsExactly("o.b b1 @2", "o.b b2 @4", "408 Request Timeout",
+                "o.a a1 @1", "o.a a2 @3", "408 Request Timeout");
+        try (ConsumerFixture ref = ConsumerFixture.reference(refDir)) {
+            // 2.9.10 allows a filter on a mirror when it lies inside the origin's subjects
+            assertThat(mirrorScenario(ref, false)).containsExactlyElementsOf(natsj.subList(0, 3));
+        }
     }
 
     private static final String E = "v-é";      // a subject with a two-byte UTF-8 character
