@@ -195,7 +195,7 @@ public final class Stream implements Subscriber {
                     if (m.seq() > store.state().lastSeq() + 1) {
                         store.skipTo(m.seq());
                     }
-                    stored = store.store(m.subject(), m.headers(), m.data(), m.ttlNanos());
+                    stored = store.store(src.map(m.subject()), m.headers(), m.data(), m.ttlNanos());
                 } else {
                     byte[] headers = new HeaderBlock.Builder().addAll(m.headers())
                             .add("Nats-Stream-Source", src.name() + " " + m.seq()).build();
