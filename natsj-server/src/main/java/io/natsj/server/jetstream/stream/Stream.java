@@ -711,11 +711,16 @@ public final class Stream implements Subscriber {
         }
         c.stop(true);
         ctx.advisories().consumer(name(), c.name(), "delete");
-        ConsumerFiles files = files(c.name(), c.config());
-        if (files != null) {
-            files.delete();
+        // its files, if it has any: an update of mem_storage does not move a consumer's state
+        if (consumersDir != null && java.nio.file.Files.isDirectory(consumersDir.resolve(c.name()))) {
+            new ConsumerFiles(consumersDir.resolve(c.name()), syncAlways).delete();
         }
-        if (config.retention() != Retention.LIMITS) {
+        consumerUpdated();
+    }
+
+    /** A consumer left or changed its filters: an interest stream drops what no consumer wants now. */
+    public void consumerUpdated() {
+        if (config.retention() == Retention.INTEREST) {
             submit(() -> {
                 releaseUnwanted();
                 return null;

@@ -608,15 +608,6 @@ class ConsumerApiIT {
     }
 
     @Test
-    void storageTypeCannotBeUpdated() throws Exception {
-        f.stream("S", "s.>");
-        f.createConsumer("S", "{\"durable_name\":\"u\",\"ack_policy\":\"explicit\"}");
-        JsonNode r = f.createConsumer("S", "{\"durable_name\":\"u\",\"ack_policy\":\"explicit\","
-                + "\"mem_storage\":true}");
-        assertThat(errCode(r) + " " + errDescription(r)).isEqualTo("10012 storage type can not be updated");
-    }
-
-    @Test
     void backoffUpdateWithUnlimitedMaxDeliverIsAccepted() throws Exception {
         // nats-server 2.10+ (checkNewConsumerConfig) only refuses a backoff longer than a set max_deliver;
         // 2.9.10 also refused it with max_deliver -1
