@@ -2,7 +2,6 @@ package io.natsj.server.auth;
 
 import io.natsj.server.routing.Subjects;
 
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -49,7 +48,7 @@ final class SubjectList {
     static SubjectList of(List<String> entries, boolean queueEntries) {
         SubjectList list = new SubjectList();
         for (String entry : entries) {
-            String wire = toWire(entry);
+            String wire = Subjects.fromText(entry);
             if (queueEntries) {
                 String[] fields = wire.strip().split("\\s+");
                 if (fields.length == 2) {
@@ -112,10 +111,5 @@ final class SubjectList {
 
     boolean isEmpty() {
         return plainEntries.isEmpty() && queueEntries.isEmpty();
-    }
-
-    /** A configured (Unicode) subject in the wire form subjects have inside the server. */
-    private static String toWire(String configured) {
-        return new String(configured.getBytes(StandardCharsets.UTF_8), StandardCharsets.ISO_8859_1);
     }
 }

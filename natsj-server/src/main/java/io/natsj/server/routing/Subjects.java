@@ -1,5 +1,8 @@
 package io.natsj.server.routing;
 
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
 /**
  * Validation and matching of NATS subjects, without regular expressions and without allocating.
  *
@@ -12,6 +15,8 @@ package io.natsj.server.routing;
  *
  * <p>Strings are wire bytes decoded as ISO-8859-1 (one char per byte), so UTF-8 subjects pass through untouched and
  * are compared byte for byte. {@code foo*} and {@code f>o} are literal tokens. Matching is case-sensitive.
+ * Subjects given as text (JSON of the JetStream API, configuration) enter this form through {@link #fromText} and
+ * leave it through {@link #toText}.
  *
  * <p>Which check applies where (settled against nats-server 2.9.10):
  * <ul>
@@ -267,6 +272,43 @@ public final class Subjects {
             ai = ae + 1;
             bi = be + 1;
         }
+    }
+
+    /**
+     * A subject given as Unicode text (a JSON string, a configuration value) in the wire form subjects have inside
+     * the server: its UTF-8 bytes, one char per byte. ASCII subjects are returned as they are.
+     */
+    public static String fromText(String text) {
+        if (text == null || isAscii(text)) {
+            return text;
+        }
+        return new String(text.getBytes(StandardCharsets.UTF_8), StandardCharsets.ISO_8859_1);
+    }
+
+    /** {@link #fromText(String)} of each; null for null. */
+    public static List<String> fromText(List<String> text) {
+        return text == null ? null : text.stream().map(Subjects::fromText).toList();
+    }
+
+    /**
+     * A wire-form subject as Unicode text, for JSON: its bytes read as UTF-8 (invalid sequences become U+FFFD, as
+     * Go's JSON encoder writes them). ASCII subjects are returned as they are.
+     */
+    public static String toText(String wire) {
+        if (wire == null || isAscii(wire)) {
+            return wire;
+        }
+        return new String(wire.getBytes(StandardCharsets.ISO_8859_1), StandardCharsets.UTF_8);
+    }
+
+    private static boolean isAscii(String s) {
+        int len = s.length();
+        for (int i = 0; i < len; i++) {
+            if (s.charAt(i) >= 0x80) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Index of the separator ending the token that starts at {@code start}, or the length when it is the last. */

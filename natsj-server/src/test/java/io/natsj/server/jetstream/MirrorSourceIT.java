@@ -9,6 +9,7 @@ import io.nats.client.api.Source;
 import io.nats.client.api.StorageType;
 import io.nats.client.api.StreamConfiguration;
 import io.nats.client.api.StreamInfo;
+import io.nats.client.api.SubjectTransform;
 import io.natsj.server.NatsServer;
 import io.natsj.server.ServerOptions;
 import org.junit.jupiter.api.AfterEach;
@@ -20,9 +21,11 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -139,5 +142,59 @@ class MirrorSourceIT {
                 .build()))
                 .isInstanceOfSatisfying(JetStreamApiException.class, e ->
                         assertThat(e.getApiErrorCode()).isEqualTo(10055));
+    }
+
+    /** Sends a raw API request and returns the reply's text. */
+    private String api(String subject, String body) throws Exception {
+        return new String(nc.request("$JS.API." + subject, body.getBytes(StandardCharsets.UTF_8),
+                Duration.ofSeconds(5)).getData(), StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void mirrorSubjectTransformsAreKeptAndApplied() throws Exception {
+        // nats-server 2.10+ (stream.go processInboundMirrorMsg): the first transform whose source matches maps the
+        // subject; what no source matches is not copied; sequences stay the origin's
+        JetStreamManagement jsm = nc.jetStreamManagement();
+        jsm.addStream(StreamConfiguration.builder().name("O").subjects("o.>").storageType(StorageType.File).build());
+        for (String subject : new String[]{"o.a.1", "o.c", "o.b", "o.a.2"}) {
+            nc.jetStream().publish(subject, subject.getBytes(StandardCharsets.UTF_8));
+        }
+        StreamInfo created = jsm.addStream(StreamConfiguration.builder().name("M").storageType(StorageType.File)
+                .mirror(Mirror.builder().sourceName("O").subjectTransforms(
+                        SubjectTransform.builder().source("o.a.*").destination("m.{{wildcard(1)}}").build(),
+                        SubjectTransform.builder().source("o.b").destination("b").build()).build()).build());
+        List<SubjectTransform> transforms = created.getConfiguration().getMirror().getSubjectTransforms();
+        assertThat(transforms).extracting(SubjectTransform::getSource, SubjectTransform::getDestination)
+                .containsExactly(tuple("o.a.*", "m.{{wildcard(1)}}"), tuple("o.b", "b"));
+        await().atMost(Duration.ofSeconds(10)).until(() -> jsm.getStreamInfo("M").getStreamState().getLastSequence()
+                == 4);
+        assertThat(jsm.getMessage("M", 1).getSubject()).isEqualTo("m.1");
+        assertThat(jsm.getMessage("M", 3).getSubject()).isEqualTo("b");
+        assertThat(jsm.getMessage("M", 4).getSubject()).isEqualTo("m.2");
+        assertThat(jsm.getStreamInfo("M").getStreamState().getMsgCount()).isEqualTo(3);
+        assertThat(jsm.getStreamInfo("M").getConfiguration().getMirror().getSubjectTransforms()).hasSize(2);
+
+        nc.jetStream().publish("o.a.3", new byte[0]);
+        await().atMost(Duration.ofSeconds(10)).until(() -> jsm.getStreamInfo("M").getStreamState().getLastSequence()
+                == 5);
+        assertThat(jsm.getMessage("M", 5).getSubject()).isEqualTo("m.3");
+    }
+
+    @Test
+    void mirrorSubjectTransformRulesAreNatsServers() throws Exception {
+        nc.jetStreamManagement().addStream(StreamConfiguration.builder().name("O").subjects("o.>")
+                .storageType(StorageType.Memory).build());
+        assertThat(api("STREAM.CREATE.M", "{\"name\":\"M\",\"mirror\":{\"name\":\"O\",\"filter_subject\":\"o.a\","
+                + "\"subject_transforms\":[{\"src\":\"o.b\",\"dest\":\"m.b\"}]}}"))
+                .contains("\"err_code\":10150");
+        assertThat(api("STREAM.CREATE.M", "{\"name\":\"M\",\"mirror\":{\"name\":\"O\",\"subject_transforms\":"
+                + "[{\"src\":\"o.*\",\"dest\":\"m.a\"},{\"src\":\"o.b\",\"dest\":\"m.b\"}]}}"))
+                .contains("\"err_code\":10152");
+        assertThat(api("STREAM.CREATE.M", "{\"name\":\"M\",\"mirror\":{\"name\":\"O\",\"subject_transforms\":"
+                + "[{\"src\":\"o..b\",\"dest\":\"m.b\"}]}}"))
+                .contains("\"err_code\":10151").contains("mirror transform source: invalid subject o..b");
+        assertThat(api("STREAM.CREATE.M", "{\"name\":\"M\",\"mirror\":{\"name\":\"O\",\"subject_transforms\":"
+                + "[{\"src\":\"o.*\",\"dest\":\"m.{{wildcard(2)}}\"}]}}"))
+                .contains("\"err_code\":10154");
     }
 }

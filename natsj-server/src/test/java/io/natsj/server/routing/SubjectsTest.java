@@ -206,4 +206,17 @@ class SubjectsTest {
         assertThat(Subjects.subjectsCollide(a, b)).isEqualTo(expected);
         assertThat(Subjects.subjectsCollide(b, a)).isEqualTo(expected);
     }
+
+    @Test
+    void textSubjectsEnterAndLeaveTheWireForm() {
+        assertThat(Subjects.fromText("v-é.ü.>")).isEqualTo(wire("v-é.ü.>"));
+        assertThat(Subjects.toText(wire("v-é.ü.>"))).isEqualTo("v-é.ü.>");
+        String ascii = "foo.bar";
+        assertThat(Subjects.fromText(ascii)).isSameAs(ascii);
+        assertThat(Subjects.toText(ascii)).isSameAs(ascii);
+        assertThat(Subjects.fromText((String) null)).isNull();
+        // a byte that is no UTF-8 leaves as U+FFFD, as Go's JSON encoder writes it
+        assertThat(Subjects.toText("a.\u00e9")).isEqualTo("a.\ufffd");
+        assertThat(Subjects.fromText(java.util.List.of("é", "a"))).containsExactly(wire("é"), "a");
+    }
 }

@@ -157,7 +157,10 @@ final class ConsumerApi {
                 if (action.equals("create")) {
                     throw JsErrorCode.CONSUMER_ALREADY_EXISTS.error().exception();
                 }
-                checkUpdate(existing.config(), cfg);
+                if (s.config().retention() == StreamConfig.Retention.WORKQUEUE) {
+                    ConsumerConfigCheck.checkWorkQueueUpdate(name, cfg, s.consumers());
+                }
+                ConsumerConfigCheck.checkUpdate(existing.config(), cfg, js.context().account().index()::hasInterest);
                 existing.submit(() -> {
                     existing.applyUpdate(cfg);
                     return null;
@@ -206,39 +209,6 @@ final class ConsumerApi {
                     }
                 }
             }
-        }
-    }
-
-    /** The changes nats-server refuses on an existing consumer. */
-    private static void checkUpdate(ConsumerConfig old, ConsumerConfig cfg) {
-        String reason = null;
-        if (old.deliverPolicy() != cfg.deliverPolicy()) {
-            reason = "deliver policy can not be updated";
-        } else if (old.optStartSeq() != cfg.optStartSeq()) {
-            reason = "start sequence can not be updated";
-        } else if (!Objects.equals(old.optStartTime(), cfg.optStartTime())) {
-            reason = "start time can not be updated";
-        } else if (old.ackPolicy() != cfg.ackPolicy()) {
-            reason = "ack policy can not be updated";
-        } else if (old.replayPolicy() != cfg.replayPolicy()) {
-            reason = "replay policy can not be updated";
-        } else if (old.isPush() && !cfg.isPush()) {
-            reason = "can not update push consumer to pull based";
-        } else if (!old.isPush() && cfg.isPush()) {
-            reason = "can not update pull consumer to push based";
-        } else if (old.maxWaiting() != cfg.maxWaiting()) {
-            reason = "max waiting can not be updated";
-        } else if (old.memStorage() != cfg.memStorage()) {
-            reason = "storage type can not be updated";
-        } else if (old.idleHeartbeat() != cfg.idleHeartbeat()) {
-            reason = "heart beats can not be updated";
-        } else if (old.flowControl() != cfg.flowControl()) {
-            reason = "flow control can not be updated";
-        } else if (old.rateLimitBps() != cfg.rateLimitBps()) {
-            reason = "rate limit can not be updated";
-        }
-        if (reason != null) {
-            throw JsErrorCode.CONSUMER_CREATE.with("err", reason).exception();
         }
     }
 

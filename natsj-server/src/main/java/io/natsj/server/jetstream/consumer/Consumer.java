@@ -1165,10 +1165,22 @@ public final class Consumer implements Subscriber {
                 pending.size(), redelivered, waiting.size(), recountPending(), bound);
     }
 
-    /** Applies an updated config (on the worker). */
+    /**
+     * Applies an updated config (on the worker). Most fields are read as they are used; as nats-server does, a new
+     * deliver subject gets every unacknowledged message again, and new filters recount what is pending and let an
+     * interest stream drop what no consumer wants any more.
+     */
     public void applyUpdate(ConsumerConfig updated) {
+        ConsumerConfig old = config;
         config = updated;
         priority.configChanged(updated);
+        if (!java.util.Objects.equals(old.deliverSubject(), updated.deliverSubject())) {
+            redeliver.addAll(pending.keySet());
+        }
+        if (!old.filters().equals(updated.filters())) {
+            recountPending();
+            stream.consumerUpdated();
+        }
         if (stateListener != null) {
             stateListener.saveConfig(updated, created);
         }

@@ -10,6 +10,8 @@ import io.natsj.server.routing.Subjects;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.function.Predicate;
 
 /**
  * nats-server's rules for consumer configurations: the defaults a create fills in ({@code max_waiting} 512 for
@@ -112,7 +114,7 @@ public final class ConsumerConfigCheck {
                 throw err(JsErrorCode.CONSUMER_DIRECT_REQUIRES_EPHEMERAL);
             }
         }
-        checkFilters(c, stream);
+        checkFilters(c);
         checkDeliverPolicy(c);
         if (!c.sampleFreq().isEmpty()) {
             String s = c.sampleFreq().endsWith("%") ? c.sampleFreq().substring(0, c.sampleFreq().length() - 1)
@@ -133,6 +135,76 @@ public final class ConsumerConfigCheck {
         if (stream.retention() == StreamConfig.Retention.WORKQUEUE
                 && c.deliverPolicy() != ConsumerConfig.DeliverPolicy.ALL) {
             throw err(JsErrorCode.CONSUMER_WQ_CONSUMER_NOT_DELIVER_ALL);
+        }
+    }
+
+    /**
+     * The changes nats-server 2.11 refuses when a config replaces an existing consumer's (consumer.go
+     * checkNewConsumerConfig), in its order; the new config has passed {@link #check} already. Anything else may
+     * change: description, ack wait, max deliver, backoff, filters, rate limit, sample frequency, max ack pending,
+     * headers only, the pull request limits, inactive threshold, metadata, pause, priority settings, the storage
+     * flag (the consumer keeps the storage it was created with, as nats-server does), the deliver group and, for
+     * a push consumer nobody listens to, the deliver subject. 2.9.10 refused the same fields (and checked max
+     * waiting before heart beats); newer servers than 2.11 also refuse storage, direct and sourcing changes.
+     *
+     * @param hasInterest whether a subject has subscribers in the account (a bound push consumer's deliver subject
+     *                    can not change)
+     */
+    public static void checkUpdate(ConsumerConfig old, ConsumerConfig cfg, Predicate<String> hasInterest) {
+        String reason = null;
+        if (old.deliverPolicy() != cfg.deliverPolicy()) {
+            reason = "deliver policy can not be updated";
+        } else if (old.optStartSeq() != cfg.optStartSeq()) {
+            reason = "start sequence can not be updated";
+        } else if (!Objects.equals(old.optStartTime(), cfg.optStartTime())) {
+            reason = "start time can not be updated";
+        } else if (old.ackPolicy() != cfg.ackPolicy()) {
+            reason = "ack policy can not be updated";
+        } else if (old.replayPolicy() != cfg.replayPolicy()) {
+            reason = "replay policy can not be updated";
+        } else if (old.idleHeartbeat() != cfg.idleHeartbeat()) {
+            reason = "heart beats can not be updated";
+        } else if (old.flowControl() != cfg.flowControl()) {
+            reason = "flow control can not be updated";
+        } else if (!Objects.equals(old.deliverSubject(), cfg.deliverSubject())) {
+            if (!old.isPush()) {
+                reason = "can not update pull consumer to push based";
+            } else if (!cfg.isPush()) {
+                reason = "can not update push consumer to pull based";
+            } else if (hasInterest.test(old.deliverSubject())) {
+                throw err(JsErrorCode.CONSUMER_NAME_EXIST);
+            }
+        }
+        if (reason == null && old.maxWaiting() != cfg.maxWaiting()) {
+            reason = "max waiting can not be updated";
+        }
+        if (reason != null) {
+            throw JsErrorCode.CONSUMER_CREATE.with("err", reason).exception();
+        }
+        // nats-server's last check, a backoff longer than max deliver (10116), is check()'s too
+    }
+
+    /**
+     * nats-server's check when a consumer of a work-queue stream is updated (stream.go partitionUnique): its new
+     * filters may not collide with another consumer's, and no other consumer may be unfiltered (10100). Unlike a
+     * create, an update to no filter at all passes.
+     */
+    public static void checkWorkQueueUpdate(String name, ConsumerConfig cfg, Map<String, Consumer> consumers) {
+        for (String filter : cfg.filters()) {
+            for (Map.Entry<String, Consumer> other : consumers.entrySet()) {
+                if (other.getKey().equals(name)) {
+                    continue;
+                }
+                List<String> theirs = other.getValue().config().filters();
+                if (theirs.isEmpty()) {
+                    throw err(JsErrorCode.CONSUMER_WQ_CONSUMER_NOT_UNIQUE);
+                }
+                for (String f : theirs) {
+                    if (Subjects.subjectsCollide(filter, f)) {
+                        throw err(JsErrorCode.CONSUMER_WQ_CONSUMER_NOT_UNIQUE);
+                    }
+                }
+            }
         }
     }
 
@@ -186,7 +258,14 @@ public final class ConsumerConfigCheck {
         }
     }
 
-    private static void checkFilters(ConsumerConfig c, StreamConfig stream) {
+    /**
+     * nats-server 2.10+ checks only the filters themselves: each a valid subject, none within another. A filter need
+     * not lie inside the stream's subjects (2.9's 10093 is gone): one outside them matches nothing, and a mirror's
+     * or a sourcing stream's consumers filter on the origins' subjects. 2.10 and 2.11 refused any two colliding
+     * filters; since 2.12.x and 2.14 only a filter inside another is refused (nats-server issue 7779), which natsj
+     * follows: it accepts more, and delivers a message matching two filters once.
+     */
+    private static void checkFilters(ConsumerConfig c) {
         if (!c.filterSubject().isEmpty() && c.filterSubjects() != null && !c.filterSubjects().isEmpty()) {
             throw err(JsErrorCode.CONSUMER_DUPLICATE_FILTER_SUBJECTS);
         }
@@ -198,24 +277,14 @@ public final class ConsumerConfigCheck {
             }
         }
         List<String> filters = c.filters();
-        for (String f : filters) {
-            if (!Subjects.isValidSubscribeSubject(f)) {
+        for (int i = 0; i < filters.size(); i++) {
+            if (!Subjects.isValidSubject(filters.get(i))) {
                 throw JsErrorCode.STREAM_INVALID_CONFIG_F.with("err", "invalid subject").exception();
             }
-            for (String g : filters) {
-                if (f != g && Subjects.subjectIsSubsetMatch(f, g)) {
-                    throw err(JsErrorCode.CONSUMER_OVERLAPPING_SUBJECT_FILTERS); // one contains the other
+            for (int j = 0; j < filters.size(); j++) {
+                if (i != j && Subjects.subjectIsSubsetMatch(filters.get(i), filters.get(j))) {
+                    throw err(JsErrorCode.CONSUMER_OVERLAPPING_SUBJECT_FILTERS);
                 }
-            }
-            boolean subset = false;
-            for (String s : stream.subjects()) {
-                if (Subjects.subjectsCollide(f, s)) {
-                    subset = true;
-                    break;
-                }
-            }
-            if (!subset) {
-                throw err(JsErrorCode.CONSUMER_FILTER_NOT_SUBSET);
             }
         }
     }

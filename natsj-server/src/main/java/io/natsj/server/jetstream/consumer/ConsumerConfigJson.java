@@ -6,6 +6,7 @@ import io.natsj.server.jetstream.consumer.ConsumerConfig.DeliverPolicy;
 import io.natsj.server.jetstream.consumer.ConsumerConfig.ReplayPolicy;
 import io.natsj.server.json.GoStruct;
 import io.natsj.server.json.GoStruct.GoJsonException;
+import io.natsj.server.routing.Subjects;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.JsonNodeFactory;
@@ -42,8 +43,8 @@ public final class ConsumerConfigJson {
                 s.duration("ack_wait"),
                 s.intValue("max_deliver", 0),
                 durations(s.raw("backoff")),
-                s.string("filter_subject", ""),
-                s.strings("filter_subjects"),
+                Subjects.fromText(s.string("filter_subject", "")),
+                Subjects.fromText(s.strings("filter_subjects")),
                 replayPolicy(s.enumString("replay_policy", "instant", "server.ReplayPolicy")),
                 s.uint64("rate_limit_bps", 0),
                 s.string("sample_freq", ""),
@@ -54,8 +55,8 @@ public final class ConsumerConfigJson {
                 s.intValue("max_batch", 0),
                 s.duration("max_expires"),
                 s.intValue("max_bytes", 0),
-                s.string("deliver_subject", ""),
-                s.string("deliver_group", ""),
+                Subjects.fromText(s.string("deliver_subject", "")),
+                Subjects.fromText(s.string("deliver_group", "")),
                 s.duration("idle_heartbeat"),
                 s.duration("inactive_threshold"),
                 s.intValue("num_replicas", 0),
@@ -171,10 +172,10 @@ public final class ConsumerConfigJson {
             ArrayNode b = o.putArray("backoff");
             c.backoff().forEach(b::add);
         }
-        putIf(o, "filter_subject", c.filterSubject());
+        putIf(o, "filter_subject", Subjects.toText(c.filterSubject()));
         if (c.filterSubjects() != null && !c.filterSubjects().isEmpty()) {
             ArrayNode f = o.putArray("filter_subjects");
-            c.filterSubjects().forEach(f::add);
+            c.filterSubjects().forEach(x -> f.add(Subjects.toText(x)));
         }
         o.put("replay_policy", c.replayPolicy().json);
         if (c.rateLimitBps() != 0) {
@@ -202,8 +203,8 @@ public final class ConsumerConfigJson {
         if (c.maxBytes() != 0) {
             o.put("max_bytes", c.maxBytes());
         }
-        putIf(o, "deliver_subject", c.deliverSubject());
-        putIf(o, "deliver_group", c.deliverGroup());
+        putIf(o, "deliver_subject", Subjects.toText(c.deliverSubject()));
+        putIf(o, "deliver_group", Subjects.toText(c.deliverGroup()));
         if (c.idleHeartbeat() != 0) {
             o.put("idle_heartbeat", c.idleHeartbeat());
         }

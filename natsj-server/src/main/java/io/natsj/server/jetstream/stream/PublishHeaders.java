@@ -1,6 +1,7 @@
 package io.natsj.server.jetstream.stream;
 
 import io.natsj.server.jetstream.api.JsErrorCode;
+import io.natsj.server.routing.Subjects;
 import io.natsj.server.util.GoDuration;
 
 /**
@@ -41,7 +42,7 @@ public record PublishHeaders(String msgId, String expectedStream, long expectedL
                 nonEmpty(HeaderBlock.get(block, EXPECTED_STREAM)),
                 sequence(HeaderBlock.get(block, EXPECTED_LAST_SEQ)),
                 sequence(HeaderBlock.get(block, EXPECTED_LAST_SUBJECT_SEQ)),
-                nonEmpty(HeaderBlock.get(block, EXPECTED_LAST_SUBJECT_SEQ_SUBJECT)),
+                Subjects.fromText(nonEmpty(HeaderBlock.get(block, EXPECTED_LAST_SUBJECT_SEQ_SUBJECT))),
                 nonEmpty(HeaderBlock.get(block, EXPECTED_LAST_MSG_ID)),
                 nonEmpty(HeaderBlock.get(block, ROLLUP)),
                 nonEmpty(HeaderBlock.get(block, TTL)));

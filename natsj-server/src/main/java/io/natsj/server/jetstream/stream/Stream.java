@@ -13,6 +13,7 @@ import io.natsj.server.jetstream.stream.StreamConfig.Retention;
 import io.natsj.server.routing.DeliveryBatch;
 import io.natsj.server.routing.PublishBatch;
 import io.natsj.server.routing.SubjectTransform;
+import io.natsj.server.routing.Subjects;
 import io.natsj.server.routing.Subscriber;
 import io.natsj.server.routing.Subscription;
 import io.natsj.server.store.StoreException;
@@ -194,7 +195,7 @@ public final class Stream implements Subscriber {
                     if (m.seq() > store.state().lastSeq() + 1) {
                         store.skipTo(m.seq());
                     }
-                    stored = store.store(m.subject(), m.headers(), m.data(), m.ttlNanos());
+                    stored = store.store(src.map(m.subject()), m.headers(), m.data(), m.ttlNanos());
                 } else {
                     byte[] headers = new HeaderBlock.Builder().addAll(m.headers())
                             .add("Nats-Stream-Source", src.name() + " " + m.seq()).build();
@@ -469,7 +470,7 @@ public final class Stream implements Subscriber {
         boolean headersOnly = cfg.republish().headersOnly();
         HeaderBlock.Builder h = new HeaderBlock.Builder().addAll(m.headers())
                 .add("Nats-Stream", name())
-                .add("Nats-Subject", m.subject())
+                .add("Nats-Subject", Subjects.toText(m.subject()))
                 .add("Nats-Sequence", Long.toString(m.seq()))
                 .add("Nats-Time-Stamp", io.natsj.server.jetstream.api.ApiJson.time(m.timestamp()))
                 .add("Nats-Last-Sequence", Long.toString(lastForSubject));
@@ -710,11 +711,16 @@ public final class Stream implements Subscriber {
         }
         c.stop(true);
         ctx.advisories().consumer(name(), c.name(), "delete");
-        ConsumerFiles files = files(c.name(), c.config());
-        if (files != null) {
-            files.delete();
+        // its files, if it has any: an update of mem_storage does not move a consumer's state
+        if (consumersDir != null && java.nio.file.Files.isDirectory(consumersDir.resolve(c.name()))) {
+            new ConsumerFiles(consumersDir.resolve(c.name()), syncAlways).delete();
         }
-        if (config.retention() != Retention.LIMITS) {
+        consumerUpdated();
+    }
+
+    /** A consumer left or changed its filters: an interest stream drops what no consumer wants now. */
+    public void consumerUpdated() {
+        if (config.retention() == Retention.INTEREST) {
             submit(() -> {
                 releaseUnwanted();
                 return null;

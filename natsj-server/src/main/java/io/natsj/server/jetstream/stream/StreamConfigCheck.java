@@ -174,7 +174,7 @@ public final class StreamConfigCheck {
         }
         Set<String> seen = new HashSet<>();
         for (String subject : b.subjects) {
-            if (!Subjects.isValidSubscribeSubject(subject)) {
+            if (!Subjects.isValidSubject(subject)) {
                 throw invalid("invalid subject");
             }
             if (!seen.add(subject)) {
@@ -201,7 +201,8 @@ public final class StreamConfigCheck {
         for (String a : b.subjects) {
             for (String other : b.subjects) {
                 if (!other.equals(a) && Subjects.subjectsCollide(other, a)) {
-                    throw invalid("subject \"" + a + "\" overlaps with \"" + other + "\"");
+                    throw invalid("subject \"" + Subjects.toText(a) + "\" overlaps with \"" + Subjects.toText(other)
+                            + "\"");
                 }
             }
         }
@@ -222,8 +223,8 @@ public final class StreamConfigCheck {
         try {
             SubjectTransform.compile(src, dest);
         } catch (IllegalArgumentException e) {
-            throw invalid("stream configuration for republish with transform from '" + src + "' to '" + dest
-                    + "' not valid");
+            throw invalid("stream configuration for republish with transform from '" + Subjects.toText(src) + "' to '"
+                    + Subjects.toText(dest) + "' not valid");
         }
         b.republish = new StreamConfig.RePublish(src, dest, b.republish.headersOnly());
     }
@@ -233,8 +234,9 @@ public final class StreamConfigCheck {
             return;
         }
         String src = b.subjectTransform.src();
-        if (!src.isEmpty() && !Subjects.isValidSubscribeSubject(src)) {
-            throw JsErrorCode.STREAM_TRANSFORM_INVALID_SOURCE.with("err", "invalid subject " + src).exception();
+        if (!src.isEmpty() && !Subjects.isValidSubject(src)) {
+            throw JsErrorCode.STREAM_TRANSFORM_INVALID_SOURCE.with("err", "invalid subject " + Subjects.toText(src))
+                    .exception();
         }
         try {
             SubjectTransform.compile(src, b.subjectTransform.dest());

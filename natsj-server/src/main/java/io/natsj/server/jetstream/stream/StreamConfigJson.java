@@ -8,6 +8,7 @@ import io.natsj.server.jetstream.stream.StreamConfig.Retention;
 import io.natsj.server.jetstream.stream.StreamConfig.SubjectTransform;
 import io.natsj.server.json.GoStruct;
 import io.natsj.server.json.GoStruct.GoJsonException;
+import io.natsj.server.routing.Subjects;
 import io.natsj.server.store.StorageType;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ArrayNode;
@@ -36,7 +37,7 @@ public final class StreamConfigJson {
         return new StreamConfig(
                 s.string("name", ""),
                 s.string("description", ""),
-                s.strings("subjects"),
+                Subjects.fromText(s.strings("subjects")),
                 retention(s.enumString("retention", "limits", "server.RetentionPolicy")),
                 s.intValue("max_consumers", 0),
                 s.int64("max_msgs", 0),
@@ -115,11 +116,13 @@ public final class StreamConfigJson {
     }
 
     private static SubjectTransform transform(GoStruct t) {
-        return t == null ? null : new SubjectTransform(t.string("src", ""), t.string("dest", ""));
+        return t == null ? null : new SubjectTransform(Subjects.fromText(t.string("src", "")),
+                Subjects.fromText(t.string("dest", "")));
     }
 
     private static RePublish republish(GoStruct r) {
-        return r == null ? null : new RePublish(r.string("src", ""), r.string("dest", ""), r.bool("headers_only"));
+        return r == null ? null : new RePublish(Subjects.fromText(r.string("src", "")),
+                Subjects.fromText(r.string("dest", "")), r.bool("headers_only"));
     }
 
     private static ConsumerLimits consumerLimits(GoStruct c) {
@@ -135,7 +138,7 @@ public final class StreamConfigJson {
             o.put("description", c.description());
         }
         if (c.subjects() != null && !c.subjects().isEmpty()) {
-            o.set("subjects", strings(c.subjects()));
+            o.set("subjects", strings(c.subjects().stream().map(Subjects::toText).toList()));
         }
         o.put("retention", c.retention().json);
         o.put("max_consumers", c.maxConsumers());
@@ -173,15 +176,15 @@ public final class StreamConfigJson {
         }
         if (c.subjectTransform() != null) {
             ObjectNode t = o.putObject("subject_transform");
-            t.put("src", c.subjectTransform().src());
-            t.put("dest", c.subjectTransform().dest());
+            t.put("src", Subjects.toText(c.subjectTransform().src()));
+            t.put("dest", Subjects.toText(c.subjectTransform().dest()));
         }
         if (c.republish() != null) {
             ObjectNode r = o.putObject("republish");
             if (!c.republish().src().isEmpty()) {
-                r.put("src", c.republish().src());
+                r.put("src", Subjects.toText(c.republish().src()));
             }
-            r.put("dest", c.republish().dest());
+            r.put("dest", Subjects.toText(c.republish().dest()));
             if (c.republish().headersOnly()) {
                 r.put("headers_only", true);
             }

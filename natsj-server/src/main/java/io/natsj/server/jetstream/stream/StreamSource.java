@@ -44,7 +44,8 @@ public record StreamSource(String name, long optStartSeq, Instant optStartTime, 
         if (mirror && startSeq > 0 && startTime != null) {
             throw JsErrorCode.MIRROR_WITH_START_SEQ_AND_TIME.error().exception();
         }
-        String filter = s.string("filter_subject", "");
+        String filterText = s.string("filter_subject", "");
+        String filter = Subjects.fromText(filterText);
         List<SubjectTransform> transforms = new ArrayList<>();
         List<String> sources = new ArrayList<>();
         JsonNode trs = s.raw("subject_transforms");
@@ -55,11 +56,12 @@ public record StreamSource(String name, long optStartSeq, Instant optStartTime, 
             }
             for (JsonNode t : trs) {
                 GoStruct ts = GoStruct.of(t, "SubjectTransformConfig");
-                String src = ts.string("src", "");
-                String dest = ts.string("dest", "");
-                if (!src.isEmpty() && !Subjects.isValidSubscribeSubject(src)) {
+                String srcText = ts.string("src", "");
+                String src = Subjects.fromText(srcText);
+                String dest = Subjects.fromText(ts.string("dest", ""));
+                if (!src.isEmpty() && !Subjects.isValidSubject(src)) {
                     throw (mirror ? JsErrorCode.MIRROR_INVALID_SUBJECT_FILTER
-                            : JsErrorCode.SOURCE_INVALID_SUBJECT_FILTER).with("err", "invalid subject " + src)
+                            : JsErrorCode.SOURCE_INVALID_SUBJECT_FILTER).with("err", "invalid subject " + srcText)
                             .exception();
                 }
                 for (String other : sources) {
@@ -78,9 +80,9 @@ public record StreamSource(String name, long optStartSeq, Instant optStartTime, 
                 }
             }
         }
-        if (!filter.isEmpty() && !Subjects.isValidSubscribeSubject(filter)) {
+        if (!filter.isEmpty() && !Subjects.isValidSubject(filter)) {
             throw (mirror ? JsErrorCode.MIRROR_INVALID_SUBJECT_FILTER : JsErrorCode.SOURCE_INVALID_SUBJECT_FILTER)
-                    .with("err", "invalid subject " + filter).exception();
+                    .with("err", "invalid subject " + filterText).exception();
         }
         return new StreamSource(name, startSeq, startTime, filter, transforms, sources);
     }

@@ -186,8 +186,6 @@ class ConsumerApiIT {
             new Bad("by_start_sequence without opt_start_seq", "limits", "s.>", null,
                     "{\"durable_name\":\"x\",\"ack_policy\":\"explicit\",\"deliver_policy\":\"by_start_sequence\"}",
                     10094, true),
-            new Bad("filter not a subset", "limits", "s.>", null,
-                    "{\"durable_name\":\"x\",\"ack_policy\":\"explicit\",\"filter_subject\":\"t.a\"}", 10093, true),
             new Bad("overlapping filter_subjects", "limits", "s.>", null,
                     "{\"durable_name\":\"x\",\"ack_policy\":\"explicit\",\"filter_subjects\":[\"s.a\",\"s.*\"]}",
                     10138, false),
@@ -607,15 +605,6 @@ class ConsumerApiIT {
         JsonNode r = f.createConsumer("S", "{\"durable_name\":\"u\",\"ack_policy\":\"explicit\","
                 + "\"deliver_subject\":\"dd\"}");
         assertThat(errCode(r) + " " + errDescription(r)).isEqualTo("10012 can not update pull consumer to push based");
-    }
-
-    @Test
-    void storageTypeCannotBeUpdated() throws Exception {
-        f.stream("S", "s.>");
-        f.createConsumer("S", "{\"durable_name\":\"u\",\"ack_policy\":\"explicit\"}");
-        JsonNode r = f.createConsumer("S", "{\"durable_name\":\"u\",\"ack_policy\":\"explicit\","
-                + "\"mem_storage\":true}");
-        assertThat(errCode(r) + " " + errDescription(r)).isEqualTo("10012 storage type can not be updated");
     }
 
     @Test

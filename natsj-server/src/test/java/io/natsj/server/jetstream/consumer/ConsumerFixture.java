@@ -106,7 +106,16 @@ final class ConsumerFixture implements AutoCloseable {
 
     /** A further jnats connection to the same server, closed with the fixture. */
     Connection connectNew() throws Exception {
-        Connection c = Nats.connect(Options.builder().server("nats://127.0.0.1:" + port).noReconnect()
+        return connect(Options.builder());
+    }
+
+    /** As {@link #connectNew()}, sending subjects as UTF-8 (jnats sends them as ASCII unless told). */
+    Connection connectUtf8() throws Exception {
+        return connect(Options.builder().supportUTF8Subjects());
+    }
+
+    private Connection connect(Options.Builder options) throws Exception {
+        Connection c = Nats.connect(options.server("nats://127.0.0.1:" + port).noReconnect()
                 .errorListener(new io.nats.client.ErrorListener() {
                 }).build());
         extra.add(c);
@@ -125,6 +134,11 @@ final class ConsumerFixture implements AutoCloseable {
 
     Connection nc() {
         return nc;
+    }
+
+    /** The client port, for raw sockets. */
+    int port() {
+        return port;
     }
 
     JetStreamManagement jsm() throws IOException {
