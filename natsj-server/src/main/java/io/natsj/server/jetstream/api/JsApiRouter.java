@@ -131,6 +131,17 @@ public final class JsApiRouter implements Subscriber, AutoCloseable {
         }
     }
 
+    /** The API subjects served, as {@code $JS.API.} patterns (direct gets, served per stream, not included). */
+    public List<String> subjects() {
+        return routes.stream().map(r -> PREFIX + r.pattern()).toList();
+    }
+
+    /** Whether requests on {@code subject} (a {@code $JS.API.} subject) are taken and left unanswered. */
+    public boolean unanswered(String subject) {
+        return routes.stream().anyMatch(r -> r.handler() == IGNORED
+                && io.natsj.server.routing.Subjects.matches(PREFIX + r.pattern(), subject));
+    }
+
     /** Subscribes the API subjects and the direct-get subjects of the streams that allow it. */
     public void start() {
         for (Route r : routes) {
