@@ -9,6 +9,9 @@ package io.natsj.server.json;
  */
 public final class GoJsonSyntax {
 
+    /** Go's limit on nested objects and arrays. */
+    public static final int MAX_DEPTH = 10_000;
+
     private final byte[] in;
     private int pos;
 
@@ -20,12 +23,7 @@ public final class GoJsonSyntax {
     public static String check(byte[] json) {
         GoJsonSyntax s = new GoJsonSyntax(json);
         try {
-            s.skipSpace();
-            s.value();
-            s.skipSpace();
-            if (s.pos < json.length) {
-                throw s.invalid("after top-level value");
-            }
+            s.document();
             return null;
         } catch (Failure f) {
             return f.getMessage();
@@ -58,7 +56,11 @@ public final class GoJsonSyntax {
             case '\t' -> "'\\t'";
             case '\b' -> "'\\b'";
             case '\f' -> "'\\f'";
-            default -> c < 0x20 || c == 0x7f ? String.format("'\\x%02x'", c) : "'" + (char) c + "'";
+            case 0x07 -> "'\\a'";
+            case 0x0b -> "'\\v'";
+            default -> c < 0x20 || c == 0x7f ? String.format("'\\x%02x'", c)
+                    : (c >= 0x80 && c <= 0xa0) || c == 0xad ? String.format("'\\u%04x'", c) // not printable in Go
+                    : "'" + (char) c + "'";
         };
     }
 
@@ -72,11 +74,81 @@ public final class GoJsonSyntax {
         }
     }
 
-    private void value() {
-        int c = peek();
+    /**
+     * Walks the document without recursion (a request may nest deeper than a thread's stack allows): a stack of
+     * open containers, at most {@value #MAX_DEPTH} deep as in Go.
+     */
+    private void document() {
+        byte[] open = new byte[64];
+        int depth = 0;
+        boolean wantValue = true;
+        skipSpace();
+        while (true) {
+            if (wantValue) {
+                int c = peek();
+                if (c == '{' || c == '[') {
+                    if (depth >= MAX_DEPTH) {
+                        throw invalid("exceeded max depth");
+                    }
+                    if (depth == open.length) {
+                        open = java.util.Arrays.copyOf(open, depth * 2);
+                    }
+                    open[depth++] = (byte) c;
+                    pos++;
+                    skipSpace();
+                    if (peek() == (c == '{' ? '}' : ']')) {
+                        pos++;
+                        depth--;
+                        wantValue = false;
+                    } else if (c == '{') {
+                        key();
+                    }
+                    continue;
+                }
+                scalar(c);
+                wantValue = false;
+            }
+            skipSpace();
+            if (depth == 0) {
+                if (pos < in.length) {
+                    throw invalid("after top-level value");
+                }
+                return;
+            }
+            boolean inObject = open[depth - 1] == '{';
+            int c = peek();
+            if (c == ',') {
+                pos++;
+                skipSpace();
+                if (inObject) {
+                    key();
+                }
+                wantValue = true;
+            } else if (c == (inObject ? '}' : ']')) {
+                pos++;
+                depth--;
+            } else {
+                throw invalid(inObject ? "after object key:value pair" : "after array element");
+            }
+        }
+    }
+
+    /** An object key and its colon, and the white space after it. */
+    private void key() {
+        if (peek() != '"') {
+            throw invalid("looking for beginning of object key string");
+        }
+        string();
+        skipSpace();
+        if (peek() != ':') {
+            throw invalid("after object key");
+        }
+        pos++;
+        skipSpace();
+    }
+
+    private void scalar(int c) {
         switch (c) {
-            case '{' -> object();
-            case '[' -> array();
             case '"' -> string();
             case 't' -> literal("true");
             case 'f' -> literal("false");
@@ -88,62 +160,6 @@ public final class GoJsonSyntax {
                     throw invalid("looking for beginning of value");
                 }
             }
-        }
-    }
-
-    private void object() {
-        pos++;
-        skipSpace();
-        if (peek() == '}') {
-            pos++;
-            return;
-        }
-        while (true) {
-            if (peek() != '"') {
-                throw invalid("looking for beginning of object key string");
-            }
-            string();
-            skipSpace();
-            if (peek() != ':') {
-                throw invalid("after object key");
-            }
-            pos++;
-            skipSpace();
-            value();
-            skipSpace();
-            if (peek() == ',') {
-                pos++;
-                skipSpace();
-                continue;
-            }
-            if (peek() == '}') {
-                pos++;
-                return;
-            }
-            throw invalid("after object key:value pair");
-        }
-    }
-
-    private void array() {
-        pos++;
-        skipSpace();
-        if (peek() == ']') {
-            pos++;
-            return;
-        }
-        while (true) {
-            value();
-            skipSpace();
-            if (peek() == ',') {
-                pos++;
-                skipSpace();
-                continue;
-            }
-            if (peek() == ']') {
-                pos++;
-                return;
-            }
-            throw invalid("after array element");
         }
     }
 

@@ -2,6 +2,7 @@ package io.natsj.server.json;
 
 import tools.jackson.databind.JsonNode;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -12,7 +13,9 @@ import java.util.Map;
  * {@code null} keep their default, unknown fields are ignored, and a value of the wrong type fails with Go's
  * message ({@code json: cannot unmarshal string into Go struct field StreamConfig.max_msgs of type int64}), which
  * nats-server returns inside its "invalid JSON" error. Field names match exactly (Go also accepts other cases;
- * no client relies on that).
+ * no client relies on that). As in Go 1.24, the struct named in a field error is the innermost one and the field is
+ * the whole path of JSON names from the request's top ({@code ConsumerConfig.config.max_deliver}, embedded structs
+ * included: {@code StreamConfigRequest.StreamConfig.max_msgs}).
  *
  * <p>Threading: confined to the calling thread.
  */
@@ -20,19 +23,29 @@ public final class GoStruct {
 
     private final JsonNode node;
     private final String structName;
+    /** The JSON names from the top down to this struct, each followed by a dot ("" at the top). */
+    private final String path;
 
-    private GoStruct(JsonNode node, String structName) {
+    private GoStruct(JsonNode node, String structName, String path) {
         this.node = node;
         this.structName = structName;
+        this.path = path;
     }
 
-    /** Wraps {@code node}, which must be an object (or null/missing: every field absent). */
+    /**
+     * Wraps {@code node}, which must be an object (or null/missing: every field absent).
+     *
+     * @param structName the Go type, optionally followed by the path its fields are reached by
+     *                   ({@code StreamConfigRequest.StreamConfig} for the embedded config)
+     */
     public static GoStruct of(JsonNode node, String structName) {
+        int dot = structName.indexOf('.');
+        String type = dot < 0 ? structName : structName.substring(0, dot);
         if (node != null && !node.isNull() && !node.isMissingNode() && !node.isObject()) {
             throw new GoJsonException("json: cannot unmarshal " + kind(node) + " into Go value of type server."
-                    + structName);
+                    + type);
         }
-        return new GoStruct(node, structName);
+        return new GoStruct(node, type, dot < 0 ? "" : structName.substring(dot + 1) + ".");
     }
 
     private JsonNode field(String name) {
@@ -106,8 +119,8 @@ public final class GoStruct {
             throw typeError(v, name, goType);
         }
         if (!v.isIntegralNumber() || !v.canConvertToLong() || v.longValue() < min || v.longValue() > max) {
-            throw new GoJsonException("json: cannot unmarshal number " + v + " into Go struct field " + structName
-                    + "." + name + " of type " + goType);
+            throw new GoJsonException("json: cannot unmarshal number " + v + " into Go struct field "
+                    + structName + "." + path + name + " of type " + goType);
         }
         return v.longValue();
     }
@@ -157,27 +170,76 @@ public final class GoStruct {
             return null;
         }
         if (!v.isObject()) {
-            throw typeError(v, name, nestedStructName);
+            throw typeError(v, name, "server." + nestedStructName);
         }
-        return new GoStruct(v, nestedStructName);
+        return new GoStruct(v, nestedStructName, path + name + ".");
     }
 
-    /** A string-valued enum: the string, or an error shaped like nats-server's own unmarshalers. */
+    /**
+     * The entries of a {@code []Struct} field as structs of {@code itemStructName} (Go names them by the field's
+     * path, without an index); null when absent.
+     */
+    public List<GoStruct> structs(String name, String itemStructName) {
+        JsonNode v = field(name);
+        if (v == null) {
+            return null;
+        }
+        if (!v.isArray()) {
+            throw typeError(v, name, "[]server." + itemStructName);
+        }
+        List<GoStruct> out = new ArrayList<>();
+        for (JsonNode item : v) {
+            if (item.isNull()) {
+                out.add(new GoStruct(null, itemStructName, path + name + "."));
+            } else if (!item.isObject()) {
+                throw typeError(item, name, "server." + itemStructName);
+            } else {
+                out.add(new GoStruct(item, itemStructName, path + name + "."));
+            }
+        }
+        return out;
+    }
+
+    /**
+     * A {@code time.Time} (RFC 3339 in a JSON string); null when absent or null. Go's texts for what is not one
+     * ({@link GoTime}).
+     */
+    public Instant time(String name) {
+        JsonNode v = field(name);
+        if (v == null) {
+            return null;
+        }
+        if (!v.isString()) {
+            throw new GoJsonException(GoTime.NOT_A_STRING);
+        }
+        return GoTime.parseRfc3339(v.asString());
+    }
+
+    /**
+     * A string-valued enum: the string, or an error shaped like nats-server's own unmarshalers ({@code can not
+     * unmarshal "5"}; the compression reads a Go string first).
+     */
     public String enumString(String name, String dflt, String goType) {
         JsonNode v = field(name);
         if (v == null) {
             return dflt;
         }
+        if (!v.isString() && goType.equals("server.StoreCompression")) {
+            throw new GoJsonException("json: cannot unmarshal " + kind(v) + " into Go value of type string");
+        }
         if (!v.isString()) {
-            throw typeError(v, name, goType);
+            // nats-server's enum types read their JSON themselves and quote what they cannot read
+            throw new GoJsonException("can not unmarshal \"" + v.toString().replace("\\", "\\\\")
+                    .replace("\"", "\\\"") + "\"");
         }
         return v.asString();
     }
 
     private GoJsonException typeError(JsonNode v, String name, String goType) {
         return new GoJsonException("json: cannot unmarshal " + kind(v) + " into Go struct field " + structName + "."
-                + name + " of type " + goType);
+                + path + name + " of type " + goType);
     }
+
 
     private static String kind(JsonNode v) {
         if (v.isString()) {

@@ -13,7 +13,7 @@ import java.util.List;
  *
  * <p>Threading: events are appended by any thread; {@link #lines()} takes a snapshot.
  */
-final class LogCapture {
+public final class LogCapture {
 
     private final Logger logger;
     private final ListAppender<ILoggingEvent> appender = new ListAppender<>();
@@ -26,19 +26,32 @@ final class LogCapture {
         return new LogCapture((Logger) LoggerFactory.getLogger(type));
     }
 
-    void start() {
+    /** Everything any class logs. */
+    public static LogCapture root() {
+        return new LogCapture((Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME));
+    }
+
+    public void start() {
         appender.start();
         logger.addAppender(appender);
     }
 
-    void stop() {
+    public void stop() {
         logger.detachAppender(appender);
         appender.stop();
     }
 
-    List<String> lines() {
+    public List<String> lines() {
         synchronized (appender.list) {
             return appender.list.stream().map(e -> e.getLevel() + " " + e.getFormattedMessage()).toList();
+        }
+    }
+
+    /** The lines logged with a stack trace, and the exception's class. */
+    public List<String> stackTraces() {
+        synchronized (appender.list) {
+            return appender.list.stream().filter(e -> e.getThrowableProxy() != null)
+                    .map(e -> e.getFormattedMessage() + ": " + e.getThrowableProxy().getClassName()).toList();
         }
     }
 }

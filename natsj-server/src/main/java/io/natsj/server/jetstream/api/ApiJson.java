@@ -11,12 +11,15 @@ import io.natsj.server.json.GoStruct;
 import io.natsj.server.json.GoStruct.GoJsonException;
 import io.natsj.server.store.StreamState;
 import tools.jackson.core.JacksonException;
+import tools.jackson.core.StreamReadConstraints;
+import tools.jackson.core.json.JsonFactory;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.ObjectNode;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -31,7 +34,11 @@ import java.util.TreeMap;
 public final class ApiJson {
 
     static final JsonNodeFactory NODES = JsonNodeFactory.instance;
-    private static final JsonMapper MAPPER = JsonMapper.builder().build();
+    /** Reads what Go reads: any number length, any string length, nesting as deep as Go's limit. */
+    private static final JsonMapper MAPPER = JsonMapper.builder(JsonFactory.builder()
+            .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(GoJsonSyntax.MAX_DEPTH + 1)
+                    .maxNumberLength(Integer.MAX_VALUE).maxStringLength(Integer.MAX_VALUE).build())
+            .build()).build();
     private static final String TYPE_PREFIX = "io.nats.jetstream.api.v1.";
     /** The zero time as Go prints it. */
     public static final String ZERO_TIME = "0001-01-01T00:00:00Z";
@@ -61,14 +68,17 @@ public final class ApiJson {
         paged(o, 0, 0, 0);
     }
 
-    /** Parses a request body as JSON; Go's texts for what does not parse. */
+    /**
+     * Parses a request body as JSON; Go's texts for what does not parse. Bytes that are not UTF-8 inside strings
+     * read as U+FFFD, as Go reads them.
+     */
     public static JsonNode parse(byte[] body) {
         String syntaxError = GoJsonSyntax.check(body);
         if (syntaxError != null) {
             throw new GoJsonException(syntaxError);
         }
         try {
-            return MAPPER.readTree(body);
+            return MAPPER.readTree(new String(body, StandardCharsets.UTF_8));
         } catch (JacksonException e) {
             throw new GoJsonException(e.getOriginalMessage());
         }
@@ -100,7 +110,7 @@ public final class ApiJson {
         if (GoJsonSyntax.check(body) != null) {
             return false;
         }
-        JsonNode n = MAPPER.readTree(body);
+        JsonNode n = parse(body);
         return n != null && n.isObject() && n.isEmpty();
     }
 

@@ -222,9 +222,17 @@ final class ConsumerApi {
         return c;
     }
 
+    /** nats-server answers INFO and DELETE only to an empty request (no bytes, or a JSON object without fields). */
+    private static void requireEmpty(Request r) {
+        if (!r.emptyBody()) {
+            throw JsErrorCode.NOT_EMPTY_REQUEST.error().exception();
+        }
+    }
+
     void delete(Request r) {
         String type = "consumer_delete_response";
         router.guarded(r, type, () -> {
+            requireEmpty(r);
             Consumer c = consumer(r, 2);
             c.stream().deleteConsumer(c);
             ObjectNode o = ApiJson.response(type);
@@ -236,6 +244,7 @@ final class ConsumerApi {
     void info(Request r) {
         String type = "consumer_info_response";
         router.guarded(r, type, () -> {
+            requireEmpty(r);
             Consumer c = consumer(r, 2);
             ObjectNode o = ApiJson.response(type);
             consumerInfo(o, c);
@@ -247,9 +256,8 @@ final class ConsumerApi {
         String type = "consumer_pause_response";
         router.guarded(r, type, () -> {
             GoStruct req = ApiJson.struct(r.body(), "JSApiConsumerPauseRequest");
-            String until = req.string("pause_until", "");
+            Instant at = req.time("pause_until");
             Consumer c = consumer(r, 2);
-            Instant at = until.isEmpty() ? null : Instant.parse(until);
             Instant now = js.context().clock().now();
             if (at != null && !at.isAfter(now)) {
                 at = null;

@@ -25,8 +25,9 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * Serves the JetStream API: subscribes to each {@code $JS.API.*} subject it implements (and the
  * {@code $JS.<domain>.API.*} form when a domain is set), hands each request to a virtual thread, and publishes the
- * handler's JSON answer to the request's reply subject. Subjects it does not implement have no subscriber, so a
- * client gets "no responders" at once, as from a nats-server without that API.
+ * handler's JSON answer to the request's reply subject. The subjects of clustered operation are answered as a
+ * single nats-server answers them ({@link ClusterApi}); subjects it does not know have no subscriber, so a client
+ * gets "no responders" at once.
  *
  * <p>At most {@value #MAX_PENDING} requests wait at a time; beyond that requests are dropped, as nats-server does.
  *
@@ -77,6 +78,9 @@ public final class JsApiRouter implements Subscriber, AutoCloseable {
     private record Route(String pattern, Handler handler) {
     }
 
+    /** Takes a request and answers nothing ({@link ClusterApi#UNANSWERED}). */
+    private static final Handler IGNORED = r -> { };
+
     private final JetStreamContext ctx;
     private final JetStreamService js;
     private final List<Route> routes = new ArrayList<>();
@@ -116,6 +120,27 @@ public final class JsApiRouter implements Subscriber, AutoCloseable {
         routes.add(new Route("CONSUMER.LIST.*", consumers::list));
         routes.add(new Route("CONSUMER.PAUSE.*.*", consumers::pause));
         routes.add(new Route("CONSUMER.UNPIN.*.*", consumers::unpin));
+        BackupApi backup = new BackupApi(js, this);
+        routes.add(new Route("STREAM.SNAPSHOT.*", backup::snapshot));
+        routes.add(new Route("STREAM.RESTORE.*", backup::restore));
+        ClusterApi cluster = new ClusterApi(this);
+        routes.add(new Route("STREAM.LEADER.STEPDOWN.*", cluster::streamLeaderStepDown));
+        routes.add(new Route("CONSUMER.LEADER.STEPDOWN.*.*", cluster::consumerLeaderStepDown));
+        routes.add(new Route("STREAM.PEER.REMOVE.*", cluster::streamPeerRemove));
+        for (String unanswered : ClusterApi.UNANSWERED) {
+            routes.add(new Route(unanswered, IGNORED));
+        }
+    }
+
+    /** The API subjects served, as {@code $JS.API.} patterns (direct gets, served per stream, not included). */
+    public List<String> subjects() {
+        return routes.stream().map(r -> PREFIX + r.pattern()).toList();
+    }
+
+    /** Whether requests on {@code subject} (a {@code $JS.API.} subject) are taken and left unanswered. */
+    public boolean unanswered(String subject) {
+        return routes.stream().anyMatch(r -> r.handler() == IGNORED
+                && io.natsj.server.routing.Subjects.matches(PREFIX + r.pattern(), subject));
     }
 
     /** Subscribes the API subjects and the direct-get subjects of the streams that allow it. */
@@ -175,7 +200,7 @@ public final class JsApiRouter implements Subscriber, AutoCloseable {
     public boolean deliver(Subscription sub, String subject, String reply, byte[] buf, int off, int hdrLen,
                            int totalLen, DeliveryBatch batch) {
         Route route = bySubscription.get(sub);
-        if (route == null || reply == null || reply.isEmpty()) {
+        if (route == null || reply == null || reply.isEmpty() || route.handler() == IGNORED) {
             return route != null; // requests without a reply are ignored
         }
         if (!pending.tryAcquire()) {
@@ -190,8 +215,8 @@ public final class JsApiRouter implements Subscriber, AutoCloseable {
         workers.execute(() -> {
             try {
                 route.handler().handle(request);
-            } catch (RuntimeException e) {
-                LOG.error("JetStream API handler failed on {}", subject, e);
+            } catch (RuntimeException | StackOverflowError e) {
+                LOG.error("JetStream API handler failed on {}", subject, e); // a natsj bug: every request is answered
             } finally {
                 pending.release();
             }

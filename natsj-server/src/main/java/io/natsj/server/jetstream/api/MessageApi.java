@@ -37,9 +37,8 @@ final class MessageApi {
                        Instant startTime, List<String> multiLast, long upToSeq) {
 
         static Get read(GoStruct s) {
-            String start = s.string("start_time", "");
             return new Get(s.uint64("seq", 0), s.string("last_by_subj", ""), s.string("next_by_subj", ""),
-                    s.intValue("batch", 0), s.intValue("max_bytes", 0), start.isEmpty() ? null : Instant.parse(start),
+                    s.intValue("batch", 0), s.intValue("max_bytes", 0), s.time("start_time"),
                     s.strings("multi_last"), s.uint64("up_to_seq", 0));
         }
 

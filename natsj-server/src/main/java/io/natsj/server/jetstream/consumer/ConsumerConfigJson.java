@@ -13,7 +13,6 @@ import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.ObjectNode;
 
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeMap;
@@ -38,7 +37,7 @@ public final class ConsumerConfigJson {
                 s.string("description", ""),
                 deliverPolicy(s.enumString("deliver_policy", "all", "server.DeliverPolicy")),
                 s.uint64("opt_start_seq", 0),
-                time(s.string("opt_start_time", "")),
+                time(s, "opt_start_time"),
                 ackPolicy(s.enumString("ack_policy", "none", "server.AckPolicy")),
                 s.duration("ack_wait"),
                 s.intValue("max_deliver", 0),
@@ -63,22 +62,16 @@ public final class ConsumerConfigJson {
                 s.bool("mem_storage"),
                 s.bool("direct"),
                 s.stringMap("metadata"),
-                time(s.string("pause_until", "")),
+                time(s, "pause_until"),
                 s.strings("priority_groups"),
                 priorityPolicy(s.raw("priority_policy")),
                 s.duration("priority_timeout"));
     }
 
-    private static Instant time(String s) {
-        if (s.isEmpty()) {
-            return null;
-        }
-        try {
-            Instant t = Instant.parse(s);
-            return t.equals(Instant.parse(ApiJson.ZERO_TIME)) ? null : t;
-        } catch (DateTimeParseException e) {
-            throw new GoJsonException("parsing time \"" + s + "\" as \"2006-01-02T15:04:05Z07:00\": cannot parse");
-        }
+    /** A time field; the zero time reads as absent. */
+    private static Instant time(GoStruct s, String name) {
+        Instant t = s.time(name);
+        return t == null || t.equals(Instant.parse(ApiJson.ZERO_TIME)) ? null : t;
     }
 
     private static List<Long> durations(JsonNode n) {

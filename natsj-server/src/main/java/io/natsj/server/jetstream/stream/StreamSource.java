@@ -38,8 +38,7 @@ public record StreamSource(String name, long optStartSeq, Instant optStartTime, 
             throw JsErrorCode.STREAM_INVALID_CONFIG_F.with("err",
                     "external mirrors and sources are not supported by natsj yet").exception();
         }
-        String start = s.string("opt_start_time", "");
-        Instant startTime = start.isEmpty() ? null : Instant.parse(start);
+        Instant startTime = s.time("opt_start_time");
         long startSeq = s.uint64("opt_start_seq", 0);
         if (mirror && startSeq > 0 && startTime != null) {
             throw JsErrorCode.MIRROR_WITH_START_SEQ_AND_TIME.error().exception();
@@ -85,6 +84,44 @@ public record StreamSource(String name, long optStartSeq, Instant optStartTime, 
                     .with("err", "invalid subject " + filterText).exception();
         }
         return new StreamSource(name, startSeq, startTime, filter, transforms, sources);
+    }
+
+    /**
+     * The raw {@code mirror} or {@code sources} of a config, after the type checks Go makes while it decodes the
+     * request (so a wrong type or a bad time there is an "invalid JSON" answer before any other check).
+     */
+    static JsonNode typeChecked(GoStruct config, String field) {
+        if (field.equals("mirror")) {
+            GoStruct m = config.struct(field, "StreamSource");
+            if (m != null) {
+                checkTypes(m);
+            }
+        } else {
+            List<GoStruct> all = config.structs(field, "StreamSource");
+            if (all != null) {
+                all.forEach(StreamSource::checkTypes);
+            }
+        }
+        return config.raw(field);
+    }
+
+    private static void checkTypes(GoStruct s) {
+        s.string("name", "");
+        s.uint64("opt_start_seq", 0);
+        s.time("opt_start_time");
+        s.string("filter_subject", "");
+        List<GoStruct> transforms = s.structs("subject_transforms", "SubjectTransformConfig");
+        if (transforms != null) {
+            for (GoStruct t : transforms) {
+                t.string("src", "");
+                t.string("dest", "");
+            }
+        }
+        GoStruct external = s.struct("external", "ExternalStream");
+        if (external != null) {
+            external.string("api", "");
+            external.string("deliver", "");
+        }
     }
 
     /** The entries of {@code sources}, checked for duplicates. */
