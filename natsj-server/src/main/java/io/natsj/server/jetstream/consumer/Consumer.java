@@ -626,13 +626,19 @@ public final class Consumer implements Subscriber {
             }
         }
         StoredMessage m = nextMatching(sseq);
+        if (m == null) {
+            // the stream stores concurrently: only what was stored before looking again may be skipped
+            long last = store.state().lastSeq();
+            m = nextMatching(sseq);
+            if (m == null) {
+                sseq = Math.max(sseq, last + 1);
+            }
+        }
         if (m != null) {
             sseq = m.seq() + 1;
             if (pendingCount.decrementAndGet() < 0) {
                 pendingCount.set(0);
             }
-        } else {
-            sseq = Math.max(sseq, store.state().lastSeq() + 1);
         }
         return m;
     }
