@@ -76,6 +76,32 @@ public final class Account {
     }
 
     /**
+     * Whether a message on {@code subject} would reach a subscriber, here or behind an import. An import alone is no
+     * interest: nats-server subscribes an import in the exporting account only while the importer has interest, so a
+     * push consumer whose deliver subject leads into another account waits for a subscriber there.
+     */
+    public boolean hasInterest(String subject) {
+        SubjectMatch match = index.match(subject);
+        for (Subscription sub : match.plain()) {
+            if (reaches(sub, subject)) {
+                return true;
+            }
+        }
+        for (Subscription[] group : match.queues()) {
+            for (Subscription sub : group) {
+                if (reaches(sub, subject)) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    private static boolean reaches(Subscription sub, String subject) {
+        return !(sub.subscriber() instanceof ImportRoute r) || ImportDepth.hop(() -> r.hasInterest(subject));
+    }
+
+    /**
      * Delivers a message to every match.
      *
      * @param publisher the publishing subscriber (for no-echo), or null for an internal publisher
@@ -95,7 +121,8 @@ public final class Account {
      */
     public int publishAs(Subscriber publisher, boolean echo, String route, String subject, String reply, int hdrLen,
                          byte[] buf, int off, int totalLen, DeliveryBatch batch) {
-        return deliverMatch(publisher, echo, index.match(route), subject, reply, hdrLen, buf, off, totalLen, batch);
+        return deliverMatch(publisher, echo, index.match(route), route, subject, reply, hdrLen, buf, off, totalLen,
+                batch);
     }
 
     /**
@@ -112,19 +139,30 @@ public final class Account {
      */
     public int publishReply(String replySubject, String reply, int hdrLen, byte[] buf, int off, int totalLen,
                             DeliveryBatch batch) {
-        return deliverMatch(null, true, index.matchOnce(replySubject), replySubject, reply, hdrLen, buf, off,
+        return publishReplyAs(replySubject, replySubject, reply, hdrLen, buf, off, totalLen, batch);
+    }
+
+    /** As {@link #publishReply(String, String, int, byte[], int, int, DeliveryBatch)}, showing {@code subject}. */
+    int publishReplyAs(String replySubject, String subject, String reply, int hdrLen, byte[] buf, int off,
+                       int totalLen, DeliveryBatch batch) {
+        return deliverMatch(null, true, index.matchOnce(replySubject), replySubject, subject, reply, hdrLen, buf, off,
                 totalLen, batch);
     }
 
-    private int deliverMatch(Subscriber publisher, boolean echo, SubjectMatch match, String subject, String reply,
-                             int hdrLen, byte[] buf, int off, int totalLen, DeliveryBatch batch) {
+    /**
+     * Delivers to every plain match and one member of each queue group. {@code route} is what was matched,
+     * {@code subject} what the message shows; an import forwards by the route (a JetStream delivery crossing into
+     * another account goes on to its deliver subject there, never to the stored subject's subscribers).
+     */
+    private int deliverMatch(Subscriber publisher, boolean echo, SubjectMatch match, String route, String subject,
+                             String reply, int hdrLen, byte[] buf, int off, int totalLen, DeliveryBatch batch) {
         if (match.isEmpty()) {
             return 0;
         }
         Subscriber skip = echo ? null : publisher;
         int declined = 0;
         for (Subscription sub : match.plain()) {
-            if (sub.subscriber() != skip && !deliver(sub, subject, reply, hdrLen, buf, off, totalLen, batch)
+            if (sub.subscriber() != skip && !deliver(sub, route, subject, reply, hdrLen, buf, off, totalLen, batch)
                     && sub.subscriber() instanceof ImportRoute) {
                 declined++; // an import whose other side has no subscriber is no responder (nats-server's rule)
             }
@@ -134,7 +172,8 @@ public final class Account {
             int start = n == 1 ? 0 : ThreadLocalRandom.current().nextInt(n);
             for (int i = 0; i < n; i++) {
                 Subscription sub = group[(start + i) % n];
-                if (sub.subscriber() != skip && deliver(sub, subject, reply, hdrLen, buf, off, totalLen, batch)) {
+                if (sub.subscriber() != skip
+                        && deliver(sub, route, subject, reply, hdrLen, buf, off, totalLen, batch)) {
                     break;
                 }
             }
@@ -142,8 +181,8 @@ public final class Account {
         return match.size() - declined;
     }
 
-    private boolean deliver(Subscription sub, String subject, String reply, int hdrLen, byte[] buf, int off,
-                            int totalLen, DeliveryBatch batch) {
+    private boolean deliver(Subscription sub, String route, String subject, String reply, int hdrLen, byte[] buf,
+                            int off, int totalLen, DeliveryBatch batch) {
         if (sub.isClosed()) {
             return false;
         }
@@ -152,7 +191,9 @@ public final class Account {
         if (max > 0 && n > max) {
             return false;
         }
-        boolean taken = sub.subscriber().deliver(sub, subject, reply, buf, off, hdrLen, totalLen, batch);
+        boolean taken = sub.subscriber() instanceof ImportRoute r
+                ? r.forward(sub, route, subject, reply, buf, off, hdrLen, totalLen, batch)
+                : sub.subscriber().deliver(sub, subject, reply, buf, off, hdrLen, totalLen, batch);
         if (max > 0 && n == max) {
             sub.subscriber().autoUnsubscribed(sub);
         }

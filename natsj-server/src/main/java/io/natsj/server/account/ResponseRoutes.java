@@ -1,7 +1,6 @@
 package io.natsj.server.account;
 
 import io.natsj.server.routing.DeliveryBatch;
-import io.natsj.server.routing.Subscriber;
 import io.natsj.server.routing.Subscription;
 import io.natsj.server.util.ServerClock;
 
@@ -17,12 +16,13 @@ import java.util.concurrent.atomic.AtomicLong;
  * forwarded request gets a one-off reply subject {@code _R_.<account token>.<id>} in the exporter; a response
  * published there is delivered to the requester's own reply subject in the importing account. A singleton
  * mapping ends with its first response; stream and chunked mappings last until their threshold passes, as in
- * nats-server.
+ * nats-server. A JetStream delivery to a one-off reply (a pull request that came through the import) keeps showing
+ * the stored message's subject.
  *
  * <p>Threading: register and deliver run on publishers' threads; the table is concurrent. Expired mappings are
  * swept while registering, at most once per second.
  */
-final class ResponseRoutes implements Subscriber {
+final class ResponseRoutes implements ImportRoute {
 
     private static final String PREFIX = "_R_.";
     private static final long SWEEP_NANOS = Duration.ofSeconds(1).toNanos();
@@ -68,21 +68,27 @@ final class ResponseRoutes implements Subscriber {
     }
 
     @Override
-    public boolean deliver(Subscription sub, String subject, String reply, byte[] buf, int off, int hdrLen,
-                           int totalLen, DeliveryBatch batch) {
-        Route route = routes.get(subject);
-        if (route == null) {
+    public boolean forward(Subscription sub, String route, String subject, String reply, byte[] buf, int off,
+                           int hdrLen, int totalLen, DeliveryBatch batch) {
+        Route back = routes.get(route);
+        if (back == null) {
             return false;
         }
-        if (clock.nanoTime() - route.expiresNanos() > 0) {
-            routes.remove(subject, route);
+        if (clock.nanoTime() - back.expiresNanos() > 0) {
+            routes.remove(route, back);
             return false;
         }
-        if (route.singleton()) {
-            routes.remove(subject, route);
+        if (back.singleton()) {
+            routes.remove(route, back);
         }
-        return ImportDepth.hop(() ->
-                route.importer().publishReply(route.reply(), reply, hdrLen, buf, off, totalLen, batch) > 0);
+        return ImportDepth.hop(() -> back.importer().publishReplyAs(back.reply(),
+                ImportRoute.shown(route, subject, back.reply()), reply, hdrLen, buf, off, totalLen, batch) > 0);
+    }
+
+    @Override
+    public boolean hasInterest(String route) {
+        Route back = routes.get(route);
+        return back != null && clock.nanoTime() - back.expiresNanos() <= 0 && back.importer().hasInterest(back.reply());
     }
 
     private void sweep(long now) {

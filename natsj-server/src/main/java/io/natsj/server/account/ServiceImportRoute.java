@@ -7,7 +7,8 @@ import io.natsj.server.routing.Subscription;
  * A service import at work: subscribed in the importing account to the local subject, it forwards every request to
  * the exporting account under the exported subject. The request's reply subject is replaced by a one-off
  * {@code _R_.} subject of the exporter, registered in the exporter's {@link ResponseRoutes} so that the response
- * finds its way back to the requester's reply subject in the importing account.
+ * finds its way back to the requester's reply subject in the importing account. Like every import it forwards by the
+ * subject the message was routed by (see {@link ImportRoute}).
  *
  * <p>Threading: called on publishers' threads; immutable.
  */
@@ -26,18 +27,24 @@ final class ServiceImportRoute implements ImportRoute {
     }
 
     @Override
-    public boolean deliver(Subscription sub, String subject, String reply, byte[] buf, int off, int hdrLen,
-                           int totalLen, DeliveryBatch batch) {
+    public boolean forward(Subscription sub, String route, String subject, String reply, byte[] buf, int off,
+                           int hdrLen, int totalLen, DeliveryBatch batch) {
         return ImportDepth.hop(() -> {
             String forwardedReply = reply == null ? null
                     : exporter.responses().register(importer, reply, export.responseType(), export.threshold());
-            int matched = exporter.publish(null, true, mapping.apply(subject), forwardedReply, hdrLen, buf, off,
-                    totalLen, batch);
+            String to = mapping.apply(route);
+            int matched = exporter.publishAs(null, true, to, ImportRoute.shown(route, subject, to), forwardedReply,
+                    hdrLen, buf, off, totalLen, batch);
             if (matched == 0 && forwardedReply != null) {
                 exporter.responses().forget(forwardedReply); // nobody will answer: the requester hears "no responders"
             }
             return matched > 0;
         });
+    }
+
+    @Override
+    public boolean hasInterest(String route) {
+        return exporter.hasInterest(mapping.apply(route));
     }
 
     @Override

@@ -6,7 +6,8 @@ import io.natsj.server.routing.Subscription;
 /**
  * A stream import at work: subscribed in the exporting account to the imported subject, it republishes every
  * message it matches in the importing account under the local subject (the same subject, a prefixed one, or a
- * mapped one), with the message's reply subject unchanged.
+ * mapped one), with the message's reply subject unchanged. A JetStream delivery is republished under its mapped
+ * deliver subject and keeps showing the stored message's subject.
  *
  * <p>Threading: called on publishers' threads; immutable.
  */
@@ -21,10 +22,16 @@ final class StreamImportRoute implements ImportRoute {
     }
 
     @Override
-    public boolean deliver(Subscription sub, String subject, String reply, byte[] buf, int off, int hdrLen,
-                           int totalLen, DeliveryBatch batch) {
-        return ImportDepth.hop(() ->
-                importer.publish(null, true, mapping.apply(subject), reply, hdrLen, buf, off, totalLen, batch) > 0);
+    public boolean forward(Subscription sub, String route, String subject, String reply, byte[] buf, int off,
+                           int hdrLen, int totalLen, DeliveryBatch batch) {
+        String to = mapping.apply(route);
+        return ImportDepth.hop(() -> importer.publishAs(null, true, to, ImportRoute.shown(route, subject, to), reply,
+                hdrLen, buf, off, totalLen, batch) > 0);
+    }
+
+    @Override
+    public boolean hasInterest(String route) {
+        return importer.hasInterest(mapping.apply(route));
     }
 
     @Override

@@ -128,6 +128,48 @@ class AccountsTest {
         assertThat(requester.got).extracting(Got::data).containsExactly("1", "2");
     }
 
+    /** A JetStream-style delivery: routed by {@code route}, showing {@code subject}. */
+    private static int deliverAs(Account account, String route, String subject, String reply, String data) {
+        byte[] b = data.getBytes(StandardCharsets.UTF_8);
+        return account.publishAs(null, true, route, subject, reply, 0, b, 0, b.length, DeliveryBatch.IMMEDIATE);
+    }
+
+    @Test
+    void aDeliveryCrossesImportsByItsDeliverSubjectAndKeepsShowingItsOwnSubject() {
+        Accounts accounts = Accounts.build(List.of(
+                AccountConfig.of("A").withExports(List.of(Export.stream("_d.>"), Export.service("in.>"),
+                        Export.service("api.>").withResponseType(AccountConfig.ResponseType.STREAM))),
+                AccountConfig.of("B").withImports(List.of(Import.stream("A", "_d.>").withTo("inbox.>"),
+                        Import.service("A", "in.>").withTo("orders.>"),
+                        Import.service("A", "api.>")))), null, clock);
+        Account a = accounts.get("A");
+        Account b = accounts.get("B");
+        Recorder capture = subscribe(a, "in.>"); // what a stream in A capturing in.> would store
+        Recorder inbox = subscribe(b, "inbox.>");
+        Recorder orders = subscribe(b, "orders.>");
+
+        // push: a consumer in A delivers orders.1 to _d.x, B sees it on its inbox with the stored subject
+        assertThat(deliverAs(a, "_d.x", "orders.1", "$JS.ACK.1", "m")).isPositive();
+        assertThat(inbox.got).containsExactly(new Got("orders.1", "$JS.ACK.1", "m"));
+        assertThat(orders.got).isEmpty();
+        assertThat(capture.got).isEmpty(); // never routed back through B's service import by its shown subject
+
+        // pull: a request that came through B's service import is answered on its one-off reply
+        Recorder api = subscribe(a, "api.>");
+        Recorder replies = subscribe(b, "_INBOX.>");
+        publish(b, "api.next", "_INBOX.9", "");
+        String reply = api.got.get(0).reply();
+        deliverAs(a, reply, "orders.1", "$JS.ACK.1", "m1");
+        deliverAs(a, reply, "orders.2", "$JS.ACK.2", "m2");
+        assertThat(replies.got).containsExactly(new Got("orders.1", "$JS.ACK.1", "m1"),
+                new Got("orders.2", "$JS.ACK.2", "m2"));
+
+        // a delivery to a subject B imports as a service goes on by that subject, still showing its own
+        Recorder served = subscribe(a, "in.q");
+        deliverAs(b, "orders.q", "stored.7", null, "s");
+        assertThat(served.got).containsExactly(new Got("stored.7", null, "s"));
+    }
+
     @Test
     void importsThatNoExportAllowsAreRefused() {
         List<AccountConfig> notExported = List.of(AccountConfig.of("A"),
@@ -161,8 +203,30 @@ class AccountsTest {
                         Import.stream("B", "loop"))),
                 AccountConfig.of("B").withExports(List.of(Export.stream("loop"))).withImports(List.of(
                         Import.stream("A", "loop")))), null, clock);
+        assertThat(accounts.get("A").hasInterest("loop")).as("imports with nobody behind them").isFalse();
         Recorder inB = subscribe(accounts.get("B"), "loop");
         publish(accounts.get("A"), "loop", null, "x");
         assertThat(inB.got).hasSizeBetween(1, ImportDepth.MAX);
+    }
+
+    @Test
+    void interestLooksThroughImports() {
+        Accounts accounts = Accounts.build(List.of(
+                AccountConfig.of("A").withExports(List.of(Export.stream("_d.>"), Export.service("api.>"))),
+                AccountConfig.of("B").withImports(List.of(Import.stream("A", "_d.>").withTo("inbox.>"),
+                        Import.service("A", "api.>")))), null, clock);
+        Account a = accounts.get("A");
+        Account b = accounts.get("B");
+        assertThat(a.hasInterest("_d.x")).as("the stream import alone").isFalse();
+        subscribe(b, "inbox.x");
+        assertThat(a.hasInterest("_d.x")).isTrue();
+        assertThat(b.hasInterest("api.next")).as("the service import alone").isFalse();
+        Recorder api = subscribe(a, "api.>");
+        assertThat(b.hasInterest("api.next")).isTrue();
+        publish(b, "api.next", "_INBOX.1", "");
+        String reply = api.got.get(0).reply();
+        assertThat(a.hasInterest(reply)).as("a response route whose requester left").isFalse();
+        subscribe(b, "_INBOX.1");
+        assertThat(a.hasInterest(reply)).isTrue();
     }
 }

@@ -347,7 +347,7 @@ public final class Consumer implements Subscriber {
         ConsumerConfig c = config;
         long period;
         boolean waitingForSubscriber = c.isPush() && (pendingCount.get() > 0 || !redeliver.isEmpty()
-                || !lastPerSubject.isEmpty()) && !ctx.account().index().hasInterest(c.deliverSubject());
+                || !lastPerSubject.isEmpty()) && !ctx.account().hasInterest(c.deliverSubject());
         if (!pending.isEmpty() || !waiting.isEmpty() || c.idleHeartbeat() > 0 || held || waitingForSubscriber) {
             period = TICK_NANOS;
         } else if (c.inactiveThreshold() > 0 || !c.isDurable() || c.pauseUntil() != null || dirty) {
@@ -517,7 +517,7 @@ public final class Consumer implements Subscriber {
             String target;
             PullRequest request = null;
             if (c.isPush()) {
-                if (!ctx.account().index().hasInterest(c.deliverSubject())) {
+                if (!ctx.account().hasInterest(c.deliverSubject())) {
                     break;
                 }
                 if (c.flowControl() && fcBytes > fcWindow) {
@@ -627,7 +627,7 @@ public final class Consumer implements Subscriber {
         Iterator<PullRequest> it = waiting.iterator();
         while (it.hasNext()) {
             PullRequest r = it.next();
-            if (!ctx.account().index().hasInterest(r.reply)) {
+            if (!ctx.account().hasInterest(r.reply)) {
                 it.remove(); // the requester went away
                 continue;
             }
@@ -654,13 +654,19 @@ public final class Consumer implements Subscriber {
             }
         }
         StoredMessage m = nextMatching(sseq);
+        if (m == null) {
+            // the stream stores concurrently: only what was stored before looking again may be skipped
+            long last = store.state().lastSeq();
+            m = nextMatching(sseq);
+            if (m == null) {
+                sseq = Math.max(sseq, last + 1);
+            }
+        }
         if (m != null) {
             sseq = m.seq() + 1;
             if (pendingCount.decrementAndGet() < 0) {
                 pendingCount.set(0);
             }
-        } else {
-            sseq = Math.max(sseq, store.state().lastSeq() + 1);
         }
         return m;
     }
@@ -1016,12 +1022,12 @@ public final class Consumer implements Subscriber {
         }
         expireRequests(now);
         if (c.isPush() && c.idleHeartbeat() > 0 && now - lastHeartbeatAt >= c.idleHeartbeat()) {
-            if (ctx.account().index().hasInterest(c.deliverSubject())) {
+            if (ctx.account().hasInterest(c.deliverSubject())) {
                 heartbeat(c.deliverSubject());
             }
             lastHeartbeatAt = now;
         }
-        if (c.isPush() && ctx.account().index().hasInterest(c.deliverSubject())) {
+        if (c.isPush() && ctx.account().hasInterest(c.deliverSubject())) {
             lastActiveAt = now;
         }
         if (!waiting.isEmpty()) {
@@ -1160,7 +1166,7 @@ public final class Consumer implements Subscriber {
                 redelivered++;
             }
         }
-        boolean bound = c.isPush() && ctx.account().index().hasInterest(c.deliverSubject());
+        boolean bound = c.isPush() && ctx.account().hasInterest(c.deliverSubject());
         return new Info(dseq, deliveredStream, lastDeliveredAt, ackFloorConsumer, ackFloorStream, lastAckAt,
                 pending.size(), redelivered, waiting.size(), recountPending(), bound);
     }
