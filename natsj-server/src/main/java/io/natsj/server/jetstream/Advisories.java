@@ -4,6 +4,7 @@ import io.natsj.server.account.Account;
 import io.natsj.server.json.GoFormats;
 import io.natsj.server.json.GoJson;
 import io.natsj.server.routing.DeliveryBatch;
+import io.natsj.server.routing.Subjects;
 import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -170,7 +171,7 @@ public final class Advisories {
         ObjectNode o = event("api_audit");
         o.put("server", serverName);
         o.putObject("client");
-        o.put("subject", requestSubject);
+        o.put("subject", Subjects.toText(requestSubject));
         if (request.length > 0) {
             o.put("request", new String(request, StandardCharsets.UTF_8));
         }

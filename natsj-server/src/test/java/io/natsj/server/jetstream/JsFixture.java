@@ -140,6 +140,13 @@ final class JsFixture implements AutoCloseable {
         return nc;
     }
 
+    /** As {@link #connect()}, sending subjects as UTF-8 (jnats sends them as ASCII unless told). */
+    Connection connectUtf8() throws Exception {
+        Connection nc = Nats.connect(Options.builder().server(url).noReconnect().supportUTF8Subjects().build());
+        connections.add(nc);
+        return nc;
+    }
+
     /** The fixture's default connection, opened on first use. */
     Connection nc() throws Exception {
         if (main == null) {

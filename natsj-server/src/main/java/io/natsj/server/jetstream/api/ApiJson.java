@@ -9,6 +9,7 @@ import io.natsj.server.json.GoFormats;
 import io.natsj.server.json.GoJsonSyntax;
 import io.natsj.server.json.GoStruct;
 import io.natsj.server.json.GoStruct.GoJsonException;
+import io.natsj.server.routing.Subjects;
 import io.natsj.server.store.StreamState;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.StreamReadConstraints;
@@ -201,7 +202,7 @@ public final class ApiJson {
             Map<String, Long> totals = new TreeMap<>(s.store().subjectTotals(subjectsFilter));
             if (!totals.isEmpty()) {
                 ObjectNode subjects = o.putObject("subjects");
-                totals.forEach(subjects::put);
+                totals.forEach((subject, n) -> subjects.put(Subjects.toText(subject), n));
             }
         }
         if (st.numDeleted() > 0) {
@@ -225,7 +226,8 @@ public final class ApiJson {
     public static void subjects(ObjectNode state, Stream s, String filter, int offset, int limit) {
         Map<String, Long> totals = new TreeMap<>(s.store().subjectTotals(filter));
         ObjectNode subjects = NODES.objectNode();
-        totals.entrySet().stream().skip(offset).limit(limit).forEach(e -> subjects.put(e.getKey(), e.getValue()));
+        totals.entrySet().stream().skip(offset).limit(limit)
+                .forEach(e -> subjects.put(Subjects.toText(e.getKey()), e.getValue()));
         if (subjects.isEmpty()) {
             return;
         }

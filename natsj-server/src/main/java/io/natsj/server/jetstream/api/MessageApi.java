@@ -5,6 +5,7 @@ import io.natsj.server.jetstream.api.JsApiRouter.Request;
 import io.natsj.server.jetstream.stream.HeaderBlock;
 import io.natsj.server.jetstream.stream.Stream;
 import io.natsj.server.json.GoStruct;
+import io.natsj.server.routing.Subjects;
 import io.natsj.server.store.StoredMessage;
 import io.natsj.server.store.StreamStore;
 import tools.jackson.databind.node.ObjectNode;
@@ -37,9 +38,9 @@ final class MessageApi {
                        Instant startTime, List<String> multiLast, long upToSeq) {
 
         static Get read(GoStruct s) {
-            return new Get(s.uint64("seq", 0), s.string("last_by_subj", ""), s.string("next_by_subj", ""),
-                    s.intValue("batch", 0), s.intValue("max_bytes", 0), s.time("start_time"),
-                    s.strings("multi_last"), s.uint64("up_to_seq", 0));
+            return new Get(s.uint64("seq", 0), Subjects.fromText(s.string("last_by_subj", "")),
+                    Subjects.fromText(s.string("next_by_subj", "")), s.intValue("batch", 0), s.intValue("max_bytes", 0),
+                    s.time("start_time"), Subjects.fromText(s.strings("multi_last")), s.uint64("up_to_seq", 0));
         }
 
         /** nats-server's rule: exactly one way of choosing the message. */
@@ -87,7 +88,7 @@ final class MessageApi {
             }
             ObjectNode o = ApiJson.response(type);
             ObjectNode msg = o.putObject("message");
-            msg.put("subject", m.subject());
+            msg.put("subject", Subjects.toText(m.subject()));
             msg.put("seq", m.seq());
             if (m.hasHeaders()) {
                 msg.put("hdrs", Base64.getEncoder().encodeToString(m.headers()));
@@ -223,7 +224,7 @@ final class MessageApi {
     private static byte[] directHeaders(Stream s, StoredMessage m, long[] pendingAndLast) {
         HeaderBlock.Builder b = new HeaderBlock.Builder().addAll(m.headers())
                 .add("Nats-Stream", s.name())
-                .add("Nats-Subject", m.subject())
+                .addWire("Nats-Subject", m.subject())
                 .add("Nats-Sequence", Long.toString(m.seq()))
                 .add("Nats-Time-Stamp", ApiJson.time(m.timestamp()));
         if (pendingAndLast != null) {

@@ -98,7 +98,7 @@ final class StreamApi {
         router.guarded(r, type, ApiJson::pagedError, () -> {
             GoStruct req = ApiJson.struct(r.body(), "JSApiStreamInfoRequest");
             boolean deletedDetails = req.bool("deleted_details");
-            String filter = req.string("subjects_filter", "");
+            String filter = Subjects.fromText(req.string("subjects_filter", ""));
             int offset = Math.max(0, req.intValue("offset", 0));
             Stream s = existing(r);
             ObjectNode o = ApiJson.response(type);
@@ -122,7 +122,7 @@ final class StreamApi {
             o.putNull("streams");
         }, () -> {
             GoStruct req = ApiJson.struct(r.body(), "JSApiStreamNamesRequest");
-            List<Stream> all = js.filtered(req.string("subject", ""));
+            List<Stream> all = js.filtered(Subjects.fromText(req.string("subject", "")));
             int offset = Math.min(Math.max(0, req.intValue("offset", 0)), all.size());
             ObjectNode o = ApiJson.response(type);
             ApiJson.paged(o, all.size(), offset, NAMES_LIMIT);
@@ -144,7 +144,7 @@ final class StreamApi {
             o.putNull("streams");
         }, () -> {
             GoStruct req = ApiJson.struct(r.body(), "JSApiStreamListRequest");
-            List<Stream> all = js.filtered(req.string("subject", ""));
+            List<Stream> all = js.filtered(Subjects.fromText(req.string("subject", "")));
             int offset = Math.min(Math.max(0, req.intValue("offset", 0)), all.size());
             ObjectNode o = ApiJson.response(type);
             ApiJson.paged(o, all.size(), offset, LIST_LIMIT);
@@ -162,7 +162,7 @@ final class StreamApi {
         router.guarded(r, type, o -> o.put("purged", 0), () -> {
             GoStruct req = ApiJson.struct(r.body(), "JSApiStreamPurgeRequest");
             long seq = req.uint64("seq", 0);
-            String filter = req.string("filter", "");
+            String filter = Subjects.fromText(req.string("filter", ""));
             long keep = req.uint64("keep", 0);
             if (seq > 0 && keep > 0) {
                 throw JsErrorCode.BAD_REQUEST.error().exception();

@@ -96,6 +96,17 @@ public final class HeaderBlock {
             return this;
         }
 
+        /**
+         * Adds a header whose value is a subject in the server's wire form ({@code Nats-Subject}): its bytes as they
+         * are, as nats-server writes them, whatever they hold.
+         */
+        public Builder addWire(String name, String wireValue) {
+            write(name + ": ");
+            out.writeBytes(wireValue.getBytes(StandardCharsets.ISO_8859_1));
+            write("\r\n");
+            return this;
+        }
+
         /** Appends the header lines of another block (without its first line and final blank line). */
         public Builder addAll(byte[] block) {
             if (block == null || block.length == 0) {

@@ -13,7 +13,6 @@ import io.natsj.server.jetstream.stream.StreamConfig.Retention;
 import io.natsj.server.routing.DeliveryBatch;
 import io.natsj.server.routing.PublishBatch;
 import io.natsj.server.routing.SubjectTransform;
-import io.natsj.server.routing.Subjects;
 import io.natsj.server.routing.Subscriber;
 import io.natsj.server.routing.Subscription;
 import io.natsj.server.store.StoreException;
@@ -470,7 +469,7 @@ public final class Stream implements Subscriber {
         boolean headersOnly = cfg.republish().headersOnly();
         HeaderBlock.Builder h = new HeaderBlock.Builder().addAll(m.headers())
                 .add("Nats-Stream", name())
-                .add("Nats-Subject", Subjects.toText(m.subject()))
+                .addWire("Nats-Subject", m.subject())
                 .add("Nats-Sequence", Long.toString(m.seq()))
                 .add("Nats-Time-Stamp", io.natsj.server.jetstream.api.ApiJson.time(m.timestamp()))
                 .add("Nats-Last-Sequence", Long.toString(lastForSubject));
