@@ -17,6 +17,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.JsonNode;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -178,6 +179,33 @@ class MirrorSourceIT {
         await().atMost(Duration.ofSeconds(10)).until(() -> jsm.getStreamInfo("M").getStreamState().getLastSequence()
                 == 5);
         assertThat(jsm.getMessage("M", 5).getSubject()).isEqualTo("m.3");
+    }
+
+    @Test
+    void streamInfoShowsEachOriginsFilterOrSubjectTransformsAsConfigured() throws Exception {
+        // nats-server 2.11 (stream.go sourceInfo): name, lag, active, then filter_subject or subject_transforms
+        JetStreamManagement jsm = nc.jetStreamManagement();
+        jsm.addStream(StreamConfiguration.builder().name("O").subjects("o.>").storageType(StorageType.Memory).build());
+        jsm.addStream(StreamConfiguration.builder().name("P").subjects("p.>").storageType(StorageType.Memory).build());
+        api("STREAM.CREATE.M", "{\"name\":\"M\",\"storage\":\"memory\",\"mirror\":{\"name\":\"O\","
+                + "\"subject_transforms\":[{\"src\":\"o.a.*\",\"dest\":\"m.{{wildcard(1)}}\"},{\"src\":\"o.b\"}]}}");
+        api("STREAM.CREATE.S", "{\"name\":\"S\",\"storage\":\"memory\",\"sources\":[{\"name\":\"O\","
+                + "\"filter_subject\":\"o.c\"},{\"name\":\"P\",\"subject_transforms\":[{\"src\":\"p.x\","
+                + "\"dest\":\"y\"}]}]}");
+        JsonNode mirror = JsFixture.json(api("STREAM.INFO.M", "")).get("mirror");
+        assertThat(mirror.propertyNames()).containsExactly("name", "lag", "active", "subject_transforms");
+        assertThat(mirror.get("subject_transforms")).isEqualTo(JsFixture.json(
+                "[{\"src\":\"o.a.*\",\"dest\":\"m.{{wildcard(1)}}\"},{\"src\":\"o.b\",\"dest\":\"\"}]"));
+        JsonNode sources = JsFixture.json(api("STREAM.INFO.S", "")).get("sources");
+        assertThat(sources.get(0).propertyNames()).containsExactly("name", "lag", "active", "filter_subject");
+        assertThat(sources.get(0).get("filter_subject").asString()).isEqualTo("o.c");
+        assertThat(sources.get(1).propertyNames()).containsExactly("name", "lag", "active", "subject_transforms");
+        assertThat(sources.get(1).get("subject_transforms"))
+                .isEqualTo(JsFixture.json("[{\"src\":\"p.x\",\"dest\":\"y\"}]"));
+        // and through jnats
+        assertThat(jsm.getStreamInfo("M").getMirrorInfo().getSubjectTransforms())
+                .extracting(SubjectTransform::getSource, SubjectTransform::getDestination)
+                .containsExactly(tuple("o.a.*", "m.{{wildcard(1)}}"), tuple("o.b", ""));
     }
 
     @Test

@@ -153,8 +153,9 @@ public final class ApiJson {
     }
 
     /**
-     * {@code mirror} and {@code sources}: per origin, its name, how far behind the copy is, when it last copied;
-     * nothing for a stream that copies from none.
+     * {@code mirror} and {@code sources}: per origin, its name, how far behind the copy is, when it last copied, its
+     * filter or its subject transforms as configured; nothing for a stream that copies from none. ({@code external}
+     * is never configured in natsj; {@code error} is not reported.)
      */
     public static void sources(ObjectNode o, JetStreamService js, Stream s) {
         StreamConfig cfg = s.config();
@@ -171,9 +172,16 @@ public final class ApiJson {
             long last = origin == null ? st[0] : origin.store().state().lastSeq();
             i.put("lag", Math.max(0, last - st[0]));
             i.put("active", st[1] == 0 ? -1 : now - st[1]);
-            JsonNode filter = n.get("filter_subject");
-            if (filter != null && !filter.asString().isEmpty()) {
-                i.put("filter_subject", filter.asString());
+            String filter = text(n.get("filter_subject"));
+            if (!filter.isEmpty()) {
+                i.put("filter_subject", filter);
+            }
+            JsonNode transforms = n.get("subject_transforms");
+            if (transforms != null && transforms.isArray() && !transforms.isEmpty()) {
+                ArrayNode arr = i.putArray("subject_transforms");
+                for (JsonNode t : transforms) {
+                    arr.addObject().put("src", text(t.get("src"))).put("dest", text(t.get("dest")));
+                }
             }
             return i;
         };
@@ -183,6 +191,11 @@ public final class ApiJson {
             ArrayNode arr = o.putArray("sources");
             cfg.sources().forEach(n -> arr.add(info.apply(n)));
         }
+    }
+
+    /** A JSON string's text; "" for a missing field or null. */
+    private static String text(JsonNode n) {
+        return n == null || n.isNull() ? "" : n.asString();
     }
 
     /** A stream's {@code state} object. */
