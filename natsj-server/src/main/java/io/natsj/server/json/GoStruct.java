@@ -61,6 +61,18 @@ public final class GoStruct {
         return field(name) != null;
     }
 
+    /**
+     * Whether the field is present as JSON {@code null}. Go leaves most fields untouched then, but hands the null to
+     * a type that reads its own JSON (nats-server's enums), which refuses it.
+     */
+    public boolean isNull(String name) {
+        if (node == null || !node.isObject()) {
+            return false;
+        }
+        JsonNode v = node.get(name);
+        return v != null && v.isNull();
+    }
+
     /** The raw field, or null. */
     public JsonNode raw(String name) {
         return field(name);
@@ -217,9 +229,14 @@ public final class GoStruct {
 
     /**
      * A string-valued enum: the string, or an error shaped like nats-server's own unmarshalers ({@code can not
-     * unmarshal "5"}; the compression reads a Go string first).
+     * unmarshal "5"}; the compression reads a Go string first). A JSON {@code null} is refused as they refuse it.
      */
     public String enumString(String name, String dflt, String goType) {
+        if (isNull(name)) {
+            // the type's own reader gets the null: the compression reads it as "", the others quote it
+            throw new GoJsonException(goType.equals("server.StoreCompression") ? "unknown compression algorithm"
+                    : "can not unmarshal \"null\"");
+        }
         JsonNode v = field(name);
         if (v == null) {
             return dflt;

@@ -114,6 +114,47 @@ class ApiBadBodyIT {
     }
 
     @Test
+    void enumsReadTheirOwnJsonAndRefuseWhatTheyDoNotKnowNullToo() throws Exception {
+        // nats-server's enum types (consumer.go ConsumerAction, filestore.go StoreCompression, ...) read their own
+        // JSON: Go hands them a null as well, and they refuse it
+        String create = "CONSUMER.CREATE.S.C2";
+        for (String action : new String[]{"\"foo\"", "\"CREATE\"", "null", "5"}) {
+            assertThat(error(create, "{\"stream_name\":\"S\",\"action\":" + action + ",\"config\":{\"name\":\"C2\"}}"))
+                    .isEqualTo(INVALID + "unknown consumer action: " + action);
+        }
+        assertThat(error(create, "{\"stream_name\":\"S\",\"action\":\"create\",\"config\":{\"name\":\"C2\"}}"))
+                .isEqualTo("ok");
+        for (String compression : new String[]{"\"\"", "null", "\"S2\""}) {
+            assertThat(error("STREAM.CREATE.Z", "{\"name\":\"Z\",\"compression\":" + compression + "}"))
+                    .isEqualTo(INVALID + "unknown compression algorithm");
+        }
+        assertThat(error("STREAM.CREATE.Z", "{\"name\":\"Z\",\"storage\":5}"))
+                .isEqualTo(INVALID + "can not unmarshal \"5\"");
+        assertThat(error(create, "{\"stream_name\":\"S\",\"config\":{\"priority_policy\":null}}"))
+                .isEqualTo(INVALID + "unknown priority policy: null");
+        assertThat(f.jsm().getStreamNames()).containsExactly("S");
+        // the null enums of 2.9.10 too: the same error there, without Go's reason
+        String[][] nulls = {{"STREAM.CREATE.N", "{\"name\":\"N\",\"subjects\":[\"n\"],\"retention\":null}"},
+                {"STREAM.CREATE.N", "{\"name\":\"N\",\"subjects\":[\"n\"],\"storage\":null}"},
+                {"STREAM.CREATE.N", "{\"name\":\"N\",\"subjects\":[\"n\"],\"discard\":null}"},
+                {"CONSUMER.CREATE.S", "{\"stream_name\":\"S\",\"config\":{\"deliver_policy\":null}}"},
+                {"CONSUMER.CREATE.S", "{\"stream_name\":\"S\",\"config\":{\"ack_policy\":null}}"},
+                {"CONSUMER.CREATE.S", "{\"stream_name\":\"S\",\"config\":{\"replay_policy\":null}}"}};
+        for (String[] c : nulls) {
+            assertThat(error(c[0], c[1])).as(c[1]).isEqualTo(INVALID + "can not unmarshal \"null\"");
+        }
+        if (JsFixture.natsServerInstalled()) {
+            try (JsFixture ref = JsFixture.natsServer()) {
+                ref.jsm().addStream(JsFixture.memory("S", "s.>").build());
+                for (String[] c : nulls) {
+                    JsonNode j = JsFixture.request(ref.nc(), "$JS.API." + c[0], c[1]);
+                    assertThat(j.get("error").get("err_code").asInt()).as(c[1]).isEqualTo(10025);
+                }
+            }
+        }
+    }
+
+    @Test
     void nestingBeyondGosLimitIsRefusedAndHugeBodiesAreAnswered() throws Exception {
         int depth = 20_000;
         assertThat(error("STREAM.NAMES", "{\"x\":" + "[".repeat(depth) + "]".repeat(depth) + "}"))

@@ -11,7 +11,9 @@ import io.natsj.server.jetstream.stream.Stream;
 import io.natsj.server.jetstream.stream.StreamConfig;
 import io.natsj.server.jetstream.stream.StreamConfigCheck;
 import io.natsj.server.json.GoStruct;
+import io.natsj.server.json.GoStruct.GoJsonException;
 import io.natsj.server.routing.Subjects;
+import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -74,11 +76,11 @@ final class ConsumerApi {
             String filterInSubject = !legacyDurable && t.length > 4 ? r.tail(4) : null;
             GoStruct req = ApiJson.struct(r.body(), "CreateConsumerRequest");
             String reqStream = req.string("stream_name", "");
+            String action = action(req);
             if (!req.has("config")) {
                 throw JsErrorCode.CONSUMER_CONFIG_REQUIRED.error().exception();
             }
             ConsumerConfig cfg = ConsumerConfigJson.read(req.struct("config", "ConsumerConfig"));
-            String action = req.string("action", "");
             if (!streamName.equals(reqStream)) {
                 throw JsErrorCode.STREAM_MISMATCH.error().exception();
             }
@@ -102,6 +104,25 @@ final class ConsumerApi {
         });
     }
 
+    /**
+     * The request's {@code action} as nats-server's {@code ConsumerAction} reads it: {@code "create"},
+     * {@code "update"} or {@code ""} (create or update); anything else, {@code null} too, is refused with the JSON
+     * it got.
+     */
+    private static String action(GoStruct req) {
+        if (req.isNull("action")) {
+            throw new GoJsonException("unknown consumer action: null");
+        }
+        JsonNode v = req.raw("action");
+        if (v == null) {
+            return "";
+        }
+        if (v.isString() && List.of("create", "update", "").contains(v.asString())) {
+            return v.asString();
+        }
+        throw new GoJsonException("unknown consumer action: " + v);
+    }
+
     private static String resolveName(ConsumerConfig cfg, boolean legacyDurable, String nameInSubject,
                                       String filterInSubject) {
         if (legacyDurable) {
@@ -123,6 +144,9 @@ final class ConsumerApi {
             String own = !cfg.name().isEmpty() ? cfg.name() : cfg.durableName();
             if (!own.isEmpty() && !own.equals(nameInSubject)) {
                 throw JsErrorCode.CONSUMER_DURABLE_NAME_NOT_MATCH_SUBJECT.error().exception();
+            }
+            if (filterInSubject != null && cfg.filterSubjects() != null && !cfg.filterSubjects().isEmpty()) {
+                throw JsErrorCode.CONSUMER_MULTIPLE_FILTERS_NOT_ALLOWED.error().exception();
             }
             if (filterInSubject != null && !filterInSubject.equals(cfg.filterSubject())) {
                 throw JsErrorCode.CONSUMER_CREATE_FILTER_SUBJECT_MISMATCH.error().exception();

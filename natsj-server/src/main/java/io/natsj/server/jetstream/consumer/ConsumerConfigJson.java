@@ -10,6 +10,7 @@ import io.natsj.server.routing.Subjects;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.JsonNodeFactory;
+import tools.jackson.databind.node.NullNode;
 import tools.jackson.databind.node.ObjectNode;
 
 import java.time.Instant;
@@ -64,7 +65,7 @@ public final class ConsumerConfigJson {
                 s.stringMap("metadata"),
                 time(s, "pause_until"),
                 s.strings("priority_groups"),
-                priorityPolicy(s.raw("priority_policy")),
+                priorityPolicy(s.isNull("priority_policy") ? NullNode.getInstance() : s.raw("priority_policy")),
                 s.duration("priority_timeout"));
     }
 

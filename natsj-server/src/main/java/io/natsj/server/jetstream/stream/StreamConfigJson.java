@@ -10,7 +10,6 @@ import io.natsj.server.json.GoStruct;
 import io.natsj.server.json.GoStruct.GoJsonException;
 import io.natsj.server.routing.Subjects;
 import io.natsj.server.store.StorageType;
-import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.ObjectNode;
@@ -46,7 +45,7 @@ public final class StreamConfigJson {
                 s.int64("max_msgs_per_subject", 0),
                 s.int32("max_msg_size", 0),
                 discard(s.enumString("discard", "old", "server.DiscardPolicy")),
-                storage(s.raw("storage")),
+                storage(s.enumString("storage", null, "server.StorageType")),
                 s.intValue("num_replicas", 0),
                 s.bool("no_ack"),
                 s.string("template_owner", ""),
@@ -88,11 +87,10 @@ public final class StreamConfigJson {
         };
     }
 
-    private static StorageType storage(JsonNode v) {
-        if (v == null) {
+    private static StorageType storage(String s) {
+        if (s == null) {
             return null;
         }
-        String s = v.isString() ? v.asString() : v.toString();
         return switch (s) {
             case "file" -> StorageType.FILE;
             case "memory" -> StorageType.MEMORY;
@@ -100,11 +98,12 @@ public final class StreamConfigJson {
         };
     }
 
+    /** nats-server's {@code StoreCompression}: "s2" or "none"; anything else, "" too, is refused. */
     private static String compression(String v) {
-        if (!v.equals("none") && !v.equals("s2") && !v.isEmpty()) {
+        if (!v.equals("none") && !v.equals("s2")) {
             throw new GoJsonException("unknown compression algorithm");
         }
-        return v.isEmpty() ? "none" : v;
+        return v;
     }
 
     private static GoJsonException cannotUnmarshal(String v) {

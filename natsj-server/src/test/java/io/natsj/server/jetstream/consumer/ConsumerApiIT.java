@@ -81,6 +81,14 @@ class ConsumerApiIT {
         JsonNode mismatch = f.api("CONSUMER.CREATE.S.c3.s.b", "{\"stream_name\":\"S\",\"config\":{\"durable_name\":"
                 + "\"c3\",\"ack_policy\":\"explicit\",\"filter_subject\":\"s.a\"}}");
         assertThat(errCode(mismatch)).as(mismatch.toString()).isEqualTo(10131);
+        // nats-server 2.10+: a filter in the subject does not go with filter_subjects, whatever they hold
+        for (String filters : List.of("[\"s.b\"]", "[\"s.a\",\"s.b\"]")) {
+            JsonNode multiple = f.api("CONSUMER.CREATE.S.c4.s.b", "{\"stream_name\":\"S\",\"config\":{"
+                    + "\"durable_name\":\"c4\",\"filter_subjects\":" + filters + "}}");
+            assertThat(errCode(multiple)).as(multiple.toString()).isEqualTo(10137);
+            assertThat(errDescription(multiple))
+                    .isEqualTo("consumer with multiple subject filters cannot use subject based API");
+        }
 
         JsonNode legacy = f.api("CONSUMER.DURABLE.CREATE.S.d1",
                 "{\"stream_name\":\"S\",\"config\":{\"durable_name\":\"d1\",\"ack_policy\":\"explicit\"}}");
