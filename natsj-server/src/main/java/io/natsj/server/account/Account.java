@@ -163,7 +163,7 @@ public final class Account {
         int declined = 0;
         for (Subscription sub : match.plain()) {
             if (sub.subscriber() != skip && !deliver(sub, route, subject, reply, hdrLen, buf, off, totalLen, batch)
-                    && sub.subscriber() instanceof ImportRoute) {
+                    && sub.subscriber().declineIsNoResponder()) {
                 declined++; // an import whose other side has no subscriber is no responder (nats-server's rule)
             }
         }

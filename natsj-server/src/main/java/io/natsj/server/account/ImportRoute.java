@@ -28,6 +28,11 @@ interface ImportRoute extends Subscriber {
     boolean hasInterest(String route);
 
     @Override
+    default boolean declineIsNoResponder() {
+        return true;
+    }
+
+    @Override
     default boolean deliver(Subscription sub, String subject, String reply, byte[] buf, int off, int hdrLen,
                             int totalLen, DeliveryBatch batch) {
         return forward(sub, subject, subject, reply, buf, off, hdrLen, totalLen, batch);

@@ -3,6 +3,7 @@ package io.natsj.server.jetstream;
 import io.natsj.server.ServerOptions.JetStreamOptions;
 import io.natsj.server.account.Account;
 import io.natsj.server.account.Accounts;
+import io.natsj.server.jetstream.api.JsApiRouter;
 import io.natsj.server.store.StorageType;
 import io.natsj.server.util.ServerClock;
 import org.slf4j.Logger;
@@ -21,7 +22,9 @@ import java.util.concurrent.ScheduledExecutorService;
  * JetStream in one server: the server's resource limits and store directory, and one {@link JetStreamService} per
  * account that has JetStream. As in nats-server, a server without configured accounts gives the global account
  * JetStream without limits; with accounts, only those with a {@code jetstream} entry get it, and the others are
- * told "JetStream not enabled for account" on {@code $JS.API.INFO}.
+ * told "JetStream not enabled for account" by their API ({@link JsApiRouter} without a service). The system
+ * account's clients reach the server-wide requests ({@code ACCOUNT.PURGE}, {@link #purgeAccount}) and hear
+ * "JetStream not enabled for account" on the rest ({@link JsApiRouter#systemAccount}).
  *
  * <p>Threading: accounts are enabled once at start; afterwards the map is read-only and lookups are safe from any
  * thread. Server-wide reservations are computed under the calling account's lock, so two accounts creating streams
@@ -40,7 +43,8 @@ public final class JetStream implements AutoCloseable {
     private final String serverName;
     private final JetStreamService.StoreFactory stores;
     private final Map<String, JetStreamService> accounts = new LinkedHashMap<>();
-    private final List<JetStreamDisabled> disabled = new ArrayList<>();
+    /** The API of the accounts without JetStream, and the system account's. */
+    private final List<JsApiRouter> disabled = new ArrayList<>();
 
     public JetStream(JetStreamOptions options, Path storeDir, ServerClock clock, ScheduledExecutorService timers,
                      String serverVersion, String serverName, JetStreamService.StoreFactory stores) {
@@ -68,10 +72,33 @@ public final class JetStream implements AutoCloseable {
                 JetStreamService service = new JetStreamService(this, account, accountLimits);
                 accounts.put(account.name(), service);
                 service.start();
-            } else if (account != all.system()) {
-                disabled.add(new JetStreamDisabled(account));
+            } else {
+                JetStreamContext ctx = new JetStreamContext(account, clock, timers,
+                        account == all.system() ? null : options.domain(), serverVersion, serverName,
+                        AccountUsage.UNLIMITED);
+                JsApiRouter api = account == all.system() ? JsApiRouter.systemAccount(ctx, this)
+                        : new JsApiRouter(ctx, null);
+                disabled.add(api);
+                api.start();
             }
         }
+    }
+
+    /**
+     * nats-server's {@code ACCOUNT.PURGE} on a single server: deletes every stream of the account named (and so
+     * their consumers, stopped first), then its directory {@code <store_dir>/jetstream/<account>}. An account
+     * without JetStream or unknown has no streams; its directory is removed all the same. A name that is not a
+     * single path element touches nothing on disk.
+     */
+    public void purgeAccount(String name) throws IOException {
+        JetStreamService service = accounts.get(name);
+        if (service != null) {
+            service.deleteAllStreams();
+        }
+        if (name.isEmpty() || name.equals(".") || name.equals("..") || name.contains("/") || name.contains("\\")) {
+            return;
+        }
+        JetStreamService.deleteTree(storeDirectory().resolve(name));
     }
 
     /** The JetStream of {@code account}, or null when it has none. */
@@ -135,7 +162,7 @@ public final class JetStream implements AutoCloseable {
     /** Stops every account's API and streams; file streams keep their data. */
     @Override
     public void close() {
-        for (JetStreamDisabled d : disabled) {
+        for (JsApiRouter d : disabled) {
             d.close();
         }
         for (JetStreamService a : accounts.values()) {

@@ -229,7 +229,17 @@ public final class JetStreamService implements AccountUsage, AutoCloseable {
         }
     }
 
-    private static void deleteTree(Path dir) throws IOException {
+    /** Deletes every stream, as {@link #delete} does one by one (account purge). */
+    void deleteAllStreams() {
+        synchronized (lock) {
+            for (Stream s : streams()) {
+                delete(s);
+            }
+        }
+    }
+
+    /** Removes {@code dir} and everything under it, when it exists. */
+    static void deleteTree(Path dir) throws IOException {
         if (!Files.exists(dir)) {
             return;
         }

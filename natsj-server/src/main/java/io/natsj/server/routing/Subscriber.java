@@ -22,6 +22,15 @@ public interface Subscriber {
                     DeliveryBatch batch);
 
     /**
+     * Whether a message this subscriber does not take ({@link #deliver} false) counts as not delivered at all, so
+     * that a request reaching nothing else gets "no responders": an import whose other side has no subscriber, or the
+     * JetStream API, which leaves direct gets and pull requests to streams and consumers.
+     */
+    default boolean declineIsNoResponder() {
+        return false;
+    }
+
+    /**
      * Called once a subscription reached its auto-unsubscribe limit ({@code UNSUB <sid> <max>}): the owner removes it
      * from the index and from its own table. Called on a publishing thread.
      */

@@ -8,7 +8,8 @@ import tools.jackson.databind.node.ObjectNode;
 
 /**
  * {@code $JS.API.INFO}: the account's JetStream usage ({@code memory}, {@code storage}, reservations, stream and
- * consumer counts), its limits (-1: none), the domain and the API counters.
+ * consumer counts), its limits (-1: none), the domain and the API counters; in an account without JetStream,
+ * "JetStream not enabled for account" (503, 10039).
  *
  * <p>Threading: concurrent handler; reads only.
  */
@@ -23,6 +24,13 @@ final class AccountApi {
     }
 
     void info(Request r) {
+        router.guarded(r, "account_info_response", () -> {
+            router.requireJetStream();
+            router.respond(r, usage());
+        });
+    }
+
+    private ObjectNode usage() {
         ObjectNode o = ApiJson.response("account_info_response");
         o.put("memory", js.used(StorageType.MEMORY));
         o.put("storage", js.used(StorageType.FILE));
@@ -48,6 +56,6 @@ final class AccountApi {
         api.put("level", JsApiRouter.API_LEVEL);
         api.put("total", router.total());
         api.put("errors", router.errors());
-        router.respond(r, o);
+        return o;
     }
 }

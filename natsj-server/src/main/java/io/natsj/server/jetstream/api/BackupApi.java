@@ -31,6 +31,7 @@ final class BackupApi {
 
     void snapshot(Request r) {
         router.guarded(r, "stream_snapshot_response", () -> {
+            router.requireJetStream();
             if (r.emptyBody()) {
                 throw JsErrorCode.BAD_REQUEST.error().exception();
             }
@@ -51,6 +52,7 @@ final class BackupApi {
 
     void restore(Request r) {
         router.guarded(r, "stream_restore_response", o -> o.put("deliver_subject", ""), () -> {
+            router.requireJetStream();
             if (r.emptyBody()) {
                 throw JsErrorCode.BAD_REQUEST.error().exception();
             }

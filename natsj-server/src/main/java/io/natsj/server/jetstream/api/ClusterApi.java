@@ -16,11 +16,11 @@ import java.util.List;
 final class ClusterApi {
 
     /**
-     * Served by a cluster's meta leader ({@code ACCOUNT.PURGE} also by a single server, to the system account only):
-     * in an account's API nats-server takes them and answers nothing.
+     * Served by a cluster's meta leader ({@code ACCOUNT.PURGE} also by a single server, to the system account only,
+     * see {@link AccountPurgeApi}): in an account's API nats-server takes them, and whatever else lies under
+     * {@code ACCOUNT.}, and answers nothing.
      */
-    static final List<String> UNANSWERED = List.of("META.LEADER.STEPDOWN", "SERVER.REMOVE",
-            "ACCOUNT.STREAM.MOVE.*.*", "ACCOUNT.STREAM.CANCEL_MOVE.*.*", "ACCOUNT.PURGE.*");
+    static final List<String> UNANSWERED = List.of("META.LEADER.STEPDOWN", "SERVER.REMOVE", "ACCOUNT.>");
 
     private final JsApiRouter router;
 

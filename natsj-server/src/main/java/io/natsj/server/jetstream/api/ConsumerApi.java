@@ -77,10 +77,12 @@ final class ConsumerApi {
             GoStruct req = ApiJson.struct(r.body(), "CreateConsumerRequest");
             String reqStream = req.string("stream_name", "");
             String action = action(req);
-            if (!req.has("config")) {
+            ConsumerConfig cfg = req.has("config") ? ConsumerConfigJson.read(req.struct("config", "ConsumerConfig"))
+                    : null;
+            router.requireJetStream(); // after the whole body is read, as nats-server decodes it first
+            if (cfg == null) {
                 throw JsErrorCode.CONSUMER_CONFIG_REQUIRED.error().exception();
             }
-            ConsumerConfig cfg = ConsumerConfigJson.read(req.struct("config", "ConsumerConfig"));
             if (!streamName.equals(reqStream)) {
                 throw JsErrorCode.STREAM_MISMATCH.error().exception();
             }
@@ -256,6 +258,7 @@ final class ConsumerApi {
     void delete(Request r) {
         String type = "consumer_delete_response";
         router.guarded(r, type, () -> {
+            router.requireJetStream();
             requireEmpty(r);
             Consumer c = consumer(r, 2);
             c.stream().deleteConsumer(c);
@@ -269,6 +272,7 @@ final class ConsumerApi {
         String type = "consumer_info_response";
         router.guarded(r, type, () -> {
             requireEmpty(r);
+            router.requireJetStream();
             Consumer c = consumer(r, 2);
             ObjectNode o = ApiJson.response(type);
             consumerInfo(o, c);
@@ -281,6 +285,7 @@ final class ConsumerApi {
         router.guarded(r, type, () -> {
             GoStruct req = ApiJson.struct(r.body(), "JSApiConsumerPauseRequest");
             Instant at = req.time("pause_until");
+            router.requireJetStream();
             Consumer c = consumer(r, 2);
             Instant now = js.context().clock().now();
             if (at != null && !at.isAfter(now)) {
@@ -318,6 +323,7 @@ final class ConsumerApi {
             if (!PriorityConfigCheck.isValidGroupName(group)) {
                 throw JsErrorCode.CONSUMER_INVALID_GROUP_NAME.error().exception();
             }
+            router.requireJetStream();
             Consumer c = consumer(r, 2);
             List<String> groups = c.config().priorityGroups();
             if (groups == null || !groups.contains(group)) {
@@ -346,8 +352,9 @@ final class ConsumerApi {
     private void page(Request r, String type, int limit, java.util.function.BiConsumer<ArrayNode, Consumer> item) {
         router.guarded(r, type, o -> {
             ApiJson.pagedError(o);
-            o.putNull("consumers");
+            o.putArray("consumers"); // nats-server's consumer names and list answers start with an empty list
         }, () -> {
+            router.requireJetStream();
             GoStruct req = ApiJson.struct(r.body(), "JSApiConsumersRequest");
             Stream s = stream(r.tokens()[2]);
             List<Consumer> all = sorted(s);

@@ -1,11 +1,13 @@
 package io.natsj.server.jetstream.api;
 
+import io.natsj.server.jetstream.JetStream;
 import io.natsj.server.jetstream.JetStreamContext;
 import io.natsj.server.jetstream.JetStreamService;
 import io.natsj.server.jetstream.stream.Stream;
 import io.natsj.server.json.GoJson;
 import io.natsj.server.json.GoStruct.GoJsonException;
 import io.natsj.server.routing.DeliveryBatch;
+import io.natsj.server.routing.Subjects;
 import io.natsj.server.routing.Subscriber;
 import io.natsj.server.routing.Subscription;
 import org.slf4j.Logger;
@@ -23,11 +25,18 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Serves the JetStream API: subscribes to each {@code $JS.API.*} subject it implements (and the
- * {@code $JS.<domain>.API.*} form when a domain is set), hands each request to a virtual thread, and publishes the
- * handler's JSON answer to the request's reply subject. The subjects of clustered operation are answered as a
- * single nats-server answers them ({@link ClusterApi}); subjects it does not know have no subscriber, so a client
- * gets "no responders" at once.
+ * Serves the JetStream API of one account: subscribes {@code $JS.API.>} (and {@code $JS.<domain>.API.>} when a
+ * domain is set), as nats-server reaches its API through one service import of {@code $JS.API.>} per account, finds
+ * the handler of each request's subject, hands the request to a virtual thread, and publishes the handler's JSON
+ * answer to the request's reply subject. The subjects of clustered operation are answered as a single nats-server
+ * answers them ({@link ClusterApi}). As in nats-server, a subject without a handler is taken and left unanswered
+ * (the requester times out), except {@code $JS.API.DIRECT.GET…} and {@code $JS.API.CONSUMER.MSG.NEXT…}, which
+ * nats-server keeps out of the import: only a stream's direct get or a consumer answers those, and without one the
+ * requester hears "no responders".
+ *
+ * <p>An account without JetStream gets a router without a {@link JetStreamService}: each handler then answers
+ * "JetStream not enabled for account" (503, 10039) at the point nats-server's handler checks it (after the checks
+ * that come first there, such as the body of a consumer create or the clustering of a leader step-down).
  *
  * <p>At most {@value #MAX_PENDING} requests wait at a time; beyond that requests are dropped, as nats-server does.
  *
@@ -75,15 +84,25 @@ public final class JsApiRouter implements Subscriber, AutoCloseable {
         void handle(Request request);
     }
 
-    private record Route(String pattern, Handler handler) {
+    /** A handler for the subjects matching {@code pattern}; {@code withoutReply}: also for requests without one. */
+    private record Route(String pattern, Handler handler, boolean withoutReply) {
+        Route(String pattern, Handler handler) {
+            this(pattern, handler, false);
+        }
     }
+
+    /** Prefixes of the subjects nats-server keeps out of the API import ({@code processServiceImport}). */
+    private static final List<String> OUTSIDE_IMPORT = List.of(PREFIX + "DIRECT.GET", PREFIX + "CONSUMER.MSG.NEXT");
 
     /** Takes a request and answers nothing ({@link ClusterApi#UNANSWERED}). */
     private static final Handler IGNORED = r -> { };
+    /** A subject without a handler: taken and left unanswered, as nats-server's API dispatch does. */
+    private static final Route UNKNOWN = new Route(">", IGNORED);
 
     private final JetStreamContext ctx;
     private final JetStreamService js;
     private final List<Route> routes = new ArrayList<>();
+    private final List<Subscription> apiSubs = new ArrayList<>();
     private final Map<Subscription, Route> bySubscription = new ConcurrentHashMap<>();
     private final Map<String, List<Subscription>> directGets = new ConcurrentHashMap<>();
     private final ExecutorService workers = Executors.newThreadPerTaskExecutor(
@@ -92,12 +111,18 @@ public final class JsApiRouter implements Subscriber, AutoCloseable {
     private final AtomicLong total = new AtomicLong();
     private final AtomicLong errors = new AtomicLong();
     private final MessageApi messages;
+    /** For the subjects without a route: left unanswered, or (system account) 10039 in a system_response. */
+    private final Route unknown;
+    /** Whether direct gets and pull requests are left to streams and consumers (an account's API import). */
+    private final boolean throughImport;
 
+    /**
+     * @param js the account's JetStream, or null for an account without JetStream (every handler answers 10039
+     *           where nats-server does)
+     */
     public JsApiRouter(JetStreamContext ctx, JetStreamService js) {
-        this.ctx = ctx;
-        this.js = js;
+        this(ctx, js, false);
         StreamApi streams = new StreamApi(js, this);
-        this.messages = new MessageApi(js, this);
         AccountApi account = new AccountApi(js, this);
         ConsumerApi consumers = new ConsumerApi(js, this);
         routes.add(new Route("INFO", account::info));
@@ -130,6 +155,65 @@ public final class JsApiRouter implements Subscriber, AutoCloseable {
         for (String unanswered : ClusterApi.UNANSWERED) {
             routes.add(new Route(unanswered, IGNORED));
         }
+        if (js == null) {
+            // stream templates: natsj has none, but an account without JetStream hears what nats-server 2.11 says
+            routes.add(new Route("STREAM.TEMPLATE.CREATE.*", r -> notEnabled(r, "stream_template_create_response")));
+            routes.add(new Route("STREAM.TEMPLATE.NAMES", r -> notEnabled(r, "stream_template_names_response", o -> {
+                ApiJson.pagedError(o);
+                o.putNull("streams");
+            })));
+            routes.add(new Route("STREAM.TEMPLATE.INFO.*", r -> notEnabled(r, "stream_template_info_response")));
+            routes.add(new Route("STREAM.TEMPLATE.DELETE.*", r -> notEnabled(r, "stream_template_delete_response")));
+        }
+    }
+
+    private JsApiRouter(JetStreamContext ctx, JetStreamService js, boolean systemAccount) {
+        this.ctx = ctx;
+        this.js = js;
+        this.messages = new MessageApi(js, this);
+        this.unknown = systemAccount ? new Route(">", r -> respondError(r, "system_response",
+                JsErrorCode.NOT_ENABLED_FOR_ACCOUNT.error())) : UNKNOWN;
+        this.throughImport = !systemAccount;
+    }
+
+    /**
+     * The JetStream API as the system account's own clients reach it on a single nats-server 2.11 (they are not
+     * behind the API import, so nothing is left to streams or consumers): {@code ACCOUNT.PURGE.<account>} purges
+     * that account ({@link AccountPurgeApi}); {@code INFO} is "JetStream not enabled for account" (503, 10039);
+     * the meta-leader requests and the rest of {@code ACCOUNT.>} are left unanswered; every other subject gets
+     * 10039 in a {@code system_response}.
+     */
+    public static JsApiRouter systemAccount(JetStreamContext ctx, JetStream server) {
+        JsApiRouter r = new JsApiRouter(ctx, null, true);
+        AccountPurgeApi purge = new AccountPurgeApi(server, r);
+        r.routes.add(new Route("ACCOUNT.PURGE.*", purge::purge, true)); // purges even when nobody listens
+        r.routes.add(new Route("INFO", req -> {
+            if (req.headers().length == 0) { // nats-server cannot read who asks from a header block of a client
+                r.notEnabled(req, "account_info_response");
+            }
+        }));
+        for (String unanswered : List.of("META.LEADER.STEPDOWN", "SERVER.REMOVE", "ACCOUNT.>")) {
+            r.routes.add(new Route(unanswered, IGNORED));
+        }
+        return r;
+    }
+
+    private void notEnabled(Request r, String type) {
+        notEnabled(r, type, o -> { });
+    }
+
+    private void notEnabled(Request r, String type, java.util.function.Consumer<ObjectNode> errorFields) {
+        guarded(r, type, errorFields, this::requireJetStream);
+    }
+
+    /**
+     * Throws nats-server's "JetStream not enabled for account" (503, 10039) when this router serves an account
+     * without JetStream; handlers call it where nats-server's handler checks the account.
+     */
+    void requireJetStream() {
+        if (js == null) {
+            throw JsErrorCode.NOT_ENABLED_FOR_ACCOUNT.error().exception();
+        }
     }
 
     /** The API subjects served, as {@code $JS.API.} patterns (direct gets, served per stream, not included). */
@@ -139,21 +223,37 @@ public final class JsApiRouter implements Subscriber, AutoCloseable {
 
     /** Whether requests on {@code subject} (a {@code $JS.API.} subject) are taken and left unanswered. */
     public boolean unanswered(String subject) {
-        return routes.stream().anyMatch(r -> r.handler() == IGNORED
-                && io.natsj.server.routing.Subjects.matches(PREFIX + r.pattern(), subject));
+        if (outsideImport(subject)) {
+            return false;
+        }
+        return route(subject).handler() == IGNORED;
     }
 
-    /** Subscribes the API subjects and the direct-get subjects of the streams that allow it. */
-    public void start() {
+    private boolean outsideImport(String apiSubject) {
+        return throughImport && OUTSIDE_IMPORT.stream().anyMatch(apiSubject::startsWith);
+    }
+
+    /** The route whose pattern matches {@code apiSubject} (a {@code $JS.API.} subject), else {@link #unknown}. */
+    private Route route(String apiSubject) {
         for (Route r : routes) {
-            for (String prefix : prefixes()) {
-                Subscription sub = new Subscription(this, prefix + r.pattern(), null, "js-api");
-                bySubscription.put(sub, r);
-                ctx.account().index().insert(sub);
+            if (Subjects.matches(PREFIX + r.pattern(), apiSubject)) {
+                return r;
             }
         }
-        for (Stream s : js.streams()) {
-            streamAdded(s);
+        return unknown;
+    }
+
+    /** Subscribes the API and the direct-get subjects of the streams that allow it. */
+    public void start() {
+        for (String prefix : prefixes()) {
+            Subscription sub = new Subscription(this, prefix + ">", null, "js-api");
+            apiSubs.add(sub);
+            ctx.account().index().insert(sub);
+        }
+        if (js != null) {
+            for (Stream s : js.streams()) {
+                streamAdded(s);
+            }
         }
     }
 
@@ -196,12 +296,24 @@ public final class JsApiRouter implements Subscriber, AutoCloseable {
         }
     }
 
+    /** A direct get or pull request that no stream or consumer serves gets "no responders" (see {@link #deliver}). */
+    @Override
+    public boolean declineIsNoResponder() {
+        return true;
+    }
+
     @Override
     public boolean deliver(Subscription sub, String subject, String reply, byte[] buf, int off, int hdrLen,
                            int totalLen, DeliveryBatch batch) {
-        Route route = bySubscription.get(sub);
-        if (route == null || reply == null || reply.isEmpty() || route.handler() == IGNORED) {
-            return route != null; // requests without a reply are ignored
+        Route direct = bySubscription.get(sub);
+        String apiSubject = normalize(subject);
+        if (direct == null && outsideImport(apiSubject)) {
+            return false; // not taken: "no responders" unless a stream or a consumer serves it
+        }
+        Route route = direct != null ? direct : route(apiSubject);
+        boolean withoutReply = reply == null || reply.isEmpty();
+        if (route.handler() == IGNORED || (withoutReply && !route.withoutReply())) {
+            return true; // taken and left unanswered; so are requests without a reply
         }
         if (!pending.tryAcquire()) {
             LOG.warn("JetStream API queue limit reached, dropping request on {}", subject);
@@ -211,7 +323,7 @@ public final class JsApiRouter implements Subscriber, AutoCloseable {
         System.arraycopy(buf, off, headers, 0, hdrLen);
         byte[] body = new byte[totalLen - hdrLen];
         System.arraycopy(buf, off + hdrLen, body, 0, body.length);
-        Request request = new Request(normalize(subject), reply, headers, body);
+        Request request = new Request(apiSubject, reply, headers, body);
         workers.execute(() -> {
             try {
                 route.handler().handle(request);
@@ -241,7 +353,9 @@ public final class JsApiRouter implements Subscriber, AutoCloseable {
         }
         String json = GoJson.COMPACT.writeValueAsString(answer);
         total.incrementAndGet(); // counted before the answer leaves, after INFO read its own figures
-        publish(request.reply(), null, json.getBytes(StandardCharsets.UTF_8));
+        if (request.reply() != null && !request.reply().isEmpty()) {
+            publish(request.reply(), null, json.getBytes(StandardCharsets.UTF_8));
+        }
         ctx.advisories().apiAudit(request.subject(), request.body(), json);
     }
 
@@ -319,6 +433,11 @@ public final class JsApiRouter implements Subscriber, AutoCloseable {
 
     @Override
     public void close() {
+        for (Subscription sub : apiSubs) {
+            sub.close();
+            ctx.account().index().remove(sub);
+        }
+        apiSubs.clear();
         for (Subscription sub : bySubscription.keySet()) {
             sub.close();
             ctx.account().index().remove(sub);

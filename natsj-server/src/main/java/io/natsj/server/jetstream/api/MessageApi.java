@@ -74,6 +74,7 @@ final class MessageApi {
     void get(Request r) {
         String type = "stream_msg_get_response";
         router.guarded(r, type, () -> {
+            router.requireJetStream();
             Get g = Get.read(ApiJson.struct(r.body(), "JSApiMsgGetRequest"));
             Stream s = js.stream(r.tail(3));
             if (s == null) {
@@ -104,6 +105,7 @@ final class MessageApi {
     void delete(Request r) {
         String type = "stream_msg_delete_response";
         router.guarded(r, type, () -> {
+            router.requireJetStream();
             if (ApiJson.isEmptyRequest(r.body())) {
                 throw JsErrorCode.BAD_REQUEST.error().exception(); // no body, or {}
             }

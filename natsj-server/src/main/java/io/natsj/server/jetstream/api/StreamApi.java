@@ -49,6 +49,7 @@ final class StreamApi {
     void create(Request r) {
         String type = "stream_create_response";
         router.guarded(r, type, () -> {
+            router.requireJetStream();
             StreamConfig raw = StreamConfigJson.read(ApiJson.struct(r.body(), "StreamConfigRequest.StreamConfig"));
             if (!streamName(r).equals(raw.name())) {
                 throw JsErrorCode.STREAM_MISMATCH.error().exception();
@@ -67,6 +68,7 @@ final class StreamApi {
     void update(Request r) {
         String type = "stream_update_response";
         router.guarded(r, type, () -> {
+            router.requireJetStream();
             StreamConfig raw = StreamConfigJson.read(ApiJson.struct(r.body(), "StreamConfigRequest.StreamConfig"));
             if (!streamName(r).equals(raw.name())) {
                 throw JsErrorCode.STREAM_MISMATCH.error().exception();
@@ -83,6 +85,7 @@ final class StreamApi {
     void delete(Request r) {
         String type = "stream_delete_response";
         router.guarded(r, type, () -> {
+            router.requireJetStream();
             if (!r.emptyBody()) {
                 throw JsErrorCode.NOT_EMPTY_REQUEST.error().exception();
             }
@@ -96,6 +99,7 @@ final class StreamApi {
     void info(Request r) {
         String type = "stream_info_response";
         router.guarded(r, type, ApiJson::pagedError, () -> {
+            router.requireJetStream();
             GoStruct req = ApiJson.struct(r.body(), "JSApiStreamInfoRequest");
             boolean deletedDetails = req.bool("deleted_details");
             String filter = Subjects.fromText(req.string("subjects_filter", ""));
@@ -121,6 +125,7 @@ final class StreamApi {
             ApiJson.pagedError(o);
             o.putNull("streams");
         }, () -> {
+            router.requireJetStream();
             GoStruct req = ApiJson.struct(r.body(), "JSApiStreamNamesRequest");
             List<Stream> all = js.filtered(Subjects.fromText(req.string("subject", "")));
             int offset = Math.min(Math.max(0, req.intValue("offset", 0)), all.size());
@@ -141,8 +146,9 @@ final class StreamApi {
         String type = "stream_list_response";
         router.guarded(r, type, o -> {
             ApiJson.pagedError(o);
-            o.putNull("streams");
+            o.putArray("streams"); // nats-server's list answer starts with an empty list (names: with none)
         }, () -> {
+            router.requireJetStream();
             GoStruct req = ApiJson.struct(r.body(), "JSApiStreamListRequest");
             List<Stream> all = js.filtered(Subjects.fromText(req.string("subject", "")));
             int offset = Math.min(Math.max(0, req.intValue("offset", 0)), all.size());
@@ -160,6 +166,7 @@ final class StreamApi {
     void purge(Request r) {
         String type = "stream_purge_response";
         router.guarded(r, type, o -> o.put("purged", 0), () -> {
+            router.requireJetStream();
             GoStruct req = ApiJson.struct(r.body(), "JSApiStreamPurgeRequest");
             long seq = req.uint64("seq", 0);
             String filter = Subjects.fromText(req.string("filter", ""));
