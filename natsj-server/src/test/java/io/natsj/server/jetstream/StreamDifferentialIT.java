@@ -387,6 +387,12 @@ class StreamDifferentialIT {
     void purgeWithAnInvalidFilter() throws Exception {
         run(c("purge with an invalid filter", create("P", S), pub("s.a", "1"),
                 api("STREAM.PURGE.P", "{\"filter\":\"a..b\"}"), info("P", "")));
+        // a '>' before the last token matches the rest of the subject there (nats-server 2.11 subjectIsSubsetMatch
+        // and its subject tree read it so too); white space is no wildcard
+        run(c("purge with a '>' inside the filter", create("P", S), pub("s.a.x", "1"), pub("s.b", "2"),
+                pub("s.a.y.z", "3"), api("STREAM.PURGE.P", "{\"filter\":\"s.a b\"}"),
+                api("STREAM.PURGE.P", "{\"filter\":\"s.>.x\",\"keep\":1}"), info("P", ""),
+                api("STREAM.PURGE.P", "{\"filter\":\"s.>.x\"}"), info("P", "")));
     }
 
     @Test

@@ -181,10 +181,9 @@ final class StreamApi {
             if (s.config().denyPurge()) {
                 throw JsErrorCode.STREAM_PURGE_FAILED_F.with("err", "stream purge not permitted").exception();
             }
-            // a filter that is not a valid subject matches nothing: nothing is purged, as in nats-server
-            boolean matchesNothing = !filter.isEmpty() && !Subjects.isValidSubscribeSubject(filter);
-            long purged = matchesNothing ? 0
-                    : s.submit(() -> s.store().purge(filter.isEmpty() ? null : filter, seq, keep)).join();
+            // nats-server checks no filter: each stored subject is matched against it as it is (an empty token
+            // matches nothing, a '>' before the last token matches the rest of the subject there)
+            long purged = s.submit(() -> s.store().purge(filter.isEmpty() ? null : filter, seq, keep)).join();
             s.purged();
             ObjectNode o = ApiJson.response(type);
             o.put("success", true);
