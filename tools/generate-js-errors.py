@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Generates natsj's JetStream error catalogue (JsErrorCode.java) from nats-server's error list.
 
-Usage: tools/generate-js-errors.py <nats-server errors.json> > natsj-server/src/main/java/io/natsj/server/jetstream/api/JsErrorCode.java
+Usage: tools/generate-js-errors.py <nats-server errors.json> > natsj-server/src/main/java/io/natsj/server/jetstream/error/JsErrorCode.java
 
 The input is nats-server's catalogue (a JSON array of {constant, code, error_code, description, ...}). natsj keeps
 its own catalogue, in its own format (a Java enum), with the same HTTP-like codes, error codes and texts, since
@@ -36,7 +36,7 @@ def main(path):
             raise SystemExit("duplicate name " + name)
         seen.add(name)
         lines.append("    %s(%d, %d, %s)" % (name, e["code"], e["error_code"], java_string(e["description"])))
-    print("""package io.natsj.server.jetstream.api;
+    print("""package io.natsj.server.jetstream.error;
 
 /**
  * Every JetStream API error natsj can return, with nats-server's HTTP-like {@code code}, its {@code err_code} and

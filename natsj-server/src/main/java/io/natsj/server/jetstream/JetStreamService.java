@@ -3,7 +3,7 @@ package io.natsj.server.jetstream;
 import io.natsj.server.ServerOptions.JetStreamOptions;
 import io.natsj.server.account.Account;
 import io.natsj.server.jetstream.api.JsApiRouter;
-import io.natsj.server.jetstream.api.JsErrorCode;
+import io.natsj.server.jetstream.error.JsErrorCode;
 import io.natsj.server.jetstream.stream.Stream;
 import io.natsj.server.jetstream.stream.StreamConfig;
 import io.natsj.server.jetstream.stream.StreamConfigCheck;
@@ -141,7 +141,7 @@ public final class JetStreamService implements AccountUsage, AutoCloseable {
     /**
      * Creates a stream from a normalised config, or returns the existing one when its config is the same.
      *
-     * @throws io.natsj.server.jetstream.api.JsApiException with nats-server's error otherwise
+     * @throws io.natsj.server.jetstream.error.JsApiException with nats-server's error otherwise
      */
     public Created create(StreamConfig cfg) {
         synchronized (lock) {

@@ -11,6 +11,7 @@ import java.time.format.DateTimeFormatter;
  *
  * <ul>
  *   <li>{@link #rfc3339Nano}: {@code 2026-11-23T23:06:25.4634857Z} — fraction trimmed of trailing zeros, none if 0.</li>
+ *   <li>{@link #time}: the same for epoch nanoseconds, {@link #ZERO_TIME} for 0 (JetStream's times).</li>
  *   <li>{@link #goDuration}: Go's {@code time.Duration.String()}, e.g. {@code 1.07459ms}, {@code 1m2.5s}, {@code 0s}.</li>
  *   <li>{@link #uptime}: nats-server's uptime form, e.g. {@code 1d2h3m4s}, {@code 5s}.</li>
  * </ul>
@@ -23,6 +24,18 @@ public final class GoFormats {
             DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss").withZone(ZoneOffset.UTC);
 
     private GoFormats() {
+    }
+
+    /** The zero time as Go prints it. */
+    public static final String ZERO_TIME = "0001-01-01T00:00:00Z";
+
+    /** Go's RFC 3339 with nanoseconds for epoch nanos, the zero time for 0. */
+    public static String time(long epochNanos) {
+        if (epochNanos == 0) {
+            return ZERO_TIME;
+        }
+        return rfc3339Nano(Instant.ofEpochSecond(Math.floorDiv(epochNanos, 1_000_000_000L),
+                Math.floorMod(epochNanos, 1_000_000_000L)));
     }
 
     public static String rfc3339Nano(Instant t) {

@@ -9,6 +9,7 @@ import io.natsj.server.jetstream.api.ConsumerInfoJson.ConfigShape;
 import io.natsj.server.jetstream.consumer.Consumer;
 import io.natsj.server.jetstream.stream.Stream;
 import io.natsj.server.jetstream.stream.StreamConfigJson;
+import io.natsj.server.json.GoFormats;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.ObjectNode;
@@ -73,7 +74,7 @@ final class JszDetails {
         JetStreamService js = server.jetStreamServer().account(s.context().account().name());
         ObjectNode o = NODES.objectNode();
         o.put("name", s.name());
-        o.put("created", ApiJson.time(s.created().getEpochSecond() * 1_000_000_000L + s.created().getNano()));
+        o.put("created", GoFormats.time(s.created().getEpochSecond() * 1_000_000_000L + s.created().getNano()));
         o.putObject("cluster").put("leader", server.serverName());
         if (opts.config()) {
             o.set("config", StreamConfigJson.write(s.config()));

@@ -2,6 +2,7 @@ package io.natsj.server.jetstream.api;
 
 import io.natsj.server.jetstream.JetStream;
 import io.natsj.server.jetstream.api.JsApiRouter.Request;
+import io.natsj.server.jetstream.error.JsErrorCode;
 import tools.jackson.databind.node.ObjectNode;
 
 import java.io.IOException;

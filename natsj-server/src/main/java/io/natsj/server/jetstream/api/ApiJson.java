@@ -1,26 +1,22 @@
 package io.natsj.server.jetstream.api;
 
 import io.natsj.server.jetstream.JetStreamService;
+import io.natsj.server.jetstream.error.JsApiError;
 import io.natsj.server.jetstream.stream.Stream;
 import io.natsj.server.jetstream.stream.StreamConfig;
 import io.natsj.server.jetstream.stream.StreamConfigCheck;
 import io.natsj.server.jetstream.stream.StreamConfigJson;
 import io.natsj.server.json.GoFormats;
+import io.natsj.server.json.GoJsonReader;
 import io.natsj.server.json.GoJsonSyntax;
 import io.natsj.server.json.GoStruct;
-import io.natsj.server.json.GoStruct.GoJsonException;
 import io.natsj.server.routing.Subjects;
 import io.natsj.server.store.StreamState;
-import tools.jackson.core.JacksonException;
-import tools.jackson.core.StreamReadConstraints;
-import tools.jackson.core.json.JsonFactory;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.ObjectNode;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -28,21 +24,15 @@ import java.util.TreeMap;
 
 /**
  * The JSON shapes of JetStream API answers, in nats-server's field order: the response envelope
- * ({@code type}, {@code error}), stream info and stream state; and request parsing with Go's error texts.
+ * ({@code type}, {@code error}), stream info and stream state; and request bodies read as nats-server reads them
+ * ({@link GoJsonReader} underneath).
  *
  * <p>Threading: stateless.
  */
 public final class ApiJson {
 
     static final JsonNodeFactory NODES = JsonNodeFactory.instance;
-    /** Reads what Go reads: any number length, any string length, nesting as deep as Go's limit. */
-    private static final JsonMapper MAPPER = JsonMapper.builder(JsonFactory.builder()
-            .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(GoJsonSyntax.MAX_DEPTH + 1)
-                    .maxNumberLength(Integer.MAX_VALUE).maxStringLength(Integer.MAX_VALUE).build())
-            .build()).build();
     private static final String TYPE_PREFIX = "io.nats.jetstream.api.v1.";
-    /** The zero time as Go prints it. */
-    public static final String ZERO_TIME = "0001-01-01T00:00:00Z";
 
     private ApiJson() {
     }
@@ -70,37 +60,11 @@ public final class ApiJson {
     }
 
     /**
-     * Parses a request body as JSON; Go's texts for what does not parse. Bytes that are not UTF-8 inside strings
-     * read as U+FFFD, as Go reads them.
-     */
-    public static JsonNode parse(byte[] body) {
-        String syntaxError = GoJsonSyntax.check(body);
-        if (syntaxError != null) {
-            throw new GoJsonException(syntaxError);
-        }
-        try {
-            return MAPPER.readTree(new String(body, StandardCharsets.UTF_8));
-        } catch (JacksonException e) {
-            throw new GoJsonException(e.getOriginalMessage());
-        }
-    }
-
-    /**
      * A request body as a Go struct, decoded as nats-server decodes requests: a body of white space only is an
      * empty struct.
      */
     public static GoStruct struct(byte[] body, String structName) {
-        return GoStruct.of(isBlank(body) ? null : parse(body), structName);
-    }
-
-    /** Only white space (or nothing). */
-    public static boolean isBlank(byte[] body) {
-        for (byte b : body) {
-            if (b != ' ' && b != '\t' && b != '\r' && b != '\n') {
-                return false;
-            }
-        }
-        return true;
+        return GoStruct.of(GoJsonReader.isBlank(body) ? null : GoJsonReader.parse(body), structName);
     }
 
     /** nats-server's "empty request": no bytes, or a JSON object without fields. */
@@ -111,17 +75,8 @@ public final class ApiJson {
         if (GoJsonSyntax.check(body) != null) {
             return false;
         }
-        JsonNode n = parse(body);
+        JsonNode n = GoJsonReader.parse(body);
         return n != null && n.isObject() && n.isEmpty();
-    }
-
-    /** Go's RFC 3339 with nanoseconds for epoch nanos, the zero time for 0. */
-    public static String time(long epochNanos) {
-        if (epochNanos == 0) {
-            return ZERO_TIME;
-        }
-        return GoFormats.rfc3339Nano(Instant.ofEpochSecond(Math.floorDiv(epochNanos, 1_000_000_000L),
-                Math.floorMod(epochNanos, 1_000_000_000L)));
     }
 
     /** The stream config as answers show it: with the server's version and API level in its metadata. */
@@ -138,14 +93,14 @@ public final class ApiJson {
     public static void streamInfo(ObjectNode o, JetStreamService js, Stream s, String subjectsFilter,
                                   boolean deletedDetails) {
         o.set("config", config(s.config(), js.context().serverVersion()));
-        o.put("created", time(toNanos(s.created())));
+        o.put("created", GoFormats.time(toNanos(s.created())));
         o.set("state", state(s, subjectsFilter, deletedDetails));
         sources(o, js, s);
         String domain = js.context().domain();
         if (domain != null && !domain.isEmpty()) {
             o.put("domain", domain);
         }
-        o.put("ts", time(toNanos(js.context().clock().now())));
+        o.put("ts", GoFormats.time(toNanos(js.context().clock().now())));
     }
 
     private static long toNanos(Instant t) {
@@ -205,9 +160,9 @@ public final class ApiJson {
         o.put("messages", st.msgs());
         o.put("bytes", st.bytes());
         o.put("first_seq", st.firstSeq());
-        o.put("first_ts", time(st.msgs() == 0 ? 0 : st.firstTime()));
+        o.put("first_ts", GoFormats.time(st.msgs() == 0 ? 0 : st.firstTime()));
         o.put("last_seq", st.lastSeq());
-        o.put("last_ts", time(st.lastTime()));
+        o.put("last_ts", GoFormats.time(st.lastTime()));
         if (st.numSubjects() > 0) {
             o.put("num_subjects", st.numSubjects());
         }

@@ -1,6 +1,7 @@
 package io.natsj.server.jetstream.api;
 
 import io.natsj.server.jetstream.api.JsApiRouter.Request;
+import io.natsj.server.jetstream.error.JsErrorCode;
 
 import java.util.List;
 

@@ -7,9 +7,12 @@ import io.natsj.server.jetstream.consumer.ConsumerConfig;
 import io.natsj.server.jetstream.consumer.ConsumerConfigCheck;
 import io.natsj.server.jetstream.consumer.ConsumerConfigJson;
 import io.natsj.server.jetstream.consumer.PriorityConfigCheck;
+import io.natsj.server.jetstream.error.JsErrorCode;
 import io.natsj.server.jetstream.stream.Stream;
 import io.natsj.server.jetstream.stream.StreamConfig;
 import io.natsj.server.jetstream.stream.StreamConfigCheck;
+import io.natsj.server.json.GoFormats;
+import io.natsj.server.json.GoJsonReader;
 import io.natsj.server.json.GoStruct;
 import io.natsj.server.json.GoStruct.GoJsonException;
 import io.natsj.server.routing.Subjects;
@@ -298,7 +301,7 @@ final class ConsumerApi {
             }).join();
             ObjectNode o = ApiJson.response(type);
             o.put("paused", pauseUntil != null);
-            o.put("pause_until", pauseUntil == null ? ApiJson.ZERO_TIME : io.natsj.server.json.GoFormats
+            o.put("pause_until", pauseUntil == null ? GoFormats.ZERO_TIME : io.natsj.server.json.GoFormats
                     .rfc3339Nano(pauseUntil));
             if (pauseUntil != null) {
                 o.put("pause_remaining", java.time.Duration.between(now, pauseUntil).toNanos());
@@ -315,7 +318,7 @@ final class ConsumerApi {
     void unpin(Request r) {
         String type = "consumer_unpin_response";
         router.guarded(r, type, () -> {
-            GoStruct req = GoStruct.of(ApiJson.parse(r.body()), "JSApiConsumerUnpinRequest");
+            GoStruct req = GoStruct.of(GoJsonReader.parse(r.body()), "JSApiConsumerUnpinRequest");
             String group = req.string("group", "");
             if (group.isEmpty()) {
                 throw JsErrorCode.INVALID_JSON.with("err", "consumer group not specified").exception();

@@ -6,6 +6,7 @@ import io.natsj.server.jetstream.consumer.ConsumerConfig;
 import io.natsj.server.jetstream.consumer.ConsumerConfigJson;
 import io.natsj.server.jetstream.consumer.PriorityGroups;
 import io.natsj.server.jetstream.stream.StreamConfigCheck;
+import io.natsj.server.json.GoFormats;
 import tools.jackson.databind.node.ObjectNode;
 
 import java.time.Duration;
@@ -54,7 +55,7 @@ public final class ConsumerInfoJson {
         ConsumerConfig cfg = c.config();
         o.put("stream_name", c.stream().name());
         o.put("name", c.name());
-        o.put("created", ApiJson.time(nanos(c.created())));
+        o.put("created", GoFormats.time(nanos(c.created())));
         if (shape != ConfigShape.NONE) {
             o.set("config", config(cfg, ctx, shape));
         }
@@ -62,13 +63,13 @@ public final class ConsumerInfoJson {
         delivered.put("consumer_seq", i.deliveredConsumer());
         delivered.put("stream_seq", i.deliveredStream());
         if (i.lastDelivered() > 0) {
-            delivered.put("last_active", ApiJson.time(i.lastDelivered()));
+            delivered.put("last_active", GoFormats.time(i.lastDelivered()));
         }
         ObjectNode floor = o.putObject("ack_floor");
         floor.put("consumer_seq", i.ackFloorConsumer());
         floor.put("stream_seq", i.ackFloorStream());
         if (i.lastAck() > 0) {
-            floor.put("last_active", ApiJson.time(i.lastAck()));
+            floor.put("last_active", GoFormats.time(i.lastAck()));
         }
         o.put("num_ack_pending", i.numAckPending());
         o.put("num_redelivered", i.numRedelivered());
@@ -83,7 +84,7 @@ public final class ConsumerInfoJson {
             o.put("paused", true);
             o.put("pause_remaining", Duration.between(now, until).toNanos());
         }
-        o.put("ts", ApiJson.time(nanos(now)));
+        o.put("ts", GoFormats.time(nanos(now)));
         priorityGroups(o, c, cfg);
     }
 
@@ -99,7 +100,7 @@ public final class ConsumerInfoJson {
         if (!pin.id().isEmpty()) {
             g.put("pinned_client_id", pin.id());
         }
-        g.put("pinned_ts", ApiJson.time(pin.pinnedAt())); // Go writes a zero time.Time too
+        g.put("pinned_ts", GoFormats.time(pin.pinnedAt())); // Go writes a zero time.Time too
     }
 
     private static ObjectNode config(ConsumerConfig cfg, JetStreamContext ctx, ConfigShape shape) {

@@ -2,8 +2,11 @@ package io.natsj.server.jetstream.api;
 
 import io.natsj.server.jetstream.JetStreamService;
 import io.natsj.server.jetstream.api.JsApiRouter.Request;
+import io.natsj.server.jetstream.error.JsErrorCode;
 import io.natsj.server.jetstream.stream.HeaderBlock;
 import io.natsj.server.jetstream.stream.Stream;
+import io.natsj.server.json.GoFormats;
+import io.natsj.server.json.GoJsonReader;
 import io.natsj.server.json.GoStruct;
 import io.natsj.server.routing.Subjects;
 import io.natsj.server.store.StoredMessage;
@@ -97,7 +100,7 @@ final class MessageApi {
             if (m.data().length > 0) {
                 msg.put("data", Base64.getEncoder().encodeToString(m.data()));
             }
-            msg.put("time", ApiJson.time(m.timestamp()));
+            msg.put("time", GoFormats.time(m.timestamp()));
             router.respond(r, o);
         });
     }
@@ -158,7 +161,7 @@ final class MessageApi {
             }
             Get g;
             try {
-                g = Get.read(GoStruct.of(ApiJson.parse(r.body()), "JSApiMsgGetRequest"));
+                g = Get.read(GoStruct.of(GoJsonReader.parse(r.body()), "JSApiMsgGetRequest"));
             } catch (RuntimeException e) {
                 status(r, "408 Malformed Request"); // white space only is malformed here
                 return;
@@ -228,7 +231,7 @@ final class MessageApi {
                 .add("Nats-Stream", s.name())
                 .addWire("Nats-Subject", m.subject())
                 .add("Nats-Sequence", Long.toString(m.seq()))
-                .add("Nats-Time-Stamp", ApiJson.time(m.timestamp()));
+                .add("Nats-Time-Stamp", GoFormats.time(m.timestamp()));
         if (pendingAndLast != null) {
             b.add("Nats-Num-Pending", Long.toString(pendingAndLast[0]))
                     .add("Nats-Last-Sequence", Long.toString(pendingAndLast[1]));

@@ -2,6 +2,7 @@ package io.natsj.server.jetstream.api;
 
 import io.natsj.server.jetstream.JetStreamService;
 import io.natsj.server.jetstream.api.JsApiRouter.Request;
+import io.natsj.server.jetstream.error.JsErrorCode;
 import io.natsj.server.jetstream.stream.Stream;
 import io.natsj.server.jetstream.stream.StreamConfig;
 import io.natsj.server.jetstream.stream.StreamConfigCheck;

@@ -6,6 +6,7 @@ import io.natsj.server.jetstream.consumer.ConsumerConfig.DeliverPolicy;
 import io.natsj.server.jetstream.stream.HeaderBlock;
 import io.natsj.server.jetstream.stream.Stream;
 import io.natsj.server.json.GoFormats;
+import io.natsj.server.json.GoJsonReader;
 import io.natsj.server.routing.DeliveryBatch;
 import io.natsj.server.routing.PublishBatch;
 import io.natsj.server.routing.Subscriber;
@@ -980,7 +981,7 @@ public final class Consumer implements Subscriber {
         if (!arg.isEmpty()) {
             try {
                 if (arg.startsWith("{")) {
-                    var s = io.natsj.server.json.GoStruct.of(io.natsj.server.jetstream.api.ApiJson.parse(
+                    var s = io.natsj.server.json.GoStruct.of(GoJsonReader.parse(
                             arg.getBytes(StandardCharsets.UTF_8)), "ConsumerNakOptions");
                     delay = s.duration("delay");
                 } else {

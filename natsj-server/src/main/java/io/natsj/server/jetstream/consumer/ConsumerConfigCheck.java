@@ -1,8 +1,8 @@
 package io.natsj.server.jetstream.consumer;
 
-import io.natsj.server.jetstream.api.JsApiException;
-import io.natsj.server.jetstream.api.JsErrorCode;
 import io.natsj.server.jetstream.consumer.ConsumerConfig.AckPolicy;
+import io.natsj.server.jetstream.error.JsApiException;
+import io.natsj.server.jetstream.error.JsErrorCode;
 import io.natsj.server.jetstream.stream.StreamConfig;
 import io.natsj.server.jetstream.stream.StreamConfigCheck;
 import io.natsj.server.routing.Subjects;

@@ -1,9 +1,9 @@
 package io.natsj.server.jetstream.consumer;
 
-import io.natsj.server.jetstream.api.ApiJson;
 import io.natsj.server.jetstream.consumer.ConsumerConfig.AckPolicy;
 import io.natsj.server.jetstream.consumer.ConsumerConfig.DeliverPolicy;
 import io.natsj.server.jetstream.consumer.ConsumerConfig.ReplayPolicy;
+import io.natsj.server.json.GoFormats;
 import io.natsj.server.json.GoStruct;
 import io.natsj.server.json.GoStruct.GoJsonException;
 import io.natsj.server.routing.Subjects;
@@ -72,7 +72,7 @@ public final class ConsumerConfigJson {
     /** A time field; the zero time reads as absent. */
     private static Instant time(GoStruct s, String name) {
         Instant t = s.time(name);
-        return t == null || t.equals(Instant.parse(ApiJson.ZERO_TIME)) ? null : t;
+        return t == null || t.equals(Instant.parse(GoFormats.ZERO_TIME)) ? null : t;
     }
 
     private static List<Long> durations(JsonNode n) {

@@ -1,7 +1,7 @@
 package io.natsj.server.jetstream.consumer;
 
-import io.natsj.server.jetstream.api.JsErrorCode;
 
+import io.natsj.server.jetstream.error.JsErrorCode;
 import java.util.List;
 import java.util.regex.Pattern;
 

@@ -1,6 +1,6 @@
 package io.natsj.server.jetstream.consumer;
 
-import io.natsj.server.jetstream.api.ApiJson;
+import io.natsj.server.json.GoJsonReader;
 import io.natsj.server.json.GoStruct;
 
 import java.nio.charset.StandardCharsets;
@@ -58,7 +58,7 @@ final class PullRequest {
      * @throws IllegalArgumentException with nats-server's reason when it is not a valid request
      */
     static Settings parse(byte[] body) {
-        if (ApiJson.isBlank(body)) {
+        if (GoJsonReader.isBlank(body)) {
             return new Settings(1, 0, 0, false, 0);
         }
         String text = new String(body, StandardCharsets.UTF_8).trim();
@@ -72,7 +72,7 @@ final class PullRequest {
         }
         GoStruct s;
         try {
-            s = GoStruct.of(ApiJson.parse(body), "JSApiConsumerGetNextRequest");
+            s = GoStruct.of(GoJsonReader.parse(body), "JSApiConsumerGetNextRequest");
         } catch (RuntimeException e) {
             throw new IllegalArgumentException(e.getMessage());
         }

@@ -1,6 +1,6 @@
 package io.natsj.server.jetstream.stream;
 
-import io.natsj.server.jetstream.api.JsErrorCode;
+import io.natsj.server.jetstream.error.JsErrorCode;
 import io.natsj.server.routing.Subjects;
 import io.natsj.server.util.GoDuration;
 
@@ -76,7 +76,7 @@ public record PublishHeaders(String msgId, String expectedStream, long expectedL
      * The TTL in nanoseconds: 0 for none, -1 for {@code never}; a Go duration of at least a second, or a number of
      * seconds, counted in whole seconds as nats-server does.
      *
-     * @throws io.natsj.server.jetstream.api.JsApiException 10165 when the value is not a valid TTL
+     * @throws io.natsj.server.jetstream.error.JsApiException 10165 when the value is not a valid TTL
      */
     public long ttlNanos() {
         if (ttlHeader == null) {

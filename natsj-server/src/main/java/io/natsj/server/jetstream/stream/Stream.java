@@ -4,12 +4,13 @@ import io.natsj.server.jetstream.JetStreamContext;
 import io.natsj.server.jetstream.consumer.Consumer;
 import io.natsj.server.jetstream.consumer.ConsumerConfig;
 import io.natsj.server.jetstream.consumer.ConsumerFiles;
-import io.natsj.server.jetstream.api.JsApiError;
-import io.natsj.server.jetstream.api.JsApiException;
-import io.natsj.server.jetstream.api.JsErrorCode;
+import io.natsj.server.jetstream.error.JsApiError;
+import io.natsj.server.jetstream.error.JsApiException;
+import io.natsj.server.jetstream.error.JsErrorCode;
 import io.natsj.server.jetstream.stream.StreamConfig.Discard;
 import io.natsj.server.jetstream.AccountUsage;
 import io.natsj.server.jetstream.stream.StreamConfig.Retention;
+import io.natsj.server.json.GoFormats;
 import io.natsj.server.routing.DeliveryBatch;
 import io.natsj.server.routing.PublishBatch;
 import io.natsj.server.routing.SubjectTransform;
@@ -471,7 +472,7 @@ public final class Stream implements Subscriber {
                 .add("Nats-Stream", name())
                 .addWire("Nats-Subject", m.subject())
                 .add("Nats-Sequence", Long.toString(m.seq()))
-                .add("Nats-Time-Stamp", io.natsj.server.jetstream.api.ApiJson.time(m.timestamp()))
+                .add("Nats-Time-Stamp", GoFormats.time(m.timestamp()))
                 .add("Nats-Last-Sequence", Long.toString(lastForSubject));
         if (headersOnly) {
             h.add("Nats-Msg-Size", Integer.toString(m.data().length));

@@ -1,7 +1,7 @@
 package io.natsj.server.jetstream.stream;
 
-import io.natsj.server.jetstream.api.JsApiException;
-import io.natsj.server.jetstream.api.JsErrorCode;
+import io.natsj.server.jetstream.error.JsApiException;
+import io.natsj.server.jetstream.error.JsErrorCode;
 import io.natsj.server.jetstream.stream.StreamConfig.Discard;
 import io.natsj.server.jetstream.stream.StreamConfig.Retention;
 import io.natsj.server.routing.SubjectTransform;

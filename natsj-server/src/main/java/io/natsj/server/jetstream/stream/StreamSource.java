@@ -1,6 +1,6 @@
 package io.natsj.server.jetstream.stream;
 
-import io.natsj.server.jetstream.api.JsErrorCode;
+import io.natsj.server.jetstream.error.JsErrorCode;
 import io.natsj.server.json.GoStruct;
 import io.natsj.server.routing.SubjectTransform;
 import io.natsj.server.routing.Subjects;

@@ -1,4 +1,4 @@
-package io.natsj.server.jetstream.api;
+package io.natsj.server.jetstream.error;
 
 /** A JetStream API request that fails with a catalogued error; the API router turns it into the response. */
 public final class JsApiException extends RuntimeException {

@@ -1,4 +1,4 @@
-package io.natsj.server.jetstream.api;
+package io.natsj.server.jetstream.error;
 
 /**
  * Every JetStream API error natsj can return, with nats-server's HTTP-like {@code code}, its {@code err_code} and

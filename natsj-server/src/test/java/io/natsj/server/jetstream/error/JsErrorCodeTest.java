@@ -1,4 +1,4 @@
-package io.natsj.server.jetstream.api;
+package io.natsj.server.jetstream.error;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;

@@ -1,4 +1,4 @@
-package io.natsj.server.jetstream.api;
+package io.natsj.server.jetstream.error;
 
 /**
  * The {@code error} object of a JetStream API response: {@code {"code":404,"err_code":10059,"description":"stream
