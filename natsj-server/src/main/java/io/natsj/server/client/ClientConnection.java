@@ -21,6 +21,7 @@ import io.natsj.server.routing.Subscription;
 import io.natsj.server.routing.Subjects;
 import io.natsj.server.tls.TlsState;
 import io.natsj.server.transport.Outbound;
+import io.natsj.server.transport.TcpClose;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -686,10 +687,13 @@ public final class ClientConnection implements ClientOpHandler, Subscriber, Deli
         }
     }
 
-    /** Closes the TCP socket at once (never blocks, even under a TLS socket whose writer is stuck). */
+    /**
+     * Closes the TCP socket at once (never blocks, even under a TLS socket whose writer is stuck); with input left
+     * unread the client gets a reset, as from nats-server ({@link TcpClose}).
+     */
     private void closeSocket() {
         try {
-            rawSocket.close();
+            TcpClose.close(rawSocket);
         } catch (IOException e) {
             LOG.trace("{} close: {}", this, e.toString());
         }
@@ -708,6 +712,7 @@ public final class ClientConnection implements ClientOpHandler, Subscriber, Deli
                 closeSocket(); // the server is shutting down: no timer, no wait
             }
             try {
+                TcpClose.resetIfUnread(rawSocket);
                 socket.close();
             } catch (IOException e) {
                 LOG.trace("{} TLS close: {}", this, e.toString());
