@@ -16,7 +16,9 @@ import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -28,8 +30,9 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * What {@code bin/natsj-server} decides, through its own shell functions ({@code bin/lib/server-jvm.sh}), and how a
- * server process started with the JVM options they give behaves: SIGTERM ends the process right after the clients'
- * connections are closed, as nats-server's does (nats.java's reconnect tests count a client's
+ * server process started with the JVM options they give behaves: the ahead-of-time class cache is used only when it
+ * is newer than the jar; a cache the JVM cannot use never stops the server; and SIGTERM ends the process right
+ * after the clients' connections are closed, as nats-server's does (nats.java's reconnect tests count a client's
  * attempts from the end of the process; the JVM's usual 300 ms wait at exit made them count one or two more).
  */
 @Timeout(120)
@@ -63,9 +66,42 @@ class LauncherIT {
     }
 
     @Test
+    void theCacheIsUsedOnlyWhenNewerThanTheJar() throws Exception {
+        Path jar = Files.writeString(dir.resolve("natsj-server.jar"), "jar");
+        Path cache = Files.writeString(dir.resolve("natsj-server.aot"), "cache");
+        String choose = "NATSJ_SERVER_JAR=" + jar + "; NATSJ_AOT_CACHE=" + cache + "; natsj_server_archive_options; "
+                + "printf '%s\\n' \"${NATSJ_SERVER_ARCHIVE[@]}\"";
+        Instant now = Instant.now();
+        Files.setLastModifiedTime(jar, FileTime.from(now.minusSeconds(60)));
+        Files.setLastModifiedTime(cache, FileTime.from(now));
+        List<String> fresh = bash(choose);
+        Files.setLastModifiedTime(jar, FileTime.from(now.plusSeconds(1)));
+        List<String> stale = bash(choose);
+
+        if (Runtime.version().feature() >= 24) {
+            assertThat(fresh).contains("-XX:AOTCache=" + cache);
+        }
+        assertThat(stale).as("a jar rebuilt after the cache").noneMatch(o -> o.startsWith("-XX:AOTCache"))
+                .contains("-XX:+AutoCreateSharedArchive");
+    }
+
+    @Test
     void onJdk25TheJvmDoesNotWaitAtExit() throws Exception {
         assumeTrue(Runtime.version().feature() >= 25, "the option exists from JDK 25 on");
         assertThat(serverJvmOptions()).contains("-XX:UserThreadWaitAttemptsAtExit=0");
+    }
+
+    @Test
+    void aCacheTheJvmCannotUseDoesNotStopTheServer() throws Exception {
+        Path garbage = Files.writeString(dir.resolve("broken.aot"), "not a cache");
+        List<String> jvm = new ArrayList<>(serverJvmOptions());
+        jvm.addAll(List.of("-XX:AOTCache=" + garbage, "-Xlog:aot=off", "-Xlog:cds=off"));
+        ServerProcess server = ServerProcess.start(jvm, dir);
+        try (RawClient raw = RawClient.connected(server.port())) {
+            raw.assertPingPong();
+        } finally {
+            server.process().destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        }
     }
 
     @Test
