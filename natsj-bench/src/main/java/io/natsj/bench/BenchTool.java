@@ -50,6 +50,11 @@ public final class BenchTool implements Callable<Integer> {
             + "file stream holding N messages of 128 B, natsj and nats-server.")
     Integer restartMessages;
 
+    @Option(names = "--startup", paramLabel = "N", description = "Instead of the scenarios: start-up of natsj and "
+            + "nats-server, N launches each, alternating: from spawning the process until its port accepts a TCP "
+            + "connection (polled every 0.5 ms) and until its INFO line arrives; min, median, max.")
+    Integer startupLaunches;
+
     @Option(names = "--idle-consumers", paramLabel = "N", description = "Instead of the scenarios: resident "
             + "memory and idle CPU of a server holding one stream with N idle durable consumers, natsj and nats-server.")
     Integer idleConsumers;
@@ -98,14 +103,13 @@ public final class BenchTool implements Callable<Integer> {
         if (restartMessages != null) {
             return restart();
         }
+        if (startupLaunches != null) {
+            return emit(StartupBench.table(natsjCommand(), natsCmd, startupLaunches,
+                    File.createTempFile("natsj-bench-servers", ".log")));
+        }
         if (idleConsumers != null) {
-            String table = IdleConsumersBench.table(natsjCommand(), natsCmd, idleConsumers,
-                    File.createTempFile("natsj-bench-servers", ".log"));
-            System.out.print(table);
-            if (out != null) {
-                Files.writeString(out, table, StandardCharsets.UTF_8);
-            }
-            return 0;
+            return emit(IdleConsumersBench.table(natsjCommand(), natsCmd, idleConsumers,
+                    File.createTempFile("natsj-bench-servers", ".log")));
         }
         if (natsjCmd == null) {
             natsjCmd = Path.of(System.getProperty("natsj.root", ".")).resolve("bin/natsj-server").toString();
@@ -150,9 +154,13 @@ public final class BenchTool implements Callable<Integer> {
     }
 
     private int restart() throws Exception {
-        String table = "| measure | natsj | nats-server | ratio |" + System.lineSeparator() + "|---|---:|---:|---:|"
+        return emit("| measure | natsj | nats-server | ratio |" + System.lineSeparator() + "|---|---:|---:|---:|"
                 + System.lineSeparator() + RestartBench.table(natsjCommand(), natsCmd, restartMessages,
-                File.createTempFile("natsj-bench-servers", ".log"));
+                File.createTempFile("natsj-bench-servers", ".log")));
+    }
+
+    /** Prints the table, and writes it to {@code --out} when given; returns the exit code. */
+    private int emit(String table) throws Exception {
         System.out.print(table);
         if (out != null) {
             Files.writeString(out, table, StandardCharsets.UTF_8);

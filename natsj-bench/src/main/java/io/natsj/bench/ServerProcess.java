@@ -88,7 +88,7 @@ final class ServerProcess implements AutoCloseable {
         return (tls ? "tls://" : "nats://") + "127.0.0.1:" + port;
     }
 
-    private static int freePort() throws IOException {
+    static int freePort() throws IOException {
         try (ServerSocket s = new ServerSocket(0)) {
             return s.getLocalPort();
         }

@@ -54,7 +54,6 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class NatsServer implements AutoCloseable {
 
-    private static final Logger LOG = LoggerFactory.getLogger(NatsServer.class);
     /** nats-server keeps this many closed connections for /connz?state=closed. */
     private static final int MAX_CLOSED = 10_000;
 
@@ -77,7 +76,7 @@ public final class NatsServer implements AutoCloseable {
     /** The INFO after a "TLS first" handshake: tls_required even with allow_non_tls. */
     private InfoLineTemplate tlsFirstInfoTemplate;
     private ServerTls tls;
-    private ServerSocket listener;
+    private volatile ServerSocket listener;
     private Thread acceptThread;
     private ScheduledThreadPoolExecutor timers;
     private MonitorServer monitor;
@@ -105,18 +104,51 @@ public final class NatsServer implements AutoCloseable {
         return server;
     }
 
-    /** Binds the listeners and starts accepting; returns once ready. */
+    /**
+     * Binds the client port now, ahead of the rest of {@link #start()}: from here on the kernel accepts connections
+     * into the listen backlog, and they are served as soon as the server is ready (what was not would be refused).
+     * Optional, as {@code start()} binds it first thing anyway; does nothing once bound.
+     */
+    public synchronized void bind() throws IOException {
+        if (listener != null) {
+            return;
+        }
+        if (closing.get()) {
+            throw new IllegalStateException("closed");
+        }
+        int port = options.port() == ServerOptions.RANDOM_PORT ? 0 : options.port();
+        ServerSocket socket = new ServerSocket();
+        try {
+            socket.setReuseAddress(true);
+            socket.bind(new InetSocketAddress(options.host(), port), 1024);
+        } catch (IOException | RuntimeException e) {
+            socket.close();
+            throw e;
+        }
+        listener = socket;
+    }
+
+    /**
+     * Starts the server: binds the client port first (unless {@link #bind()} did), then everything that may take a
+     * while (JetStream restoring its streams, TLS, monitoring), then accepts clients; returns once ready.
+     */
     public void start() throws IOException {
         if (!started.compareAndSet(false, true)) {
             throw new IllegalStateException("already started");
         }
+        try {
+            bind(); // first: from here on clients can connect, and wait in the backlog until the server is ready
+        } catch (IOException | RuntimeException e) {
+            close();
+            throw e;
+        }
         startTime = clock.now();
-        LOG.info("Starting nats-server");
-        LOG.info("  Version:  {} (natsj {})", Versions.natsApiVersion(), Versions.natsjVersion());
-        LOG.info("  Java:     {}", Runtime.version());
-        LOG.info("  ID:       {}", serverId);
+        Log.LOG.info("Starting nats-server");
+        Log.LOG.info("  Version:  {} (natsj {})", Versions.natsApiVersion(), Versions.natsjVersion());
+        Log.LOG.info("  Java:     {}", Runtime.version());
+        Log.LOG.info("  ID:       {}", serverId);
         if (options.configFile() != null) {
-            LOG.info("Using configuration file: {}", options.configFile());
+            Log.LOG.info("Using configuration file: {}", options.configFile());
         }
         timers = new ScheduledThreadPoolExecutor(1, r -> {
             Thread t = new Thread(r, "natsj-timer");
@@ -135,10 +167,6 @@ public final class NatsServer implements AutoCloseable {
             systemRequests = new SystemRequests(this);
             systemRequests.startHeartbeat(timers);
             systemEvents = new SystemEvents(this);
-            int port = options.port() == ServerOptions.RANDOM_PORT ? 0 : options.port();
-            listener = new ServerSocket();
-            listener.setReuseAddress(true);
-            listener.bind(new InetSocketAddress(options.host(), port), 1024);
             if (options.httpPort() != 0 || options.httpsPort() != 0) {
                 monitor = new MonitorServer(this);
             }
@@ -148,17 +176,17 @@ public final class NatsServer implements AutoCloseable {
         }
         infoTemplate = InfoLineTemplate.of(buildInfo());
         tlsFirstInfoTemplate = InfoLineTemplate.of(buildInfo().tlsRequired(tls != null));
-        LOG.info("Listening for client connections on {}:{}", options.host(), listener.getLocalPort());
+        Log.LOG.info("Listening for client connections on {}:{}", options.host(), listener.getLocalPort());
         if (tls != null) {
-            LOG.info("TLS required for client connections");
+            Log.LOG.info("TLS required for client connections");
             if (options.tls().handshakeFirst() && options.tls().handshakeFirstFallback().isZero()) {
-                LOG.warn("Clients that are not using \"TLS Handshake First\" option will fail to connect");
+                Log.LOG.warn("Clients that are not using \"TLS Handshake First\" option will fail to connect");
             }
         }
         long watch = Math.max(50, Math.min(1000, options.writeDeadline().toMillis() / 2));
         timers.scheduleAtFixedRate(this::checkWriteDeadlines, watch, watch, TimeUnit.MILLISECONDS);
         acceptThread = Thread.ofPlatform().name("natsj-accept").daemon(true).start(this::acceptLoop);
-        LOG.info("Server is ready");
+        Log.LOG.info("Server is ready");
     }
 
     /** nats-server refuses both monitoring ports at once, and HTTPS without the TLS certificate. */
@@ -203,10 +231,10 @@ public final class NatsServer implements AutoCloseable {
                 if (closing.get()) {
                     return;
                 }
-                LOG.error("Error accepting client connection: {}", e.toString());
+                Log.LOG.error("Error accepting client connection: {}", e.toString());
                 continue;
             } catch (IOException e) {
-                LOG.error("Error accepting client connection: {}", e.toString());
+                Log.LOG.error("Error accepting client connection: {}", e.toString());
                 continue;
             }
             accept(socket);
@@ -217,7 +245,7 @@ public final class NatsServer implements AutoCloseable {
         try {
             socket.setTcpNoDelay(true);
         } catch (SocketException e) {
-            LOG.debug("setTcpNoDelay: {}", e.toString());
+            Log.LOG.debug("setTcpNoDelay: {}", e.toString());
         }
         long cid = nextCid.incrementAndGet();
         ClientConnection conn = new ClientConnection(context, socket, cid);
@@ -245,7 +273,7 @@ public final class NatsServer implements AutoCloseable {
         Path storeDir = options.jetStream().storeDir();
         if (storeDir == null) {
             storeDir = Path.of(System.getProperty("java.io.tmpdir"), "nats"); // files under <tmp>/nats/jetstream
-            LOG.warn("Temporary storage directory used, data could be lost on system reboot");
+            Log.LOG.warn("Temporary storage directory used, data could be lost on system reboot");
         }
         JetStream js = new JetStream(options.jetStream(), storeDir, clock, timers, Versions.natsApiVersion(),
                 serverName, StreamStores.factory(clock, options.jetStream()));
@@ -366,13 +394,17 @@ public final class NatsServer implements AutoCloseable {
         if (!closing.compareAndSet(false, true)) {
             return;
         }
-        LOG.info("Initiating Shutdown...");
+        Log.LOG.info("Initiating Shutdown...");
         try {
-            if (listener != null) {
-                listener.close();
+            ServerSocket bound;
+            synchronized (this) {
+                bound = listener;
+            }
+            if (bound != null) {
+                bound.close();
             }
         } catch (IOException e) {
-            LOG.debug("closing listener: {}", e.toString());
+            Log.LOG.debug("closing listener: {}", e.toString());
         }
         for (ClientConnection c : clients.values()) {
             c.close(ClosedReason.SERVER_SHUTDOWN, false);
@@ -396,7 +428,7 @@ public final class NatsServer implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
         }
-        LOG.info("Server Exiting..");
+        Log.LOG.info("Server Exiting..");
         shutdown.countDown();
     }
 
@@ -481,5 +513,13 @@ public final class NatsServer implements AutoCloseable {
                 }
             }
         }
+    }
+
+    /**
+     * The logger, made on first use: the first logger starts Logback, which the command-line server sets up only
+     * once the client port is bound ({@link #bind()} comes first).
+     */
+    private static final class Log {
+        static final Logger LOG = LoggerFactory.getLogger(NatsServer.class);
     }
 }

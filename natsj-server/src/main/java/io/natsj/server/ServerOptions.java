@@ -46,6 +46,7 @@ public final class ServerOptions {
     private final Duration writeDeadline;
     private final Duration pingInterval;
     private final int pingMax;
+    private final boolean disableShortFirstPing;
     /** As given; null means nats-server's default, which depends on TLS (see {@link #authTimeout()}). */
     private final Duration authTimeout;
     private final String user;
@@ -83,6 +84,7 @@ public final class ServerOptions {
         this.writeDeadline = b.writeDeadline;
         this.pingInterval = b.pingInterval;
         this.pingMax = b.pingMax;
+        this.disableShortFirstPing = b.disableShortFirstPing;
         this.authTimeout = b.authTimeout;
         this.user = b.user;
         this.password = b.password;
@@ -126,6 +128,7 @@ public final class ServerOptions {
         b.writeDeadline = writeDeadline;
         b.pingInterval = pingInterval;
         b.pingMax = pingMax;
+        b.disableShortFirstPing = disableShortFirstPing;
         b.authTimeout = authTimeout;
         b.user = user;
         b.password = password;
@@ -170,6 +173,11 @@ public final class ServerOptions {
     public Duration writeDeadline() { return writeDeadline; }
     public Duration pingInterval() { return pingInterval; }
     public int pingMax() { return pingMax; }
+    /**
+     * True when the first PING after CONNECT waits a whole {@code ping_interval} instead of about 2 s (nats-server's
+     * embedding option {@code DisableShortFirstPing}, which its own tests set; no config key).
+     */
+    public boolean disableShortFirstPing() { return disableShortFirstPing; }
     /** As set, or nats-server's default: the TLS timeout + 1 s with TLS, else 2 s. */
     public Duration authTimeout() {
         return authTimeout != null ? authTimeout : tls != null ? tls.timeout().plusSeconds(1) : DEFAULT_AUTH_TIMEOUT;
@@ -254,6 +262,7 @@ public final class ServerOptions {
         private Duration writeDeadline = DEFAULT_WRITE_DEADLINE;
         private Duration pingInterval = DEFAULT_PING_INTERVAL;
         private int pingMax = DEFAULT_PING_MAX;
+        private boolean disableShortFirstPing;
         /** Null until set: nats-server's default depends on TLS (the TLS timeout + 1 s, else 2 s). */
         private Duration authTimeout;
         private String user;
@@ -293,6 +302,7 @@ public final class ServerOptions {
         public Builder writeDeadline(Duration v) { this.writeDeadline = Objects.requireNonNull(v); return this; }
         public Builder pingInterval(Duration v) { this.pingInterval = Objects.requireNonNull(v); return this; }
         public Builder pingMax(int v) { this.pingMax = v; return this; }
+        public Builder disableShortFirstPing(boolean v) { this.disableShortFirstPing = v; return this; }
         public Builder authTimeout(Duration v) { this.authTimeout = Objects.requireNonNull(v); return this; }
         public Builder user(String v) { this.user = v; return this; }
         public Builder password(String v) { this.password = v; return this; }

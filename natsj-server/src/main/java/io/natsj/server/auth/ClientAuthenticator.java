@@ -54,7 +54,6 @@ public final class ClientAuthenticator {
     private final String password;
     private final String token;
     private final String noAuthUser;
-    private final SecureRandom random = new SecureRandom();
 
     public ClientAuthenticator(ServerOptions options) {
         this.user = options.user();
@@ -82,7 +81,7 @@ public final class ClientAuthenticator {
     /** A fresh nonce for one connection's INFO. */
     public String newNonce() {
         byte[] raw = new byte[NONCE_BYTES];
-        random.nextBytes(raw);
+        NonceSource.RANDOM.nextBytes(raw);
         return Base64.getUrlEncoder().withoutPadding().encodeToString(raw);
     }
 
@@ -164,5 +163,10 @@ public final class ClientAuthenticator {
 
     private static String orEmpty(String s) {
         return s == null ? "" : s;
+    }
+
+    /** Made on first use: a server without NKey users never needs it, and creating one takes a moment at start. */
+    private static final class NonceSource {
+        static final SecureRandom RANDOM = new SecureRandom();
     }
 }

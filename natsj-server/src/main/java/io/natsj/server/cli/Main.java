@@ -63,17 +63,11 @@ public final class Main {
     }
 
     private static int serve(ServerOptions options, List<String> warnings, PrintStream err) {
-        Logging.configure(options);
-        Logger log = LoggerFactory.getLogger(Main.class);
-        warnings.forEach(w -> log.warn("{}", w));
-        NatsServer server = new NatsServer(options);
-        try {
-            server.start();
-        } catch (IOException | RuntimeException e) {
-            log.error("{}", e.getMessage());
-            err.println("natsj-server: " + e.getMessage());
+        NatsServer server = launch(options, warnings, err);
+        if (server == null) {
             return 1;
         }
+        Logger log = LoggerFactory.getLogger(Main.class);
         writePidFile(options.pidFile(), log);
         Thread hook = new Thread(() -> {
             log.info("Trapped \"terminated\" signal");
@@ -87,6 +81,33 @@ public final class Main {
             server.close();
         }
         return 0;
+    }
+
+    /**
+     * Starts the server as the command line does, the client port first of all (test harnesses give a launched
+     * server about half a second to listen), then logging, then the rest; returns null (after reporting why) when
+     * it cannot start.
+     */
+    static NatsServer launch(ServerOptions options, List<String> warnings, PrintStream err) {
+        System.setProperty(LogbackDefaults.COMMAND_LINE, "true"); // Logging below sets it up, not Logback's defaults
+        System.setProperty("slf4j.provider", "ch.qos.logback.classic.spi.LogbackServiceProvider"); // no jar scan
+        NatsServer server = new NatsServer(options);
+        try {
+            server.bind();
+        } catch (IOException e) {
+            // start() binds again and reports the failure once logging is set up
+        }
+        Logging.configure(options);
+        Logger log = LoggerFactory.getLogger(Main.class);
+        warnings.forEach(w -> log.warn("{}", w));
+        try {
+            server.start();
+            return server;
+        } catch (IOException | RuntimeException e) {
+            log.error("{}", e.getMessage());
+            err.println("natsj-server: " + e.getMessage());
+            return null;
+        }
     }
 
     private static void writePidFile(Path pidFile, Logger log) {

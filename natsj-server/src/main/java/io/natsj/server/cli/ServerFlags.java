@@ -5,21 +5,24 @@ import io.natsj.server.TlsOptions;
 import io.natsj.server.config.ConfigLoader;
 import io.natsj.server.tls.ServerTls;
 import io.natsj.server.util.GoDuration;
-import picocli.CommandLine;
-import picocli.CommandLine.Option;
 
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.function.BiConsumer;
 
 /**
- * nats-server's command-line flags, parsed with picocli into {@link ServerOptions}. Like Go's flag package, every
- * long flag also works with a single dash ({@code -jetstream}, {@code -port}), booleans take {@code =false}
- * ({@code -T=false}), and {@code -DV}, {@code -VV}, {@code -DVV} are flags of their own. Flags override the config
- * file named by {@code -c}.
+ * nats-server's command-line flags, parsed the way Go's flag package does into {@link ServerOptions}: every flag
+ * works with one dash or two ({@code -jetstream}, {@code --port}), takes its value as the next argument or after
+ * {@code =}, booleans take no value or {@code =false} ({@code -T=false}), {@code -DV}, {@code -VV}, {@code -DVV} are
+ * flags of their own, and parsing stops at {@code --} or the first argument that is not a flag. Errors use Go's
+ * wording. Flags override the config file named by {@code -c}. (A small parser of its own: it is on the path from
+ * process start to the listening port, and a general command-line library costs a noticeable part of that.)
  *
  * <p>Threading: one instance per parse.
  */
-@CommandLine.Command(name = "natsj-server", mixinStandardHelpOptions = false)
 public final class ServerFlags {
 
     /** What the command line asks for. */
@@ -32,51 +35,167 @@ public final class ServerFlags {
         }
     }
 
-    @Option(names = {"-a", "--addr", "-addr", "--net", "-net"}) String host;
-    @Option(names = {"-p", "--port", "-port"}) Integer port;
-    @Option(names = {"-n", "--name", "-name", "--server_name", "-server_name"}) String name;
-    @Option(names = {"-P", "--pid", "-pid"}) Path pidFile;
-    @Option(names = {"-m", "--http_port", "-http_port"}) Integer httpPort;
-    @Option(names = {"-ms", "--https_port", "-https_port"}) Integer httpsPort;
-    @Option(names = {"-c", "--config", "-config"}) Path config;
-    @Option(names = {"-t"}, arity = "0..1", fallbackValue = "true") Boolean testConfig;
-    @Option(names = {"--client_advertise", "-client_advertise"}) String clientAdvertise;
-    @Option(names = {"-l", "--log", "-log"}) Path logFile;
-    @Option(names = {"-T", "--logtime", "-logtime"}, arity = "0..1", fallbackValue = "true") Boolean logtime;
-    @Option(names = {"-s", "--syslog", "-syslog"}, arity = "0..1", fallbackValue = "true") Boolean syslog;
-    @Option(names = {"-D", "--debug", "-debug"}, arity = "0..1", fallbackValue = "true") Boolean debug;
-    @Option(names = {"-V", "--trace", "-trace"}, arity = "0..1", fallbackValue = "true") Boolean trace;
-    @Option(names = {"-VV"}, arity = "0..1", fallbackValue = "true") Boolean verboseTrace;
-    @Option(names = {"-DV"}, arity = "0..1", fallbackValue = "true") Boolean debugTrace;
-    @Option(names = {"-DVV"}, arity = "0..1", fallbackValue = "true") Boolean debugVerboseTrace;
-    @Option(names = {"-js", "--jetstream", "-jetstream"}, arity = "0..1", fallbackValue = "true") Boolean jetstream;
-    @Option(names = {"-sd", "--store_dir", "-store_dir"}) Path storeDir;
-    @Option(names = {"--user", "-user"}) String user;
-    @Option(names = {"--pass", "-pass"}) String pass;
-    @Option(names = {"--auth", "-auth"}) String token;
-    @Option(names = {"--ping_interval", "-ping_interval"}) String pingInterval;
-    @Option(names = {"--tls", "-tls"}, arity = "0..1", fallbackValue = "true") Boolean tls;
-    @Option(names = {"--tlscert", "-tlscert"}) Path tlsCert;
-    @Option(names = {"--tlskey", "-tlskey"}) Path tlsKey;
-    @Option(names = {"--tlscacert", "-tlscacert"}) Path tlsCaCert;
-    @Option(names = {"--tlsverify", "-tlsverify"}, arity = "0..1", fallbackValue = "true") Boolean tlsVerify;
-    @Option(names = {"-h", "--help", "-help"}, arity = "0..1", fallbackValue = "true") Boolean help;
-    @Option(names = {"-v", "--version", "-version"}, arity = "0..1", fallbackValue = "true") Boolean version;
+    /** One flag: whether it is a boolean (no value needed) and how its value is stored. */
+    private record Flag(boolean bool, BiConsumer<ServerFlags, String> set) {
+    }
+
+    private static final Map<String, Flag> FLAGS = new HashMap<>();
+
+    private static void value(BiConsumer<ServerFlags, String> set, String... names) {
+        for (String name : names) {
+            FLAGS.put(name, new Flag(false, set));
+        }
+    }
+
+    private static void bool(BiConsumer<ServerFlags, Boolean> set, String... names) {
+        for (String name : names) {
+            FLAGS.put(name, new Flag(true, (f, v) -> set.accept(f, Boolean.valueOf(v))));
+        }
+    }
+
+    static {
+        value((f, v) -> f.host = v, "a", "addr", "net");
+        value((f, v) -> f.port = intValue(v), "p", "port");
+        value((f, v) -> f.name = v, "n", "name", "server_name");
+        value((f, v) -> f.pidFile = Path.of(v), "P", "pid");
+        value((f, v) -> f.httpPort = intValue(v), "m", "http_port");
+        value((f, v) -> f.httpsPort = intValue(v), "ms", "https_port");
+        value((f, v) -> f.config = Path.of(v), "c", "config");
+        bool((f, v) -> f.testConfig = v, "t");
+        value((f, v) -> f.clientAdvertise = v, "client_advertise");
+        value((f, v) -> f.logFile = Path.of(v), "l", "log");
+        bool((f, v) -> f.logtime = v, "T", "logtime");
+        bool((f, v) -> f.syslog = v, "s", "syslog");
+        bool((f, v) -> f.debug = v, "D", "debug");
+        bool((f, v) -> f.trace = v, "V", "trace");
+        bool((f, v) -> f.verboseTrace = v, "VV");
+        bool((f, v) -> f.debugTrace = v, "DV");
+        bool((f, v) -> f.debugVerboseTrace = v, "DVV");
+        bool((f, v) -> f.jetstream = v, "js", "jetstream");
+        value((f, v) -> f.storeDir = Path.of(v), "sd", "store_dir");
+        value((f, v) -> f.user = v, "user");
+        value((f, v) -> f.pass = v, "pass");
+        value((f, v) -> f.token = v, "auth");
+        value((f, v) -> f.pingInterval = v, "ping_interval");
+        bool((f, v) -> f.tls = v, "tls");
+        value((f, v) -> f.tlsCert = Path.of(v), "tlscert");
+        value((f, v) -> f.tlsKey = Path.of(v), "tlskey");
+        value((f, v) -> f.tlsCaCert = Path.of(v), "tlscacert");
+        bool((f, v) -> f.tlsVerify = v, "tlsverify");
+        bool((f, v) -> f.help = v, "h", "help");
+        bool((f, v) -> f.version = v, "v", "version");
+    }
+
+    String host;
+    Integer port;
+    String name;
+    Path pidFile;
+    Integer httpPort;
+    Integer httpsPort;
+    Path config;
+    Boolean testConfig;
+    String clientAdvertise;
+    Path logFile;
+    Boolean logtime;
+    Boolean syslog;
+    Boolean debug;
+    Boolean trace;
+    Boolean verboseTrace;
+    Boolean debugTrace;
+    Boolean debugVerboseTrace;
+    Boolean jetstream;
+    Path storeDir;
+    String user;
+    String pass;
+    String token;
+    String pingInterval;
+    Boolean tls;
+    Path tlsCert;
+    Path tlsKey;
+    Path tlsCaCert;
+    Boolean tlsVerify;
+    Boolean help;
+    Boolean version;
 
     private static boolean on(Boolean b) {
         return b != null && b;
     }
 
+    /** A flag's value that is not a number: Go's message, completed by {@link #parseArgs} with the flag. */
+    private static final class BadValue extends RuntimeException {
+        BadValue() {
+            super(null, null, false, false);
+        }
+    }
+
+    private static int intValue(String v) {
+        try {
+            return Integer.decode(v);
+        } catch (NumberFormatException e) {
+            throw new BadValue();
+        }
+    }
+
+    /** Go's strconv.ParseBool, or null when {@code v} is none of its spellings. */
+    private static String boolValue(String v) {
+        return switch (v) {
+            case "1", "t", "T", "true", "TRUE", "True" -> "true";
+            case "0", "f", "F", "false", "FALSE", "False" -> "false";
+            default -> null;
+        };
+    }
+
+    /** Go's flag.Parse over {@code args}; returns the error text, or null when every argument was a known flag. */
+    private String parseArgs(String[] args) {
+        int i = 0;
+        while (i < args.length) {
+            String arg = args[i++];
+            if (arg.length() < 2 || arg.charAt(0) != '-') {
+                return "unrecognized command: \"" + arg + "\"";
+            }
+            int dashes = arg.charAt(1) == '-' ? 2 : 1;
+            if (dashes == 2 && arg.length() == 2) {
+                return i < args.length ? "unrecognized command: \"" + args[i] + "\"" : null; // "--" ends the flags
+            }
+            String body = arg.substring(dashes);
+            if (body.isEmpty() || body.charAt(0) == '-' || body.charAt(0) == '=') {
+                return "bad flag syntax: " + arg;
+            }
+            int eq = body.indexOf('=');
+            String flagName = eq < 0 ? body : body.substring(0, eq);
+            Flag flag = FLAGS.get(flagName);
+            if (flag == null) {
+                return "flag provided but not defined: -" + flagName;
+            }
+            String value;
+            if (flag.bool()) {
+                value = eq < 0 ? "true" : boolValue(body.substring(eq + 1));
+                if (value == null) {
+                    return "invalid boolean value \"" + body.substring(eq + 1) + "\" for -" + flagName
+                            + ": parse error";
+                }
+            } else if (eq >= 0) {
+                value = body.substring(eq + 1);
+            } else if (i < args.length) {
+                value = args[i++];
+            } else {
+                return "flag needs an argument: -" + flagName;
+            }
+            try {
+                flag.set().accept(this, value);
+            } catch (BadValue | InvalidPathException e) {
+                return "invalid value \"" + value + "\" for flag -" + flagName + ": parse error";
+            }
+        }
+        return null;
+    }
+
     /** Parses nats-server's flags. */
     public static Result parse(String... args) {
         ServerFlags flags = new ServerFlags();
-        CommandLine cmd = new CommandLine(flags)
-                .setPosixClusteredShortOptionsAllowed(false)
-                .setCaseInsensitiveEnumValuesAllowed(true);
-        try {
-            cmd.parseArgs(args);
-        } catch (CommandLine.ParameterException e) {
-            return new Result(Action.ERROR, null, e.getMessage());
+        String error = flags.parseArgs(args);
+        if (error != null) {
+            return new Result(Action.ERROR, null, error);
         }
         if (on(flags.help)) {
             return new Result(Action.HELP, null, null);

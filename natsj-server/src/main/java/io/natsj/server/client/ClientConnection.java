@@ -21,6 +21,7 @@ import io.natsj.server.routing.Subscription;
 import io.natsj.server.routing.Subjects;
 import io.natsj.server.tls.TlsState;
 import io.natsj.server.transport.Outbound;
+import io.natsj.server.transport.TcpClose;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,7 +38,6 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * One client connection: reads the socket on its own reader thread, parses the protocol, applies each operation
@@ -57,7 +57,6 @@ public final class ClientConnection implements ClientOpHandler, Subscriber, Deli
     /** At the end of a read batch, queues up to this size are written by the reader itself (see Outbound). */
     private static final int INLINE_FLUSH_MAX = 32 * 1024;
     private static final int MAX_READ = 64 * 1024;
-    private static final long FIRST_PING_NANOS = TimeUnit.SECONDS.toNanos(2);
     /** How long closing a TLS session may wait for the peer to take the close_notify before the TCP close. */
     private static final long TLS_CLOSE_WAIT_MILLIS = 1000;
 
@@ -78,7 +77,7 @@ public final class ClientConnection implements ClientOpHandler, Subscriber, Deli
     private final PublishBatch batch = new PublishBatch();
     private final ConcurrentHashMap<String, Subscription> subs = new ConcurrentHashMap<>();
     private final AtomicBoolean closed = new AtomicBoolean();
-    private final AtomicInteger pingsOut = new AtomicInteger();
+    private final PingTimer pings;
     /** The global account until CONNECT authenticates a user of another account; then that one. */
     private volatile Account account;
     /** Whether {@link #account} is the system account (Raft subjects are open to it); fixed at binding. */
@@ -108,19 +107,16 @@ public final class ClientConnection implements ClientOpHandler, Subscriber, Deli
     private long outMsgs;
     private long outBytes;
     private volatile long lastActivityNanos;
-    // Monitoring: nats-server's "last activity" (CONNECT, reads carrying messages or SUB/UNSUB, deliveries), the
-    // round-trip time (estimated at CONNECT, measured by the server's PINGs) and the subscriptions held at close.
+    // Monitoring: nats-server's "last activity" (CONNECT, reads carrying messages or SUB/UNSUB, deliveries) and
+    // the subscriptions held at close; the round-trip time is the ping timer's.
     private volatile long lastSeenNanos;
     private boolean subOpsInBatch;
-    private volatile long rttNanos;
-    private volatile long pingSentNanos;
     private volatile List<Subscription> closedSubs;
     private final DeliveryBatch.Flushable deliveryFlush = this::deliveryFlushNow;
     private volatile ClosedReason closedReason;
     private volatile Instant stop;
     private boolean slowConsumerFlagged;
 
-    private volatile ScheduledFuture<?> pingTimer;
     private volatile ScheduledFuture<?> authTimer;
     private Thread readerThread;
     private volatile Thread writerThread;
@@ -143,6 +139,20 @@ public final class ClientConnection implements ClientOpHandler, Subscriber, Deli
         this.lastSeenNanos = startNanos;
         this.parser = new ClientParser(this, options.maxControlLine(), options.maxPayload());
         this.parser.awaitConnect(authRequired);
+        this.pings = new PingTimer(server.timers(), server.clock(), options.pingInterval().toNanos(),
+                !options.disableShortFirstPing(), options.pingMax(), new PingTimer.Target() {
+                    @Override
+                    public void sendPing() {
+                        sendFromTimer(ServerOps.PING);
+                    }
+
+                    @Override
+                    public void stale() {
+                        server.stats().staleConnection();
+                        sendFromTimer(ServerOps.errLine("Stale Connection"));
+                        close(ClosedReason.STALE_CONNECTION, true);
+                    }
+                });
     }
 
     /**
@@ -167,11 +177,7 @@ public final class ClientConnection implements ClientOpHandler, Subscriber, Deli
             authTimer = server.timers().schedule(this::authTimeout, options.authTimeout().toNanos(),
                     TimeUnit.NANOSECONDS);
         }
-        long interval = options.pingInterval().toNanos();
-        if (interval > 0) {
-            long first = Math.min(interval, FIRST_PING_NANOS);
-            pingTimer = server.timers().scheduleAtFixedRate(this::pingTick, first, interval, TimeUnit.NANOSECONDS);
-        }
+        pings.start();
         if (closed.get()) {
             cancelTimers(); // closed while starting: close() may have run before the timers existed
         }
@@ -276,6 +282,7 @@ public final class ClientConnection implements ClientOpHandler, Subscriber, Deli
         if (inMsgsCount != before || subOpsInBatch) {
             subOpsInBatch = false;
             lastSeenNanos = lastActivityNanos;
+            pings.clientActive(lastActivityNanos);
         }
         batch.flushAll();
     }
@@ -330,9 +337,8 @@ public final class ClientConnection implements ClientOpHandler, Subscriber, Deli
         }
         boolean first = connectOptions == null;
         connectOptions = co;
-        long connectedAt = server.clock().nanoTime();
-        lastSeenNanos = connectedAt;
-        rttNanos = Math.max(1, connectedAt - startNanos);
+        lastSeenNanos = server.clock().nanoTime();
+        pings.connected(startNanos);
         verbose = co.verbose();
         pedantic = co.pedantic();
         echo = co.echo();
@@ -385,16 +391,13 @@ public final class ClientConnection implements ClientOpHandler, Subscriber, Deli
 
     @Override
     public void onPing() {
+        pings.clientActive(server.clock().nanoTime());
         enqueue(ServerOps.PONG);
     }
 
     @Override
     public void onPong() {
-        pingsOut.set(0);
-        long sent = pingSentNanos;
-        if (sent != 0) {
-            rttNanos = Math.max(1, server.clock().nanoTime() - sent);
-        }
+        pings.pong();
     }
 
     @Override
@@ -529,24 +532,11 @@ public final class ClientConnection implements ClientOpHandler, Subscriber, Deli
         }
     }
 
-    private void pingTick() {
-        if (closed.get()) {
-            return;
+    /** Queues bytes from a timer thread (which must not touch the reader's publish batch) and wakes the writer. */
+    private void sendFromTimer(byte[] bytes) {
+        if (!closed.get() && out.append(bytes, 0, bytes.length)) {
+            out.flush();
         }
-        long now = server.clock().nanoTime();
-        if (connectReceived && now - lastActivityNanos < options.pingInterval().toNanos()) {
-            pingsOut.set(0);
-            return;
-        }
-        if (pingsOut.incrementAndGet() > options.pingMax()) {
-            server.stats().staleConnection();
-            sendErr("Stale Connection");
-            close(ClosedReason.STALE_CONNECTION, true);
-            return;
-        }
-        pingSentNanos = server.clock().nanoTime();
-        enqueue(ServerOps.PING);
-        out.flush();
     }
 
     // ---------------------------------------------------------------- delivery (any thread)
@@ -690,20 +680,20 @@ public final class ClientConnection implements ClientOpHandler, Subscriber, Deli
     }
 
     private void cancelTimers() {
-        ScheduledFuture<?> ping = pingTimer;
-        if (ping != null) {
-            ping.cancel(false);
-        }
+        pings.stop();
         ScheduledFuture<?> auth = authTimer;
         if (auth != null) {
             auth.cancel(false);
         }
     }
 
-    /** Closes the TCP socket at once (never blocks, even under a TLS socket whose writer is stuck). */
+    /**
+     * Closes the TCP socket at once (never blocks, even under a TLS socket whose writer is stuck); with input left
+     * unread the client gets a reset, as from nats-server ({@link TcpClose}).
+     */
     private void closeSocket() {
         try {
-            rawSocket.close();
+            TcpClose.close(rawSocket);
         } catch (IOException e) {
             LOG.trace("{} close: {}", this, e.toString());
         }
@@ -722,6 +712,7 @@ public final class ClientConnection implements ClientOpHandler, Subscriber, Deli
                 closeSocket(); // the server is shutting down: no timer, no wait
             }
             try {
+                TcpClose.resetIfUnread(rawSocket);
                 socket.close();
             } catch (IOException e) {
                 LOG.trace("{} TLS close: {}", this, e.toString());
@@ -788,7 +779,7 @@ public final class ClientConnection implements ClientOpHandler, Subscriber, Deli
     }
 
     /** Round-trip time in nanoseconds: estimated at CONNECT, then measured by each PING/PONG; 0 before CONNECT. */
-    public long rttNanos() { return rttNanos; }
+    public long rttNanos() { return pings.rttNanos(); }
 
     /** Subscriptions held now, or when closed, those held at close (as /connz?state=closed shows them). */
     public int subscriptionCount() {

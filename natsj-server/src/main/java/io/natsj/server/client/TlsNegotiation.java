@@ -1,6 +1,7 @@
 package io.natsj.server.client;
 
 import io.natsj.server.TlsOptions;
+import io.natsj.server.tls.ClientCertResumption;
 import io.natsj.server.tls.ServerTls;
 import io.natsj.server.tls.TlsState;
 import io.natsj.server.util.ServerClock;
@@ -122,6 +123,13 @@ final class TlsNegotiation {
             ssl.startHandshake();
             if (!handshake.compareAndSet(RUNNING, DONE)) {
                 throw failure("timeout", null);
+            }
+            if (ClientCertResumption.expired(ssl.getSession(), clock.now())) {
+                // only a resumed session gets here (a full handshake refuses an expired certificate); Go's
+                // server would not have resumed it
+                throw new Failure("tls: client certificate expired at "
+                        + ClientCertResumption.clientCertificate(ssl.getSession()).getNotAfter().toInstant(),
+                        false, null);
             }
             ssl.setSoTimeout(0);
             return new Result(ssl, TlsState.of(ssl.getSession(), tlsFirst), NONE, tlsFirst);

@@ -32,7 +32,6 @@ public final class SystemEvents {
     private final NatsServer server;
     private final Account system;
     private final SystemServerInfo info;
-    private final SecureRandom random = new SecureRandom();
 
     public SystemEvents(NatsServer server) {
         this.server = server;
@@ -116,7 +115,7 @@ public final class SystemEvents {
     private String eventId() {
         char[] id = new char[22];
         for (int i = 0; i < id.length; i++) {
-            id[i] = ID_CHARS[random.nextInt(ID_CHARS.length)];
+            id[i] = ID_CHARS[EventIds.RANDOM.nextInt(ID_CHARS.length)];
         }
         return new String(id);
     }
@@ -124,5 +123,10 @@ public final class SystemEvents {
     private void publish(String subject, Map<String, Object> event) {
         byte[] body = GoJson.COMPACT.writeValueAsBytes(event);
         system.publish(null, true, subject, null, 0, body, 0, body.length, DeliveryBatch.IMMEDIATE);
+    }
+
+    /** Made on the first event: a server nobody watches never needs it, and creating one takes a moment at start. */
+    private static final class EventIds {
+        static final SecureRandom RANDOM = new SecureRandom();
     }
 }

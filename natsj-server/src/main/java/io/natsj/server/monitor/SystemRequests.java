@@ -43,7 +43,6 @@ import java.util.function.Function;
 public final class SystemRequests implements Subscriber, AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(SystemRequests.class);
-    private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final String SERVER_PREFIX = "$SYS.REQ.SERVER.";
     private static final String ACCOUNT_PREFIX = "$SYS.REQ.ACCOUNT.";
     /** nats-server's JSON option names mapped to the HTTP query parameters the views read. */
@@ -105,7 +104,7 @@ public final class SystemRequests implements Subscriber, AutoCloseable {
         JacksonException badJson = null;
         if (body.length > 0) {
             try {
-                request = JSON.readTree(body);
+                request = Json.MAPPER.readTree(body);
             } catch (JacksonException e) {
                 badJson = e; // not filtered: it gets its 400 answer
             }
@@ -292,5 +291,10 @@ public final class SystemRequests implements Subscriber, AutoCloseable {
             system.index().remove(sub);
         }
         workers.shutdownNow();
+    }
+
+    /** Made on the first request: creating a mapper takes a moment, and the server starts without one. */
+    private static final class Json {
+        static final JsonMapper MAPPER = JsonMapper.builder().build();
     }
 }

@@ -122,9 +122,10 @@ public final class ServerTls {
         } catch (GeneralSecurityException e) {
             throw new IllegalArgumentException("error parsing X509 certificate/key pair: " + e.getMessage(), e);
         }
-        TrustManager[] trust = o.caFile() == null ? null : trustManagers(o);
         try {
             SSLContext context = SSLContext.getInstance("TLS");
+            TrustManager[] trust = o.caFile() == null ? null
+                    : ClientCertResumption.wrap(trustManagers(o), context::getServerSessionContext);
             context.init(new KeyManager[]{keys}, trust, null);
             return context;
         } catch (GeneralSecurityException e) {

@@ -89,7 +89,27 @@ class ServerFlagsTest {
         assertThat(ServerFlags.parse("--version").action()).isEqualTo(ServerFlags.Action.VERSION);
         ServerFlags.Result bad = ServerFlags.parse("--nope");
         assertThat(bad.action()).isEqualTo(ServerFlags.Action.ERROR);
-        assertThat(bad.error()).contains("--nope");
+        assertThat(bad.error()).as("nats-server's words").isEqualTo("flag provided but not defined: -nope");
+    }
+
+    @Test
+    void flagsParseLikeGosFlagPackage() {
+        assertThat(run("--addr=127.0.0.1", "-p=5333", "--js=true", "-T=0").port()).isEqualTo(5333);
+        assertThat(run("-js=f").jetStream().enabled()).isFalse();
+        assertThat(run("-p", "0x10").port()).as("Go's integer syntax").isEqualTo(16);
+        assertThat(run("-p", "5444", "--").port()).isEqualTo(5444);
+        assertThat(error("-nope")).isEqualTo("flag provided but not defined: -nope");
+        assertThat(error("-p")).isEqualTo("flag needs an argument: -p");
+        assertThat(error("-p", "x")).isEqualTo("invalid value \"x\" for flag -p: parse error");
+        assertThat(error("-js=maybe")).isEqualTo("invalid boolean value \"maybe\" for -js: parse error");
+        assertThat(error("-p", "5444", "foo")).isEqualTo("unrecognized command: \"foo\"");
+        assertThat(error("---p", "1")).isEqualTo("bad flag syntax: ---p");
+    }
+
+    private static String error(String... args) {
+        ServerFlags.Result r = ServerFlags.parse(args);
+        assertThat(r.action()).isEqualTo(ServerFlags.Action.ERROR);
+        return r.error();
     }
 
     @Test

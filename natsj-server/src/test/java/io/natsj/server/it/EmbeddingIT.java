@@ -12,10 +12,14 @@ import org.junit.jupiter.api.Timeout;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
 import java.lang.management.ManagementFactory;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -30,7 +34,8 @@ import static org.awaitility.Awaitility.await;
 /**
  * natsj as a library: {@code start()} returns only once clients can connect, port 0 picks a free port that jnats
  * reaches, and {@code close()} releases the port and every {@code natsj-} thread (platform and virtual) quickly
- * enough to start and close a server 20 times in a row.
+ * enough to start and close a server 20 times in a row; {@code bind()} opens the client port ahead of the rest of
+ * start-up, and what connects meanwhile is served once the server is ready.
  */
 @Timeout(60)
 class EmbeddingIT {
@@ -110,6 +115,25 @@ class EmbeddingIT {
         fixture.close();
         await().atMost(Duration.ofSeconds(5)).untilAsserted(() ->
                 assertThat(difference(natsjThreads(), before)).as("natsj- threads left after close").isEmpty());
+    }
+
+    @Test
+    void aClientThatConnectsBetweenBindAndStartIsServedOnceReady() throws Exception {
+        try (NatsServer server = new NatsServer(ServerFixture.options().build())) {
+            server.bind();
+            try (Socket early = new Socket()) {
+                early.connect(new InetSocketAddress("127.0.0.1", server.port()), 5000);
+                early.setSoTimeout(5000);
+                server.start();
+                assertThat(server.port()).as("start() keeps the port bind() took").isEqualTo(early.getPort());
+                BufferedReader in = new BufferedReader(new InputStreamReader(early.getInputStream(),
+                        StandardCharsets.UTF_8));
+                assertThat(in.readLine()).startsWith("INFO {");
+                early.getOutputStream().write("CONNECT {\"verbose\":false}\r\nPING\r\n"
+                        .getBytes(StandardCharsets.UTF_8));
+                assertThat(in.readLine()).isEqualTo("PONG");
+            }
+        }
     }
 
     private static boolean canBind(int port) {

@@ -86,6 +86,10 @@ final class NatsServerProcess implements AutoCloseable {
         return port;
     }
 
+    Process process() {
+        return process;
+    }
+
     @Override
     public void close() throws IOException {
         process.destroy();

@@ -190,6 +190,28 @@ final class RawClient implements AutoCloseable {
         }
     }
 
+    /** How the server ended a connection: what came before the end, and whether the end was a reset (not a FIN). */
+    record End(String text, boolean reset) {
+        @Override
+        public String toString() {
+            return (reset ? "[reset] " : "[FIN] ") + text.replace("\r", "\\r").replace("\n", "\\n");
+        }
+    }
+
+    /** Reads until the server ends the connection, which must happen within the read timeout. */
+    End readToEnd() throws IOException {
+        ByteArrayOutputStream got = new ByteArrayOutputStream();
+        byte[] buf = new byte[8192];
+        try {
+            for (int n = in.read(buf); n >= 0; n = in.read(buf)) {
+                got.write(buf, 0, n);
+            }
+            return new End(got.toString(StandardCharsets.ISO_8859_1), false);
+        } catch (SocketException e) { // a reset; a read timeout is not a SocketException and fails the caller
+            return new End(got.toString(StandardCharsets.ISO_8859_1), true);
+        }
+    }
+
     /** Sends PING and asserts that the next line is PONG: the connection is open and its earlier ops were read. */
     void assertPingPong() throws IOException {
         send("PING\r\n");

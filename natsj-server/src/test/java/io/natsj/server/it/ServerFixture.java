@@ -32,9 +32,12 @@ final class ServerFixture implements AutoCloseable {
         this.server = server;
     }
 
-    /** Options for a test server: loopback, a free port, logging left to the test runtime. */
+    /**
+     * Options for a test server: loopback, a free port, logging left to the test runtime, and (as nats-server's own
+     * test options) no early first PING, which would otherwise break into raw replies after 2 s.
+     */
     static ServerOptions.Builder options() {
-        return ServerOptions.builder().host("127.0.0.1").port(0).noLog(true);
+        return ServerOptions.builder().host("127.0.0.1").port(0).noLog(true).disableShortFirstPing(true);
     }
 
     static ServerFixture start() throws IOException {

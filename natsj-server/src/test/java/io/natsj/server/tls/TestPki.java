@@ -143,6 +143,26 @@ public final class TestPki {
         return context(otherCa.cert(), null);
     }
 
+    /**
+     * A client context ({@code protocol}: "TLS" or "TLSv1.2") that trusts the test CA and presents a certificate of
+     * its own, {@code CN=bob}, valid from an hour ago until {@code notAfter}.
+     */
+    public SSLContext clientContextWithCertUntil(Instant notAfter, String protocol) {
+        try {
+            KeyPair keys = ecKeys();
+            Instant now = Instant.now();
+            X509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(ca.cert(),
+                    BigInteger.valueOf(SERIAL.incrementAndGet()), Date.from(now.minus(Duration.ofHours(1))),
+                    Date.from(notAfter), new X500Name("CN=bob"), keys.getPublic());
+            b.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
+            b.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature));
+            b.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_clientAuth));
+            return context(ca.cert(), new Issued(sign(b, ca.keys()), keys), protocol);
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot make the client certificate", e);
+        }
+    }
+
     /** A server context with the server certificate, trusting the test CA (for embedding tests). */
     public SSLContext serverContext() {
         return context(ca.cert(), server);
