@@ -91,6 +91,8 @@ public final class Main {
     static NatsServer launch(ServerOptions options, List<String> warnings, PrintStream err) {
         System.setProperty(LogbackDefaults.COMMAND_LINE, "true"); // Logging below sets it up, not Logback's defaults
         System.setProperty("slf4j.provider", "ch.qos.logback.classic.spi.LogbackServiceProvider"); // no jar scan
+        // SLF4J announces an explicitly named provider on stderr; nats-server's output has no such line
+        System.setProperty("slf4j.internal.verbosity", "WARN");
         NatsServer server = new NatsServer(options);
         try {
             server.bind();

@@ -105,6 +105,19 @@ class LauncherIT {
     }
 
     @Test
+    void theOutputStartsWithNatsServersFirstLogLineAndNothingElse() throws Exception {
+        ServerProcess server = ServerProcess.start(serverJvmOptions(), dir);
+        try {
+            List<String> lines = Files.readAllLines(dir.resolve("server-" + server.port() + ".log"));
+            assertThat(lines).isNotEmpty();
+            assertThat(lines.getFirst()).as("no library announces itself before the server's log")
+                    .matches("\\[\\d+] \\d{4}/\\d\\d/\\d\\d \\S+ \\[INF] Starting nats-server");
+        } finally {
+            server.process().destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
     void sigtermEndsTheProcessRightAfterTheConnectionsCloseAsNatsServers() throws Exception {
         ServerProcess natsj = ServerProcess.start(serverJvmOptions(), dir);
         assertThat(exitAfterClose(natsj.process(), natsj.port())).as("natsj").isLessThan(PROMPT_EXIT);
