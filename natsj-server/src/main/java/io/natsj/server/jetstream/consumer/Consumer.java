@@ -555,7 +555,11 @@ public final class Consumer implements Subscriber {
                 break;
             }
             send(request.reply, m, ackReply);
-            if (request.remaining <= 0 && request.remainingBytes > 0) {
+            if (request.remaining > 0) {
+                if (request.heartbeat > 0) {
+                    request.nextHeartbeat = now + request.heartbeat; // a delivery is a sign of life
+                }
+            } else if (request.remainingBytes > 0) {
                 status(request.reply, "409 Batch Completed", request);
             }
         }

@@ -34,7 +34,7 @@ import static org.awaitility.Awaitility.await;
  * Pull consumers through raw {@code CONSUMER.MSG.NEXT} requests, so every status message is seen as sent: the
  * request body forms (empty, a count, JSON), {@code 404 No Messages}, {@code 408 Request Timeout} with its pending
  * headers, {@code 408 Requests Pending}, the 409s (MaxWaiting, MaxRequestBatch, MaxBytes, Consumer Deleted, push
- * based) and {@code 100 Idle Heartbeat}, waiting requests taking turns message by
+ * based) and {@code 100 Idle Heartbeat} (held back while messages flow), waiting requests taking turns message by
  * message; each exchange runs on natsj and on nats-server 2.9.10 and the two transcripts must match (2.10's
  * {@code 409 Batch Completed} on natsj alone). Then the jnats pull APIs (fetch, iterate, consume) on natsj, two
  * fetchers sharing one durable.
@@ -328,6 +328,32 @@ class PullIT {
         // a's batch is done after m5; b then takes the rest and waits for its eighth until it expires
         assertThat(t).extracting(m -> m.values().iterator().next()).containsExactly("m1", "m3", "m5",
                 "m2", "m4", "m6", "m7", "408 Request Timeout");
+    }
+
+    @Test
+    void heartbeatsPauseWhileMessagesFlow() throws Exception {
+        List<Map<String, String>> t = onBoth(x -> {
+            pullConsumer(x, "");
+            Subscription sub = x.pull("S", "d", "{\"batch\":50,\"expires\":4000000000,"
+                    + "\"idle_heartbeat\":1000000000}");
+            await().atMost(ConsumerFixture.WAIT).until(() ->
+                    x.consumerInfo("S", "d").get("num_waiting").asInt() == 1);
+            for (int i = 1; i <= 10; i++) { // one every 200 ms, well inside the heartbeat interval
+                x.publish("s.a", "m" + i);
+                Thread.sleep(200);
+            }
+            List<Map<String, String>> out = new ArrayList<>();
+            for (Message m : untilStatus(sub, Duration.ofSeconds(5))) {
+                Map<String, String> e = Map.of("got", m.isStatusMessage() ? status(m) : "msg");
+                if (!(e.get("got").startsWith("100") && out.contains(e))) { // how many heartbeats: timing
+                    out.add(e);
+                }
+            }
+            return out;
+        });
+        // ten messages, then (after a second of silence) heartbeats, then the expiry at 4 s
+        assertThat(t).extracting(m -> m.get("got")).containsExactly("msg", "msg", "msg", "msg", "msg", "msg",
+                "msg", "msg", "msg", "msg", "100 Idle Heartbeat", "408 Request Timeout");
     }
 
     @Test
