@@ -95,7 +95,7 @@ public final class Consumer implements Subscriber {
     private final ConcurrentSkipListMap<Long, Pending> pending = new ConcurrentSkipListMap<>();
     private final TreeSet<Long> redeliver = new TreeSet<>();
     private final ArrayDeque<Long> lastPerSubject = new ArrayDeque<>();
-    private final ArrayDeque<PullRequest> waiting = new ArrayDeque<>();
+    private final WaitQueue waiting = new WaitQueue();
     private final java.util.concurrent.ConcurrentHashMap<Long, Integer> exhausted =
             new java.util.concurrent.ConcurrentHashMap<>();
     private volatile ConsumerConfig config;
@@ -505,18 +505,22 @@ public final class Consumer implements Subscriber {
         return until != null;
     }
 
+    /**
+     * Delivers what it can: to the deliver subject, or to the waiting pull requests in turn ({@link #nextWaiting}).
+     * Then, as nats-server does each time its delivery loop runs dry, looks over the waiting requests
+     * ({@link #processWaiting}): a {@code no_wait} request that got something ends unless the loop stopped at
+     * {@code max_ack_pending} or a held message.
+     */
     private void deliverAvailable() {
-        if (paused()) {
-            return;
-        }
         ConsumerConfig c = config;
-        while (true) {
+        boolean endOfStream = true;
+        boolean paused = paused();
+        while (!paused) {
             if (c.ackPolicy() != AckPolicy.NONE && c.maxAckPending() > 0 && pending.size() >= c.maxAckPending()
                     && redeliver.isEmpty()) {
+                endOfStream = false;
                 break;
             }
-            String target;
-            PullRequest request = null;
             if (c.isPush()) {
                 if (!ctx.account().hasInterest(c.deliverSubject())) {
                     break;
@@ -524,19 +528,8 @@ public final class Consumer implements Subscriber {
                 if (c.flowControl() && fcBytes > fcWindow) {
                     break; // stalled until the client answers the flow-control request
                 }
-                target = c.deliverSubject();
-            } else {
-                request = nextRequest();
-                if (request == null) {
-                    break;
-                }
-                if (PriorityGroups.active(c)) {
-                    request = choosePrioritized(c);
-                    if (request == null) {
-                        break;
-                    }
-                }
-                target = request.reply;
+            } else if (waiting.isEmpty()) {
+                break;
             }
             StoredMessage m = nextMessage();
             if (m == null) {
@@ -545,42 +538,76 @@ public final class Consumer implements Subscriber {
             if (!dueNow(c, m)) {
                 putBack(m);
                 held = true;
+                endOfStream = false;
                 break; // replay speed or rate limit: a later tick delivers it
             }
             held = false;
-            if (request != null && request.maxBytes > 0) {
-                // as nats-server counts: subject, ack reply, headers and payload
-                long size = m.headers().length + m.data().length + m.subject().length() + ackReplyFor(m).length();
-                if (size > request.remainingBytes) {
-                    putBack(m);
-                    waiting.remove(request);
-                    priority.dropped(request);
-                    status(request.reply, "409 Message Size Exceeds MaxBytes", request);
-                    continue;
-                }
-                request.remainingBytes -= size;
+            String ackReply = ackReplyFor(m);
+            if (c.isPush()) {
+                send(c.deliverSubject(), m, ackReply);
+                continue;
             }
-            send(target, m);
-            if (request != null) {
-                request.remaining--;
-                request.delivered++;
-                if (request.remaining <= 0) {
-                    waiting.remove(request);
+            long now = ctx.clock().epochNanos();
+            // as nats-server counts: subject, ack reply, headers and payload
+            long size = m.headers().length + m.data().length + m.subject().length() + ackReply.length();
+            PullRequest request = nextWaiting(c, size, now);
+            if (request == null) {
+                putBack(m);
+                break;
+            }
+            send(request.reply, m, ackReply);
+            if (request.remaining > 0) {
+                if (request.heartbeat > 0) {
+                    request.nextHeartbeat = now + request.heartbeat; // a delivery is a sign of life
                 }
+            } else if (request.remainingBytes > 0) {
+                status(request.reply, "409 Batch Completed", request);
             }
         }
-        // no_wait requests that got something and found no more: done
-        Iterator<PullRequest> it = waiting.iterator();
-        while (it.hasNext()) {
-            PullRequest r = it.next();
-            if (r.noWait && r.delivered > 0 && !hasMore()) {
-                it.remove();
-                status(r.reply, "408 Request Timeout", r);
-            }
+        if (!c.isPush()) {
+            processWaiting(endOfStream, ctx.clock().epochNanos());
         }
     }
 
-    /** Replay at the original speed, and the rate limit, hold a message back until its time. */
+    /**
+     * The waiting request that gets a message of {@code size} bytes, taken from the queue's head in turn: a request
+     * whose requester went away leaves silently, one that expired with {@code 408 Request Timeout}, one the priority
+     * policy holds back waits at the back, one too small for the message leaves with {@code 409 Message Size Exceeds
+     * MaxBytes}.
+     */
+    private PullRequest nextWaiting(ConsumerConfig c, long size, long now) {
+        boolean prioritized = PriorityGroups.active(c);
+        // nats-server compares min_pending with the pending count before the message at hand was taken (a
+        // redelivery, which it never took from that count, counts one more)
+        long pendingBefore = pendingCount.get() + lastPerSubject.size() + 1;
+        return waiting.next(size, r -> {
+            if (!ctx.account().hasInterest(r.reply)) {
+                return WaitQueue.Verdict.DROP; // the requester went away
+            }
+            if (r.expired(now)) {
+                status(r.reply, "408 Request Timeout", r);
+                return WaitQueue.Verdict.DROP;
+            }
+            if (prioritized) {
+                WaitQueue.Verdict v = priority.admit(c, r, pendingBefore, pending.size(),
+                        (reply, line) -> status(reply, line, null), now);
+                if (v != WaitQueue.Verdict.TAKE) {
+                    return v;
+                }
+            }
+            if (!r.fits(size)) {
+                priority.dropped(r);
+                status(r.reply, "409 Message Size Exceeds MaxBytes", r);
+                return WaitQueue.Verdict.DROP;
+            }
+            return WaitQueue.Verdict.TAKE;
+        });
+    }
+
+    /**
+     * Replay at the original speed, and the rate limit, hold a message back until its time (the rate window is
+     * charged when the message is sent).
+     */
     private boolean dueNow(ConsumerConfig c, StoredMessage m) {
         long now = ctx.clock().epochNanos();
         if (c.replayPolicy() == ConsumerConfig.ReplayPolicy.ORIGINAL && !pending.containsKey(m.seq())) {
@@ -596,45 +623,15 @@ public final class Consumer implements Subscriber {
                 rateWindowStart = now;
                 rateWindowBits = 0;
             }
-            long bits = 8L * (m.headers().length + m.data().length + m.subject().length());
-            if (rateWindowBits > 0 && rateWindowBits + bits > c.rateLimitBps()) {
+            if (rateWindowBits > 0 && rateWindowBits + rateBits(m) > c.rateLimitBps()) {
                 return false;
             }
-            rateWindowBits += bits;
         }
         return true;
     }
 
-    private boolean hasMore() {
-        return !redeliver.isEmpty() || !lastPerSubject.isEmpty() || nextMatching(sseq) != null;
-    }
-
-    /**
-     * With a priority policy, the request the next message goes to (see {@link PriorityGroups#choose}); asked
-     * only when there is a message, as nats-server picks a request for a message in hand.
-     */
-    private PullRequest choosePrioritized(ConsumerConfig c) {
-        if (!hasMore()) {
-            return null;
-        }
-        // nats-server compares min_pending with the pending count before the message at hand is taken (and
-        // one more for a redelivery, which it never took from that count)
-        long pendingBefore = pendingCount.get() + lastPerSubject.size() + (redeliver.isEmpty() ? 0 : 1);
-        return priority.choose(c, waiting, r -> ctx.account().index().hasInterest(r.reply), pendingBefore,
-                pending.size(), (reply, line) -> status(reply, line, null), ctx.clock().epochNanos());
-    }
-
-    private PullRequest nextRequest() {
-        Iterator<PullRequest> it = waiting.iterator();
-        while (it.hasNext()) {
-            PullRequest r = it.next();
-            if (!ctx.account().hasInterest(r.reply)) {
-                it.remove(); // the requester went away
-                continue;
-            }
-            return r;
-        }
-        return null;
+    private static long rateBits(StoredMessage m) {
+        return 8L * (m.headers().length + m.data().length + m.subject().length());
     }
 
     /** The next message to deliver: a due redelivery, a last-per-subject start, or the next new one. */
@@ -681,30 +678,29 @@ public final class Consumer implements Subscriber {
         }
     }
 
-    private void send(String target, StoredMessage m) {
+    /** Delivers {@code m} with the ack reply {@link #ackReplyFor} gave for it. */
+    private void send(String target, StoredMessage m, String ackReply) {
         ConsumerConfig c = config;
         long now = ctx.clock().epochNanos();
         long cseq = ++dseq;
         Pending p = pending.get(m.seq());
-        int count;
-        if (c.ackPolicy() == AckPolicy.NONE) {
-            count = 1;
-        } else if (p == null) {
-            p = new Pending(cseq, now, 1);
-            pending.put(m.seq(), p);
-            count = 1;
-        } else {
-            p.count++;
-            p.deliveredAt = now;
-            p.redeliverAt = 0;
-            count = p.count;
+        if (c.ackPolicy() != AckPolicy.NONE) {
+            if (p == null) {
+                pending.put(m.seq(), new Pending(cseq, now, 1));
+            } else {
+                p.count++;
+                p.deliveredAt = now;
+                p.redeliverAt = 0;
+            }
         }
         if (m.seq() > deliveredStream) {
             deliveredStream = m.seq();
         }
         lastDeliveredAt = now;
         lastHeartbeatAt = now;
-        String ackReply = ackReply(m, count, cseq);
+        if (c.rateLimitBps() > 0) {
+            rateWindowBits += rateBits(m);
+        }
         byte[] headers = m.headers();
         byte[] data = m.data();
         if (c.headersOnly()) {
@@ -739,7 +735,7 @@ public final class Consumer implements Subscriber {
         return ackPrefix() + count + "." + m.seq() + "." + cseq + "." + m.timestamp() + "." + left;
     }
 
-    /** The ack reply {@link #send} will use for {@code m}, without changing any state. */
+    /** The ack reply for delivering {@code m} next (its delivery count and consumer sequence), changing nothing. */
     private String ackReplyFor(StoredMessage m) {
         Pending p = pending.get(m.seq());
         int count = config.ackPolicy() == AckPolicy.NONE || p == null ? 1 : p.count + 1;
@@ -749,8 +745,8 @@ public final class Consumer implements Subscriber {
     private void status(String reply, String status, PullRequest r) {
         HeaderBlock.Builder b = new HeaderBlock.Builder(status);
         if (r != null) {
-            b.add("Nats-Pending-Messages", Integer.toString(Math.max(0, r.remaining)))
-                    .add("Nats-Pending-Bytes", Long.toString(Math.max(0, r.remainingBytes)));
+            b.add("Nats-Pending-Messages", Integer.toString(r.remaining))
+                    .add("Nats-Pending-Bytes", Long.toString(r.remainingBytes));
         }
         byte[] h = b.build();
         ctx.account().publishAs(null, true, reply, reply, "", h.length, h, 0, h.length, out);
@@ -802,38 +798,52 @@ public final class Consumer implements Subscriber {
             status(n.reply(), refusal, null);
             return;
         }
+        if (waiting.isFull(c.maxWaiting())) {
+            processWaiting(false, now); // room, perhaps, after expiry
+        }
         if (s.noWait()) {
             long available = pendingCount.get() + lastPerSubject.size() + redeliver.size();
             if (available == 0 && s.expires() == 0) {
                 status(n.reply(), "404 No Messages", null);
                 return;
             }
-        }
-        if (c.maxWaiting() > 0 && waiting.size() >= c.maxWaiting()) {
-            expireRequests(now);
-            if (waiting.size() >= c.maxWaiting()) {
-                status(n.reply(), "409 Exceeded MaxWaiting", null);
+            // the requests already waiting want more than there is: this one would get nothing
+            if (available > 0 && available < processWaiting(false, now)) {
+                status(n.reply(), "408 Requests Pending", null);
                 return;
             }
         }
-        waiting.add(PullRequest.of(n.reply(), s, now));
+        if (!waiting.add(PullRequest.of(n.reply(), s, now), c.maxWaiting())) {
+            status(n.reply(), "409 Exceeded MaxWaiting", null);
+        }
     }
 
-    private void expireRequests(long now) {
+    /**
+     * Looks over the waiting requests (nats-server's {@code processWaiting}): a request that expired, or a
+     * {@code no_wait} one that got something when {@code endOfStream}, leaves with {@code 408 Request Timeout}; one
+     * whose requester went away leaves silently; the others get their idle heartbeat when it is due.
+     *
+     * @return the messages the remaining requests still want
+     */
+    private long processWaiting(boolean endOfStream, long now) {
+        long wanted = 0;
         Iterator<PullRequest> it = waiting.iterator();
         while (it.hasNext()) {
             PullRequest r = it.next();
-            if (r.expiresAt > 0 && now >= r.expiresAt) {
+            if ((endOfStream && r.noWait && r.delivered > 0) || r.expired(now)) {
                 it.remove();
                 status(r.reply, "408 Request Timeout", r);
-            } else if (r.noWait && r.expiresAt == 0 && !hasMore()) {
+            } else if (!ctx.account().hasInterest(r.reply)) {
                 it.remove();
-                status(r.reply, r.delivered > 0 ? "408 Request Timeout" : "404 No Messages", r);
-            } else if (r.heartbeat > 0 && now >= r.nextHeartbeat) {
-                heartbeat(r.reply);
-                r.nextHeartbeat = now + r.heartbeat;
+            } else {
+                wanted += r.remaining;
+                if (r.heartbeat > 0 && now >= r.nextHeartbeat) {
+                    heartbeat(r.reply);
+                    r.nextHeartbeat = now + r.heartbeat;
+                }
             }
         }
+        return wanted;
     }
 
     public int numWaiting() {
@@ -1021,7 +1031,6 @@ public final class Consumer implements Subscriber {
         for (Long seq : exceeded) {
             dropAtMaxDeliver(seq);
         }
-        expireRequests(now);
         if (c.isPush() && c.idleHeartbeat() > 0 && now - lastHeartbeatAt >= c.idleHeartbeat()) {
             if (ctx.account().hasInterest(c.deliverSubject())) {
                 heartbeat(c.deliverSubject());

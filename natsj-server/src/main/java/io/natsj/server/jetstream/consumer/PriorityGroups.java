@@ -4,12 +4,10 @@ import io.natsj.server.jetstream.Advisories;
 import io.natsj.server.jetstream.JetStreamContext;
 import io.natsj.server.jetstream.stream.HeaderBlock;
 
-import java.util.ArrayDeque;
 import java.util.List;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Predicate;
 
 import static io.natsj.server.jetstream.consumer.PriorityConfigCheck.OVERFLOW;
 import static io.natsj.server.jetstream.consumer.PriorityConfigCheck.PINNED_CLIENT;
@@ -57,7 +55,7 @@ public final class PriorityGroups {
     private long deadline;              // epoch nanos when the pin lapses without a request from its client
     private ScheduledFuture<?> timer;
     private long timerRound;            // which timer is the current one
-    private PullRequest justPinned;     // the request the last choice pinned, until the next choice
+    private PullRequest justPinned;     // the request the last admit pinned, until the next admit
     private String pinnedGroup = "";    // the group the pin's advisories name
 
     /**
@@ -121,46 +119,35 @@ public final class PriorityGroups {
     }
 
     /**
-     * The waiting request that gets the message at hand (nats-server's {@code nextWaiting}), or null when none may
-     * have it now. Requests passed over move to the back of the queue; requests whose requester is gone leave
-     * silently; requests carrying a pin id that is no longer valid leave with {@code 423 Nats-Wrong-Pin-Id}.
+     * Whether the waiting request {@code r} may have the message at hand (nats-server's {@code nextWaiting}, its
+     * priority part): {@code PASS} when a rule makes it wait (another client holds the pin; the overflow thresholds
+     * are not reached), {@code DROP} after a {@code 423 Nats-Wrong-Pin-Id} when it carries a pin id that is no longer
+     * valid, else {@code TAKE}; a request without an id takes a free pin.
      *
      * @param pendingBefore the messages still to deliver, counting the one at hand
      * @param ackPending    the deliveries waiting for their ack, not counting the one at hand
      */
-    PullRequest choose(ConsumerConfig c, ArrayDeque<PullRequest> waiting, Predicate<PullRequest> present,
-                       long pendingBefore, int ackPending, StatusSink sink, long now) {
+    WaitQueue.Verdict admit(ConsumerConfig c, PullRequest r, long pendingBefore, int ackPending, StatusSink sink,
+                            long now) {
         justPinned = null;
-        boolean pinned = PINNED_CLIENT.equals(c.priorityPolicy());
-        boolean overflow = OVERFLOW.equals(c.priorityPolicy());
-        for (int i = 0, n = waiting.size(); i < n && !waiting.isEmpty(); i++) {
-            PullRequest r = waiting.peekFirst();
-            if (!present.test(r)) {
-                waiting.pollFirst();
-                continue;
+        if (PINNED_CLIENT.equals(c.priorityPolicy())) {
+            String current = pin.id();
+            if (!r.pinId.isEmpty() && !r.pinId.equals(current)) {
+                sink.status(r.reply, "423 Nats-Wrong-Pin-Id");
+                return WaitQueue.Verdict.DROP;
             }
-            if (pinned) {
-                String current = pin.id();
-                if (!r.pinId.isEmpty() && !r.pinId.equals(current)) {
-                    waiting.pollFirst();
-                    sink.status(r.reply, "423 Nats-Wrong-Pin-Id");
-                    continue;
-                }
-                if (current.isEmpty() && r.priority != null) {
-                    pinTo(c, r, now);
-                } else if (!current.isEmpty() && r.pinId.isEmpty()) {
-                    waiting.addLast(waiting.pollFirst()); // waits while another client holds the pin
-                    continue;
-                }
-                return r;
+            if (current.isEmpty() && r.priority != null) {
+                pinTo(c, r, now);
+            } else if (!current.isEmpty() && r.pinId.isEmpty()) {
+                return WaitQueue.Verdict.PASS; // waits while another client holds the pin
             }
-            if (overflow && r.priority != null && !overflowing(r.priority, pendingBefore, ackPending)) {
-                waiting.addLast(waiting.pollFirst());
-                continue;
-            }
-            return r;
+            return WaitQueue.Verdict.TAKE;
         }
-        return null;
+        if (OVERFLOW.equals(c.priorityPolicy()) && r.priority != null
+                && !overflowing(r.priority, pendingBefore, ackPending)) {
+            return WaitQueue.Verdict.PASS;
+        }
+        return WaitQueue.Verdict.TAKE;
     }
 
     /** nats-server 2.11: every threshold the request sets must be reached. */

@@ -7,23 +7,23 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * One waiting pull request ({@code CONSUMER.MSG.NEXT}): where to deliver, how many messages and bytes are still
- * wanted, and its deadlines. The request body is empty (one message), a plain number (a batch), or JSON
- * {@code {batch, expires, no_wait, max_bytes, idle_heartbeat}} with the priority-group fields
- * ({@link PriorityRequest}).
+ * wanted, and its deadlines. The request body is empty (one message), a plain number (a batch; any other text asks
+ * for one message, as nats-server reads it), or JSON {@code {batch, expires, no_wait, max_bytes, idle_heartbeat}}
+ * with the priority-group fields ({@link PriorityRequest}). A batch of zero or less gets one message, and the
+ * status headers count from the batch as given, as nats-server's do.
  *
- * <p>Threading: owned by the consumer's worker.
+ * <p>Threading: owned by the consumer's worker ({@link WaitQueue}).
  */
 final class PullRequest {
 
     final String reply;
-    int remaining;
-    long remainingBytes;     // 0 = no byte limit
+    int remaining;           // messages still wanted
+    long remainingBytes;     // bytes still wanted; 0 = no byte limit
     final boolean noWait;
     final long expiresAt;    // epoch nanos, 0 = never
     final long heartbeat;    // nanos, 0 = none
-    long nextHeartbeat;      // epoch nanos
+    long nextHeartbeat;      // epoch nanos: due when nothing was delivered to it since
     int delivered;
-    final long maxBytes;
     final PriorityRequest priority; // null when the body was not JSON
     String pinId;                   // the pin id it carries or was given; "" for none
 
@@ -31,7 +31,6 @@ final class PullRequest {
                         long now, PriorityRequest priority) {
         this.reply = reply;
         this.remaining = batch;
-        this.maxBytes = maxBytes;
         this.remainingBytes = maxBytes;
         this.noWait = noWait;
         this.expiresAt = expiresAt;
@@ -64,10 +63,10 @@ final class PullRequest {
         String text = new String(body, StandardCharsets.UTF_8).trim();
         if (!text.startsWith("{")) {
             try {
-                int n = Integer.parseInt(text);
-                return new Settings(Math.max(1, n), 0, 0, false, 0);
+                long n = Long.parseLong(text);
+                return new Settings((int) Math.clamp(n, Integer.MIN_VALUE + 1, Integer.MAX_VALUE), 0, 0, false, 0);
             } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("strconv.Atoi: parsing \"" + text + "\": invalid syntax");
+                return new Settings(1, 0, 0, false, 0); // not a number: one message
             }
         }
         GoStruct s;
@@ -87,7 +86,17 @@ final class PullRequest {
         if (hb > 0 && hb * 2 > expires) {
             throw new IllegalArgumentException("heartbeat value too large");
         }
-        return new Settings(batch <= 0 ? 1 : batch, expires, maxBytes, noWait, hb, PriorityRequest.read(s));
+        return new Settings(batch, expires, maxBytes, noWait, hb, PriorityRequest.read(s));
+    }
+
+    /** Whether its {@code expires} has passed. */
+    boolean expired(long now) {
+        return expiresAt > 0 && now >= expiresAt;
+    }
+
+    /** Whether a message of {@code size} bytes fits in what is left of its {@code max_bytes}. */
+    boolean fits(long size) {
+        return remainingBytes <= 0 || size <= remainingBytes;
     }
 
     static PullRequest of(String reply, Settings s, long now) {

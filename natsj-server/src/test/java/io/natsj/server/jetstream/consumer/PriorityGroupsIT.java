@@ -262,6 +262,20 @@ class PriorityGroupsIT {
         assertThat(data(m)).isEqualTo("m2");
     }
 
+    @Test
+    void overflowRequestsTakeTurnsAndOnesBelowTheirThresholdArePassedOver() throws Exception {
+        create("c", OVERFLOW);
+        Subscription a = f.pull("S", "c", "{\"batch\":4,\"group\":\"g\",\"expires\":5000000000}");
+        Subscription high = f.pull("S", "c", "{\"batch\":4,\"group\":\"g\",\"min_pending\":100,"
+                + "\"expires\":5000000000}");
+        Subscription b = f.pull("S", "c", "{\"batch\":4,\"group\":\"g\",\"expires\":5000000000}");
+        await().atMost(WAIT).until(() -> f.consumerInfo("S", "c").get("num_waiting").asInt() == 3);
+        f.publish("s.a", 4);
+        assertThat(List.of(data(next(a)), data(next(a)))).containsExactly("m1", "m3");
+        assertThat(List.of(data(next(b)), data(next(b)))).containsExactly("m2", "m4");
+        assertThat(high.nextMessage(QUIET)).isNull();
+    }
+
     // ---- pinned client -------------------------------------------------------------------------------------------
 
     @Test

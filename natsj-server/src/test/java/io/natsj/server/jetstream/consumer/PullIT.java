@@ -22,6 +22,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 
+import static io.natsj.server.jetstream.consumer.ConsumerFixture.describe;
 import static io.natsj.server.jetstream.consumer.ConsumerFixture.describeAny;
 import static io.natsj.server.jetstream.consumer.ConsumerFixture.errCode;
 import static io.natsj.server.jetstream.consumer.ConsumerFixture.status;
@@ -32,9 +33,11 @@ import static org.awaitility.Awaitility.await;
 /**
  * Pull consumers through raw {@code CONSUMER.MSG.NEXT} requests, so every status message is seen as sent: the
  * request body forms (empty, a count, JSON), {@code 404 No Messages}, {@code 408 Request Timeout} with its pending
- * headers, the 409s (MaxWaiting, MaxRequestBatch, MaxBytes, Consumer Deleted, push based) and {@code 100 Idle
- * Heartbeat}; each exchange runs on natsj and on nats-server 2.9.10 and the two transcripts must match. Then the
- * jnats pull APIs (fetch, iterate, consume) on natsj.
+ * headers, {@code 408 Requests Pending}, the 409s (MaxWaiting, MaxRequestBatch, MaxBytes, Consumer Deleted, push
+ * based) and {@code 100 Idle Heartbeat} (held back while messages flow), waiting requests taking turns message by
+ * message; each exchange runs on natsj and on nats-server 2.9.10 and the two transcripts must match (2.10's
+ * {@code 409 Batch Completed} on natsj alone). Then the jnats pull APIs (fetch, iterate, consume) on natsj, two
+ * fetchers sharing one durable.
  */
 @Timeout(120)
 class PullIT {
@@ -286,18 +289,115 @@ class PullIT {
     }
 
     @Test
-    void batchFilledWithBytesLeftEndsWithoutStatusAsIn2910() throws Exception {
+    void batchFilledWithBytesLeftEndsWith409BatchCompleted() throws Exception {
+        // nats-server 2.10+ (not 2.9.10): the request's batch is done and its max_bytes not, so it says so
+        pullConsumer(f, "");
+        f.publish("s.a", 4);
+        List<Message> got = untilStatus(f.pull("S", "d", "{\"batch\":2,\"max_bytes\":10000,"
+                + "\"expires\":1000000000}"), QUIET);
+        assertThat(got).hasSize(3);
+        assertThat(got.get(0).isStatusMessage()).isFalse();
+        assertThat(got.get(1).isStatusMessage()).isFalse();
+        long used = 0;
+        for (Message m : got.subList(0, 2)) { // subject, ack reply, headers and payload, as nats-server counts
+            used += m.getSubject().length() + m.getReplyTo().length() + m.getData().length;
+        }
+        assertThat(describe(got.get(2))).containsEntry("status", "409 Batch Completed")
+                .containsEntry("Nats-Pending-Messages", "0")
+                .containsEntry("Nats-Pending-Bytes", Long.toString(10000 - used));
+    }
+
+    @Test
+    void waitingRequestsTakeTurnsMessageByMessage() throws Exception {
         List<Map<String, String>> t = onBoth(x -> {
             pullConsumer(x, "");
-            x.publish("s.a", 4);
+            Subscription a = x.pull("S", "d", "{\"batch\":3,\"expires\":1500000000}");
+            Subscription b = x.pull("S", "d", "{\"batch\":5,\"expires\":1500000000}");
+            await().atMost(ConsumerFixture.WAIT).until(() ->
+                    x.consumerInfo("S", "d").get("num_waiting").asInt() == 2);
+            x.publish("s.a", 7);
             List<Map<String, String>> out = new ArrayList<>();
-            for (Message m : untilStatus(x.pull("S", "d", "{\"batch\":2,\"max_bytes\":10000,"
-                    + "\"expires\":1000000000}"), QUIET)) {
-                out.add(statusOnly(m));
+            for (Message m : untilStatus(a, Duration.ofSeconds(3))) {
+                out.add(Map.of("a", m.isStatusMessage() ? status(m) : ConsumerFixture.data(m)));
+            }
+            for (Message m : untilStatus(b, Duration.ofSeconds(3))) {
+                out.add(Map.of("b", m.isStatusMessage() ? status(m) : ConsumerFixture.data(m)));
             }
             return out;
         });
+        // a's batch is done after m5; b then takes the rest and waits for its eighth until it expires
+        assertThat(t).extracting(m -> m.values().iterator().next()).containsExactly("m1", "m3", "m5",
+                "m2", "m4", "m6", "m7", "408 Request Timeout");
+    }
+
+    @Test
+    void heartbeatsPauseWhileMessagesFlow() throws Exception {
+        List<Map<String, String>> t = onBoth(x -> {
+            pullConsumer(x, "");
+            Subscription sub = x.pull("S", "d", "{\"batch\":50,\"expires\":4000000000,"
+                    + "\"idle_heartbeat\":1000000000}");
+            await().atMost(ConsumerFixture.WAIT).until(() ->
+                    x.consumerInfo("S", "d").get("num_waiting").asInt() == 1);
+            for (int i = 1; i <= 10; i++) { // one every 200 ms, well inside the heartbeat interval
+                x.publish("s.a", "m" + i);
+                Thread.sleep(200);
+            }
+            List<Map<String, String>> out = new ArrayList<>();
+            for (Message m : untilStatus(sub, Duration.ofSeconds(5))) {
+                Map<String, String> e = Map.of("got", m.isStatusMessage() ? status(m) : "msg");
+                if (!(e.get("got").startsWith("100") && out.contains(e))) { // how many heartbeats: timing
+                    out.add(e);
+                }
+            }
+            return out;
+        });
+        // ten messages, then (after a second of silence) heartbeats, then the expiry at 4 s
+        assertThat(t).extracting(m -> m.get("got")).containsExactly("msg", "msg", "msg", "msg", "msg", "msg",
+                "msg", "msg", "msg", "msg", "100 Idle Heartbeat", "408 Request Timeout");
+    }
+
+    @Test
+    void noWaitBehindRequestsWantingMoreThanThereIsAnswers408RequestsPending() throws Exception {
+        List<Map<String, String>> t = onBoth(x -> {
+            pullConsumer(x, ",\"max_ack_pending\":1");
+            x.publish("s.a", 3);
+            List<Map<String, String>> out = new ArrayList<>();
+            out.add(describeAny(ConsumerFixture.next(x.pull("S", "d", "1")))); // m1, unacknowledged
+            Subscription waits = x.pull("S", "d", "{\"batch\":10,\"expires\":2000000000}");
+            await().atMost(ConsumerFixture.WAIT).until(() ->
+                    x.consumerInfo("S", "d").get("num_waiting").asInt() == 1);
+            out.addAll(describeAll(untilStatus(x.pull("S", "d", "{\"batch\":1,\"no_wait\":true}"), QUIET)));
+            waits.unsubscribe();
+            return out;
+        });
+        assertThat(t).extracting(m -> m.get("data") == null ? m.get("status") : m.get("data"))
+                .containsExactly("m1", "408 Requests Pending");
+    }
+
+    @Test
+    void batchOfZeroGetsOneMessageAndCountsFromZero() throws Exception {
+        List<Map<String, String>> t = onBoth(x -> {
+            pullConsumer(x, "");
+            List<Map<String, String>> out = describeAll(untilStatus(x.pull("S", "d",
+                    "{\"batch\":0,\"expires\":300000000}"), Duration.ofSeconds(3)));
+            x.publish("s.a", 2);
+            out.addAll(describeAll(untilStatus(x.pull("S", "d", "{\"batch\":0,\"expires\":300000000}"), QUIET)));
+            return out;
+        });
         assertThat(t).hasSize(2);
+        assertThat(t.get(0)).containsEntry("status", "408 Request Timeout")
+                .containsEntry("Nats-Pending-Messages", "0");
+        assertThat(t.get(1)).containsEntry("data", "m1");
+    }
+
+    @Test
+    void aBodyThatIsNotANumberAsksForOneMessage() throws Exception {
+        List<Map<String, String>> t = onBoth(x -> {
+            pullConsumer(x, "");
+            x.publish("s.a", 2);
+            return describeAll(untilStatus(x.pull("S", "d", "two"), QUIET));
+        });
+        assertThat(t).extracting(m -> m.get("data")).containsExactly("m1");
     }
 
     @Test
@@ -388,6 +488,35 @@ class PullIT {
         fetched.get(0).ack();
         await().atMost(ConsumerFixture.WAIT).untilAsserted(() ->
                 assertThat(f.jsm().getConsumerInfo("S", "d").getAckFloor().getStreamSequence()).isEqualTo(5));
+    }
+
+    /** Reads a jnats fetch to its end: the data of each message, acknowledged. */
+    private static List<String> readAll(FetchConsumer fc) throws Exception {
+        List<String> got = new ArrayList<>();
+        Message m;
+        while ((m = fc.nextMessage()) != null) {
+            got.add(ConsumerFixture.data(m));
+            m.ack();
+        }
+        return got;
+    }
+
+    @Test
+    void twoJnatsFetchersOnOneDurableShareTheMessages() throws Exception {
+        List<Map<String, String>> t = onBoth(x -> {
+            pullConsumer(x, "");
+            FetchConsumeOptions o = FetchConsumeOptions.builder().maxMessages(10).expiresIn(2000).build();
+            try (FetchConsumer one = x.connectNew().getStreamContext("S").getConsumerContext("d").fetch(o);
+                 FetchConsumer two = x.connectNew().getStreamContext("S").getConsumerContext("d").fetch(o)) {
+                await().atMost(ConsumerFixture.WAIT).until(() ->
+                        x.consumerInfo("S", "d").get("num_waiting").asInt() == 2);
+                x.publish("s.a", 10);
+                return List.of(Map.of("one", String.join(",", readAll(one))),
+                        Map.of("two", String.join(",", readAll(two))));
+            }
+        });
+        assertThat(t.get(0).get("one")).isEqualTo("m1,m3,m5,m7,m9");
+        assertThat(t.get(1).get("two")).isEqualTo("m2,m4,m6,m8,m10");
     }
 
     @Test

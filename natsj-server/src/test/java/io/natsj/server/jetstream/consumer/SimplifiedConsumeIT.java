@@ -29,8 +29,9 @@ import static org.awaitility.Awaitility.await;
  * jnats' "simplified" consumer API ({@code ConsumerContext.consume(handler)}, {@code iterate()}, {@code fetch},
  * ordered consumers), which pulls with {@code expires}, {@code batch}/{@code max_bytes} and {@code idle_heartbeat}
  * and pulls again at a threshold, as nats.java's SimplificationTests drive it: the handler reaches 500 messages
- * promptly and the consumer finishes once stopped; a fetch filled by its count or bytes ends at once, one asking
- * for more than there is waits for its expiry; each also against nats-server 2.9.10. (nats.java also expects more
+ * promptly and the consumer finishes once stopped; small pulls by count or by bytes, several outstanding at a time,
+ * bring in everything promptly; a fetch filled by its count or bytes ends at once, one asking for more than there
+ * is waits for its expiry; each also against nats-server 2.9.10. (nats.java also expects more
  * than 500 after the stop; whether a further pull's messages are in the client by then is a race of the client's,
  * measured at 500 exactly in 3 of 23 runs on nats-server 2.9.10 and 5 of 24 on natsj, so it is not asserted.)
  */
@@ -110,6 +111,58 @@ class SimplifiedConsumeIT {
         int[] counts = consumeWithHandler(f);
         assertThat(counts[0]).as("durable").isGreaterThanOrEqualTo(STOP_COUNT);
         assertThat(counts[1]).as("ordered").isGreaterThanOrEqualTo(STOP_COUNT);
+    }
+
+    /**
+     * 1000 stored messages consumed through small pulls (by count, or by bytes, where each pull ends with a 409
+     * status when the next message does not fit), the client pulling again at its threshold while earlier pulls
+     * are still outstanding: the number received within 10 s.
+     */
+    private static int consumeInSmallPulls(ConsumerFixture x, io.nats.client.ConsumeOptions options)
+            throws Exception {
+        x.stream("S", "s.>");
+        publish(x.js(), "s.a", 1000);
+        x.jsm().addOrUpdateConsumer("S", ConsumerConfiguration.builder().durable("d").build());
+        AtomicInteger count = new AtomicInteger();
+        CountDownLatch all = new CountDownLatch(1000);
+        try (MessageConsumer mcon = x.js().getConsumerContext("S", "d").consume(options, msg -> {
+            msg.ack();
+            count.incrementAndGet();
+            all.countDown();
+        })) {
+            all.await(10, TimeUnit.SECONDS);
+            mcon.stop();
+        }
+        return count.get();
+    }
+
+    private static final io.nats.client.ConsumeOptions TEN_AT_A_TIME = io.nats.client.ConsumeOptions.builder()
+            .batchSize(10).thresholdPercent(50).build();
+    private static final io.nats.client.ConsumeOptions BY_BYTES = io.nats.client.ConsumeOptions.builder()
+            .batchBytes(500).thresholdPercent(50).build();
+
+    @Test
+    void consumeInSmallPullsGetsEverythingPromptly() throws Exception {
+        f = ConsumerFixture.natsj(dir);
+        assertThat(consumeInSmallPulls(f, TEN_AT_A_TIME)).isEqualTo(1000);
+    }
+
+    @Test
+    void consumeInSmallPullsOnNatsServer() throws Exception {
+        f = ConsumerFixture.reference(dir);
+        assertThat(consumeInSmallPulls(f, TEN_AT_A_TIME)).isEqualTo(1000);
+    }
+
+    @Test
+    void consumeByBytesGetsEverythingPromptly() throws Exception {
+        f = ConsumerFixture.natsj(dir);
+        assertThat(consumeInSmallPulls(f, BY_BYTES)).isEqualTo(1000);
+    }
+
+    @Test
+    void consumeByBytesOnNatsServer() throws Exception {
+        f = ConsumerFixture.reference(dir);
+        assertThat(consumeInSmallPulls(f, BY_BYTES)).isEqualTo(1000);
     }
 
     /** nats.java's _testFetch: one fetch with these limits on a durable; {received, elapsed ms}. */
