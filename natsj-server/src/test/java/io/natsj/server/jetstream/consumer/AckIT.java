@@ -2,16 +2,11 @@ package io.natsj.server.jetstream.consumer;
 
 import io.nats.client.Message;
 import io.nats.client.Subscription;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
 
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -32,24 +27,7 @@ import static org.awaitility.Awaitility.await;
  * scenario, which must be the same on natsj and nats-server 2.9.10.
  */
 @Timeout(120)
-class AckIT {
-
-    @TempDir
-    Path dir;
-    @TempDir
-    Path refDir;
-    private ConsumerFixture f;
-
-    @BeforeEach
-    void start() throws Exception {
-        f = ConsumerFixture.natsj(dir);
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        f.close();
-    }
-
+class AckIT extends ConsumerTestBase {
     private static void setUp(ConsumerFixture x, int messages, String extra) throws Exception {
         x.stream("S", "s.>");
         x.publish("s.a", messages);

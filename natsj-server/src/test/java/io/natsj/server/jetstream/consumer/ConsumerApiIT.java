@@ -10,14 +10,10 @@ import io.nats.client.api.ConsumerInfo;
 import io.nats.client.api.RetentionPolicy;
 import io.nats.client.api.StorageType;
 import io.nats.client.api.StreamConfiguration;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -39,24 +35,7 @@ import static org.awaitility.Awaitility.await;
  * pause/resume, and the consumer counts of the stream and the account.
  */
 @Timeout(90)
-class ConsumerApiIT {
-
-    @TempDir
-    Path dir;
-    @TempDir
-    Path refDir;
-    private ConsumerFixture f;
-
-    @BeforeEach
-    void start() throws Exception {
-        f = ConsumerFixture.natsj(dir);
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        f.close();
-    }
-
+class ConsumerApiIT extends ConsumerTestBase {
     @Test
     void everyCreateFormMakesTheNamedConsumer() throws Exception {
         f.stream("S", "s.>");

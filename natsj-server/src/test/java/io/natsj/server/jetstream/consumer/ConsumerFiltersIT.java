@@ -12,18 +12,14 @@ import io.nats.client.api.Mirror;
 import io.nats.client.api.Republish;
 import io.nats.client.api.StorageType;
 import io.nats.client.api.StreamConfiguration;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
 
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -42,24 +38,7 @@ import static org.awaitility.Awaitility.await;
  * delivery, the JSON of configs and the subject-valued headers.
  */
 @Timeout(60)
-class ConsumerFiltersIT {
-
-    @TempDir
-    Path dir;
-    @TempDir
-    Path refDir;
-    private ConsumerFixture f;
-
-    @BeforeEach
-    void start() throws Exception {
-        f = ConsumerFixture.natsj(dir);
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        f.close();
-    }
-
+class ConsumerFiltersIT extends ConsumerTestBase {
     private static ConsumerConfiguration.Builder durable(String name) {
         return ConsumerConfiguration.builder().durable(name).ackPolicy(AckPolicy.Explicit);
     }

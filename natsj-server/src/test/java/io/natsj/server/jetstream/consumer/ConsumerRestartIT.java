@@ -2,16 +2,11 @@ package io.natsj.server.jetstream.consumer;
 
 import io.nats.client.Message;
 import io.nats.client.Subscription;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
 
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,24 +24,7 @@ import static org.awaitility.Awaitility.await;
  * inactive_threshold, and do not come back after a restart.
  */
 @Timeout(120)
-class ConsumerRestartIT {
-
-    @TempDir
-    Path dir;
-    @TempDir
-    Path refDir;
-    private ConsumerFixture f;
-
-    @BeforeEach
-    void start() throws Exception {
-        f = ConsumerFixture.natsj(dir);
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        f.close();
-    }
-
+class ConsumerRestartIT extends ConsumerTestBase {
     private static String counters(ConsumerFixture x) throws Exception {
         JsonNode i = x.consumerInfo("S", "d");
         assertThat(errCode(i)).as(i.toString()).isZero();

@@ -10,14 +10,10 @@ import io.nats.client.api.ConsumerInfo;
 import io.nats.client.api.RetentionPolicy;
 import io.nats.client.api.StorageType;
 import io.nats.client.api.StreamConfiguration;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -36,24 +32,7 @@ import static org.awaitility.Awaitility.await;
  * effect on delivery.
  */
 @Timeout(90)
-class ConsumerUpdateIT {
-
-    @TempDir
-    Path dir;
-    @TempDir
-    Path refDir;
-    private ConsumerFixture f;
-
-    @BeforeEach
-    void start() throws Exception {
-        f = ConsumerFixture.natsj(dir);
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        f.close();
-    }
-
+class ConsumerUpdateIT extends ConsumerTestBase {
     private static final String PULL = "\"ack_policy\":\"explicit\"";
     private static final String PUSH = "\"ack_policy\":\"explicit\",\"deliver_subject\":\"dlv.%d\"";
     private static final String OK = "ok";

@@ -11,13 +11,10 @@ import io.nats.client.api.KeyValueWatchOption;
 import io.nats.client.api.KeyValueWatcher;
 import io.nats.client.api.StorageType;
 import io.nats.client.impl.NatsKeyValueWatchSubscription;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -34,22 +31,13 @@ import static org.awaitility.Awaitility.await;
  * keys, and watchers (updates only, with history, ignoring deletes).
  */
 @Timeout(90)
-class KeyValueIT {
+class KeyValueIT extends ConsumerTestBase {
 
-    @TempDir
-    Path dir;
-    private ConsumerFixture f;
     private KeyValueManagement kvm;
 
     @BeforeEach
     void start() throws Exception {
-        f = ConsumerFixture.natsj(dir);
         kvm = f.nc().keyValueManagement();
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        f.close();
     }
 
     private KeyValue bucket(String name, int history) throws Exception {

@@ -9,13 +9,9 @@ import io.nats.client.Message;
 import io.nats.client.MessageConsumer;
 import io.nats.client.PullSubscribeOptions;
 import io.nats.client.Subscription;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -40,25 +36,8 @@ import static org.awaitility.Awaitility.await;
  * fetchers sharing one durable.
  */
 @Timeout(120)
-class PullIT {
-
+class PullIT extends ConsumerTestBase {
     private static final Duration QUIET = Duration.ofMillis(1500);
-
-    @TempDir
-    Path dir;
-    @TempDir
-    Path refDir;
-    private ConsumerFixture f;
-
-    @BeforeEach
-    void start() throws Exception {
-        f = ConsumerFixture.natsj(dir);
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        f.close();
-    }
 
     @FunctionalInterface
     private interface Exchange {

@@ -10,16 +10,11 @@ import io.nats.client.OrderedConsumerContext;
 import io.nats.client.PushSubscribeOptions;
 import io.nats.client.Subscription;
 import io.nats.client.api.OrderedConsumerConfiguration;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
 
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -46,25 +41,8 @@ import static org.awaitility.Awaitility.await;
  * headers_only are compared with nats-server 2.9.10.
  */
 @Timeout(120)
-class PushIT {
-
+class PushIT extends ConsumerTestBase {
     private static final Duration QUIET = Duration.ofMillis(700);
-
-    @TempDir
-    Path dir;
-    @TempDir
-    Path refDir;
-    private ConsumerFixture f;
-
-    @BeforeEach
-    void start() throws Exception {
-        f = ConsumerFixture.natsj(dir);
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        f.close();
-    }
 
     private static Subscription subscribe(ConsumerFixture x, String subject) throws Exception {
         Subscription sub = x.nc().subscribe(subject);

@@ -6,14 +6,10 @@ import io.nats.client.api.RetentionPolicy;
 import io.nats.client.api.StorageType;
 import io.nats.client.api.StreamConfiguration;
 import io.nats.client.api.StreamState;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
 
-import java.nio.file.Path;
 
 import static io.natsj.server.jetstream.consumer.ConsumerFixture.data;
 import static io.natsj.server.jetstream.consumer.ConsumerFixture.errCode;
@@ -28,24 +24,7 @@ import static org.awaitility.Awaitility.await;
  * scenario's stream state after every step is the same on natsj and nats-server 2.9.10.
  */
 @Timeout(90)
-class RetentionIT {
-
-    @TempDir
-    Path dir;
-    @TempDir
-    Path refDir;
-    private ConsumerFixture f;
-
-    @BeforeEach
-    void start() throws Exception {
-        f = ConsumerFixture.natsj(dir);
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        f.close();
-    }
-
+class RetentionIT extends ConsumerTestBase {
     private static void stream(ConsumerFixture x, RetentionPolicy retention) throws Exception {
         x.stream(StreamConfiguration.builder().name("R").subjects("r.>").retentionPolicy(retention)
                 .storageType(StorageType.File));
