@@ -397,12 +397,7 @@ public final class Stream implements Subscriber {
         }
         respond(m.reply(), pubAck(stored.seq(), false));
         announce(cfg, stored, lastForSubject);
-        if (ttl > 0 || cfg.maxAge() > 0) {
-            long first = ttl > 0 ? stored.timestamp() + ttl : stored.timestamp() + cfg.maxAge();
-            if (expiryAt == 0 || first < expiryAt) {
-                scheduleExpiry(first);
-            }
-        }
+        scheduleExpiryFor(stored, cfg.maxAge());
     }
 
     /** Tells the consumers of a newly stored message, and republishes it when configured. */
@@ -623,6 +618,14 @@ public final class Stream implements Subscriber {
             next = next == 0 ? at : Math.min(next, at);
         }
         return next;
+    }
+
+    /** Moves the expiry timer earlier when {@code stored} expires before it fires. */
+    private void scheduleExpiryFor(StoredMessage stored, long maxAge) {
+        long at = expiresAt(stored, maxAge);
+        if (at > 0 && (expiryAt == 0 || at < expiryAt)) {
+            scheduleExpiry(at);
+        }
     }
 
     /** When a message expires: the sooner of its own TTL and max age (a TTL of never escapes both); 0 for never. */
