@@ -116,6 +116,33 @@ class DeleteMarkerIT {
     }
 
     @Test
+    void aTtlShorterThanTheMarkerTtlIsRaisedToIt() throws Exception {
+        try (NatsServer server = start(); Connection nc = Nats.connect(server.clientUrl())) {
+            JetStreamManagement jsm = nc.jetStreamManagement();
+            jsm.addStream(StreamConfiguration.builder().name("L").subjects("l.>").storageType(StorageType.Memory)
+                    .allowMessageTtl().subjectDeleteMarkerTtl(Duration.ofSeconds(50)).build());
+            jsm.addStream(StreamConfiguration.builder().name("ONE").subjects("one.>").storageType(StorageType.Memory)
+                    .allowMessageTtl().subjectDeleteMarkerTtl(Duration.ofSeconds(50)).maxMessagesPerSubject(1)
+                    .build());
+            Headers h = new Headers().add("X", "kept");
+            nc.jetStream().publish(NatsMessage.builder().subject("l.a").headers(h).data(new byte[]{1}).build(),
+                    ttl("1s"));
+            nc.jetStream().publish("one.a", new byte[]{1}, ttl("1s"));
+
+            Headers stored = jsm.getMessage("L", 1).getHeaders();
+            assertThat(stored.get("Nats-TTL")).containsExactly("50");
+            assertThat(stored.getFirst("X")).isEqualTo("kept");
+            // one message per subject: nothing to outlive, the TTL stays
+            assertThat(jsm.getMessage("ONE", 1).getHeaders().get("Nats-TTL")).containsExactly("1s");
+            // and the raised TTL is the one that counts: the message outlives its own second
+            await().during(Duration.ofMillis(1500)).atMost(WAIT)
+                    .until(() -> jsm.getStreamInfo("L").getStreamState().getMsgCount() == 1);
+            await().atMost(WAIT).until(() -> jsm.getStreamInfo("ONE").getStreamState().getLastSequence() == 2);
+            assertMarker(jsm.getLastMessage("ONE", "one.a"), "one.a", "50s");
+        }
+    }
+
+    @Test
     void aSubjectThatKeepsOtherMessagesGetsNoMarker() throws Exception {
         try (NatsServer server = start(); Connection nc = Nats.connect(server.clientUrl())) {
             JetStreamManagement jsm = nc.jetStreamManagement();

@@ -374,6 +374,13 @@ public final class Stream implements Subscriber {
             throw JsErrorCode.ACCOUNT_RESOURCES_EXCEEDED.error().exception();
         }
         long ttl = h.ttlNanos();
+        long markerTtl = DeleteMarker.ttlNanos(cfg.subjectDeleteMarkerTtl());
+        if (ttl > 0 && ttl < markerTtl && cfg.maxMsgsPerSubject() != 1) {
+            // a message lives at least as long as the marker that may stand for its subject (nats-server 2.11.3 on)
+            ttl = markerTtl;
+            m = new Inbound(m.subject(), m.reply(), HeaderBlock.replace(m.headers(), PublishHeaders.TTL,
+                    Long.toString(markerTtl / 1_000_000_000L)), m.data());
+        }
         if (cfg.retention() == Retention.INTEREST && !hasInterest(m.subject())) {
             // no consumer wants it: the sequence moves on, nothing is kept (nats-server's behaviour)
             long seq = store.state().lastSeq() + 1;
