@@ -7,9 +7,11 @@ import io.nats.client.Message;
 import io.nats.client.Nats;
 import io.nats.client.PublishOptions;
 import io.nats.client.PushSubscribeOptions;
+import io.nats.client.Subscription;
 import io.nats.client.api.AckPolicy;
 import io.nats.client.api.ConsumerConfiguration;
 import io.nats.client.api.MessageInfo;
+import io.nats.client.api.Republish;
 import io.nats.client.api.StorageType;
 import io.nats.client.api.StreamConfiguration;
 import io.nats.client.impl.Headers;
@@ -187,6 +189,26 @@ class DeleteMarkerIT {
             assertThat(marker.getSubject()).isEqualTo("c.a");
             assertThat(marker.getHeaders().getFirst("Nats-Marker-Reason")).isEqualTo("MaxAge");
             assertThat(marker.metaData().streamSequence()).isEqualTo(2);
+        }
+    }
+
+    @Test
+    void theMarkerIsRepublishedWithTheExpiredMessageAsTheLastOfItsSubject() throws Exception {
+        try (NatsServer server = start(); Connection nc = Nats.connect(server.clientUrl())) {
+            nc.jetStreamManagement().addStream(StreamConfiguration.builder().name("P").subjects("p.>")
+                    .storageType(StorageType.Memory).allowMessageTtl()
+                    .subjectDeleteMarkerTtl(Duration.ofSeconds(1))
+                    .republish(Republish.builder().source(">").destination("rp.>").build()).build());
+            Subscription sub = nc.subscribe("rp.>");
+            nc.flush(WAIT);
+            nc.jetStream().publish("p.a", new byte[]{1}, ttl("1s"));
+            assertThat(sub.nextMessage(WAIT).getHeaders().getFirst("Nats-Sequence")).isEqualTo("1");
+            Message marker = sub.nextMessage(WAIT);
+            assertThat(marker).as("the republished marker").isNotNull();
+            assertThat(marker.getSubject()).isEqualTo("rp.p.a");
+            assertThat(marker.getHeaders().getFirst("Nats-Marker-Reason")).isEqualTo("MaxAge");
+            assertThat(marker.getHeaders().getFirst("Nats-Sequence")).isEqualTo("2");
+            assertThat(marker.getHeaders().getFirst("Nats-Last-Sequence")).isEqualTo("1");
         }
     }
 
