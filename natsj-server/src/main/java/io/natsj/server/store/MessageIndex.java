@@ -462,11 +462,15 @@ public final class MessageIndex {
      * @return when the next one expires, or 0 when none will
      */
     public long expire(long now, Consumer<Entry> removed) {
-        return expire(now, removed, subject -> { });
+        return expire(now, removed, null);
     }
 
-    /** As {@link #expire(long, Consumer)}, reporting subjects emptied by age (see {@code StreamStore#expire}). */
-    public long expire(long now, Consumer<Entry> removed, Consumer<String> emptiedByAge) {
+    /**
+     * As {@link #expire(long, Consumer)}, handing each message that is the last of its subject to
+     * {@code lastOfSubject} just before it is removed (still live, so the store can read it), in the order removed:
+     * first those past max age, in sequence order, then those past their own TTL. Null: no report.
+     */
+    public long expire(long now, Consumer<Entry> removed, Consumer<Entry> lastOfSubject) {
         long maxAge = limits.maxAgeNanos();
         long next = 0;
         if (maxAge > 0) {
@@ -479,10 +483,7 @@ public final class MessageIndex {
                     next = e.timestamp + maxAge;
                     break;
                 }
-                removed.accept(remove(s));
-                if (e.ttlNanos == 0 && !subjects.containsKey(e.subject)) {
-                    emptiedByAge.accept(e.subject);
-                }
+                expireOne(e, removed, lastOfSubject);
             }
         }
         while (!ttlQueue.isEmpty()) {
@@ -497,9 +498,16 @@ public final class MessageIndex {
                 break;
             }
             ttlQueue.poll();
-            removed.accept(remove(top[1]));
+            expireOne(e, removed, lastOfSubject);
         }
         return next;
+    }
+
+    private void expireOne(Entry e, Consumer<Entry> removed, Consumer<Entry> lastOfSubject) {
+        if (lastOfSubject != null && subjects.get(e.subject).msgs == 1) {
+            lastOfSubject.accept(e);
+        }
+        removed.accept(remove(e.seq));
     }
 
     // ---- filters -------------------------------------------------------------------------------------------------

@@ -92,14 +92,15 @@ public interface StreamStore extends AutoCloseable {
      * @return the epoch nanoseconds at which the next message will expire, or 0 when none will
      */
     default long expire() {
-        return expire(subject -> { });
+        return expire(null);
     }
 
     /**
-     * As {@link #expire()}, and reports each subject whose last message was removed for its age (messages without
-     * a TTL of their own only), for the stream's subject delete markers.
+     * As {@link #expire()}, handing {@code lastOfSubject} each expired message (for its age or its own TTL) that was
+     * the last of its subject, read just before it went, in the order removed: for the stream's subject delete
+     * markers. Null: no report, and nothing read.
      */
-    long expire(java.util.function.Consumer<String> subjectsEmptiedByAge);
+    long expire(java.util.function.Consumer<StoredMessage> lastOfSubject);
 
     /** Forces what was written onto stable storage (a no-op for memory). */
     void sync();

@@ -313,6 +313,14 @@ class PublishIT {
         assertApiError(apiError(() -> jsm.getLastMessage("T", "t.aged")), 404, 10037, "no message found");
     }
 
+    @Test
+    void maxAgeTakesAMessageBeforeItsLongerTtl() throws Exception {
+        jsm.addStream(memory("T", "t").allowMessageTtl().maxAge(Duration.ofSeconds(1)).build());
+        js.publish("t", bytes("goes"), opts().messageTtlSeconds(30).build());
+
+        await().atMost(WAIT).until(() -> state("T").getMsgCount() == 0);
+    }
+
     /**
      * With {@code subject_delete_marker_ttl}, nats-server 2.11 leaves a marker when max_age removes the last message
      * of a subject: a message on that subject with {@code Nats-Marker-Reason: MaxAge} and {@code Nats-TTL}.

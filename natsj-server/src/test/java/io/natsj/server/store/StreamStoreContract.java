@@ -375,6 +375,42 @@ public abstract class StreamStoreContract {
     }
 
     @Test
+    void expiryHandsOverEachMessageThatWasTheLastOfItsSubject() {
+        store = reopenEmpty(new StoreLimits(-1, -1, Duration.ofSeconds(10).toNanos(), -1));
+        byte[] hdr = bytes("NATS/1.0\r\nX: 1\r\n\r\n");
+        put("a", "older");
+        store.store("a", hdr, bytes("own ttl, taken by age"), Duration.ofMinutes(1).toNanos());
+        store.store("b", null, bytes("own ttl"), Duration.ofSeconds(2).toNanos());
+        put("b", "stays");
+        store.store("c", null, bytes("never"), -1);
+        clock.advance(Duration.ofSeconds(3));
+        put("d", "young");
+        List<StoredMessage> last = new ArrayList<>();
+        store.expire(last::add);
+        assertThat(last).as("b keeps a message").isEmpty();
+        assertThat(seqs(">")).containsExactly(1L, 2L, 4L, 5L, 6L);
+        clock.advance(Duration.ofSeconds(8));
+        store.expire(last::add);
+        assertThat(seqs(">")).containsExactly(5L, 6L);
+        assertThat(last).extracting(StoredMessage::seq).containsExactly(2L, 4L);
+        assertThat(last.get(0).headers()).isEqualTo(hdr);
+        assertThat(text(last.get(0))).isEqualTo("own ttl, taken by age");
+        assertThat(last.get(1).subject()).isEqualTo("b");
+    }
+
+    @Test
+    void expiryByItsOwnTtlHandsOverTheLastOfASubject() {
+        byte[] hdr = bytes("NATS/1.0\r\nNats-TTL: 1s\r\n\r\n");
+        store.store("a", hdr, bytes("x"), Duration.ofSeconds(1).toNanos());
+        clock.advance(Duration.ofSeconds(2));
+        List<StoredMessage> last = new ArrayList<>();
+        assertThat(store.expire(last::add)).isZero();
+        assertThat(last).extracting(StoredMessage::seq).containsExactly(1L);
+        assertThat(last.get(0).headers()).isEqualTo(hdr);
+        assertThat(store.state().msgs()).isZero();
+    }
+
+    @Test
     void skipToMovesTheNextSequence() {
         store.skipTo(100);
         StreamState s = store.state();
@@ -409,6 +445,19 @@ public abstract class StreamStoreContract {
         assertThat(store.load(6).ttlNanos()).isEqualTo(Duration.ofHours(1).toNanos());
         assertThat(store.subjectTotals("orders.eu.*")).isEqualTo(Map.of("orders.eu.new", 2L, "orders.eu.paid", 1L));
         assertThat(put("after", "restart").seq()).isEqualTo(7);
+    }
+
+    @Test
+    void aMessageStillToExpireIsHandedOverAfterARestart() {
+        assumeTrue(persistent(), "not a persistent store");
+        byte[] hdr = bytes("NATS/1.0\r\nNats-TTL: 5s\r\n\r\n");
+        store.store("a", hdr, bytes("x"), Duration.ofSeconds(5).toNanos());
+        reopen(StoreLimits.NONE);
+        clock.advance(Duration.ofSeconds(6));
+        List<StoredMessage> last = new ArrayList<>();
+        store.expire(last::add);
+        assertThat(last).extracting(StoredMessage::seq).containsExactly(1L);
+        assertThat(last.get(0).headers()).isEqualTo(hdr);
     }
 
     @Test

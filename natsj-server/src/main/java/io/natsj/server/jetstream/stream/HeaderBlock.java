@@ -56,6 +56,33 @@ public final class HeaderBlock {
         return block == null ? null : get(block, 0, block.length, name);
     }
 
+    /**
+     * The block with every {@code name} header taken out and {@code name: value} added as its last header, the way
+     * nats-server replaces a header it rewrites. The first line is kept as it is.
+     */
+    public static byte[] replace(byte[] block, String name, String value) {
+        int end = block.length;
+        int first = lineEnd(block, 0, end);
+        if (first < 0) {
+            return new Builder().add(name, value).build();
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream(end + name.length() + value.length() + 4);
+        out.write(block, 0, first + 2);
+        for (int i = first; ; ) {
+            int start = i + 2;
+            int next = lineEnd(block, start, end);
+            if (next <= start) {
+                break; // the blank line (or the end) closes the block
+            }
+            if (!matchesName(block, start, next, name)) {
+                out.write(block, start, next + 2 - start);
+            }
+            i = next;
+        }
+        out.writeBytes((name + ": " + value + "\r\n\r\n").getBytes(StandardCharsets.UTF_8));
+        return out.toByteArray();
+    }
+
     private static boolean matchesName(byte[] b, int start, int end, String name) {
         int n = name.length();
         if (end - start <= n || b[start + n] != ':') {

@@ -374,6 +374,13 @@ public final class Stream implements Subscriber {
             throw JsErrorCode.ACCOUNT_RESOURCES_EXCEEDED.error().exception();
         }
         long ttl = h.ttlNanos();
+        long markerTtl = DeleteMarker.ttlNanos(cfg.subjectDeleteMarkerTtl());
+        if (ttl > 0 && ttl < markerTtl && cfg.maxMsgsPerSubject() != 1) {
+            // a message lives at least as long as the marker that may stand for its subject (nats-server 2.11.3 on)
+            ttl = markerTtl;
+            m = new Inbound(m.subject(), m.reply(), HeaderBlock.replace(m.headers(), PublishHeaders.TTL,
+                    Long.toString(markerTtl / 1_000_000_000L)), m.data());
+        }
         if (cfg.retention() == Retention.INTEREST && !hasInterest(m.subject())) {
             // no consumer wants it: the sequence moves on, nothing is kept (nats-server's behaviour)
             long seq = store.state().lastSeq() + 1;
@@ -396,17 +403,17 @@ public final class Stream implements Subscriber {
             store.purge(null, 0, 1);
         }
         respond(m.reply(), pubAck(stored.seq(), false));
+        announce(cfg, stored, lastForSubject);
+        scheduleExpiryFor(stored, cfg.maxAge());
+    }
+
+    /** Tells the consumers of a newly stored message, and republishes it when configured. */
+    private void announce(StreamConfig cfg, StoredMessage stored, long lastForSubject) {
         for (Consumer c : consumers.values()) {
             c.stored(stored.seq(), stored.subject());
         }
         if (republish != null) {
             republish(cfg, stored, lastForSubject);
-        }
-        if (ttl > 0 || cfg.maxAge() > 0) {
-            long first = ttl > 0 ? stored.timestamp() + ttl : stored.timestamp() + cfg.maxAge();
-            if (expiryAt == 0 || first < expiryAt) {
-                scheduleExpiry(first);
-            }
         }
     }
 
@@ -595,27 +602,48 @@ public final class Stream implements Subscriber {
     }
 
     /**
-     * Expires by age and TTL; with {@code subject_delete_marker_ttl}, a subject whose last message went for its age
-     * gets a delete marker: an empty message with {@code Nats-Marker-Reason: MaxAge} and that TTL (nats-server 2.11).
+     * Expires by age and TTL. With {@code subject_delete_marker_ttl}, a subject whose last message expired gets a
+     * {@link DeleteMarker} in its place, stored and announced as a published message would be, unless that message
+     * was a marker itself (nats-server 2.11.17).
      */
     private long expire() {
-        List<String> emptied = new ArrayList<>();
-        long next = store.expire(emptied::add);
         long markerTtl = config.subjectDeleteMarkerTtl();
-        if (markerTtl > 0) {
-            for (String subject : emptied) {
-                byte[] marker = new HeaderBlock.Builder()
-                        .add("Nats-Marker-Reason", "MaxAge")
-                        .add(PublishHeaders.TTL, io.natsj.server.json.GoFormats.goDuration(
-                                java.time.Duration.ofSeconds(markerTtl / 1_000_000_000L)))
-                        .build();
-                StoredMessage stored = store.store(subject, marker, StoredMessage.NO_BYTES,
-                        markerTtl / 1_000_000_000L * 1_000_000_000L);
-                long at = stored.timestamp() + stored.ttlNanos();
-                next = next == 0 ? at : Math.min(next, at);
+        if (markerTtl <= 0) {
+            return store.expire();
+        }
+        List<StoredMessage> lastOfSubject = new ArrayList<>();
+        long next = store.expire(lastOfSubject::add);
+        for (StoredMessage gone : lastOfSubject) {
+            if (DeleteMarker.isMarker(gone.headers())) {
+                continue;
             }
+            StoredMessage marker = store.store(gone.subject(), DeleteMarker.headers(markerTtl), StoredMessage.NO_BYTES,
+                    DeleteMarker.ttlNanos(markerTtl));
+            rememberId(null, marker.seq(), marker.timestamp());
+            announce(config, marker, gone.seq());
+            long at = expiresAt(marker, config.maxAge());
+            next = next == 0 ? at : Math.min(next, at);
         }
         return next;
+    }
+
+    /** Moves the expiry timer earlier when {@code stored} expires before it fires. */
+    private void scheduleExpiryFor(StoredMessage stored, long maxAge) {
+        long at = expiresAt(stored, maxAge);
+        if (at > 0 && (expiryAt == 0 || at < expiryAt)) {
+            scheduleExpiry(at);
+        }
+    }
+
+    /** When a message expires: the sooner of its own TTL and max age (a TTL of never escapes both); 0 for never. */
+    private static long expiresAt(StoredMessage m, long maxAge) {
+        long ttl = m.ttlNanos();
+        if (ttl < 0) {
+            return 0;
+        }
+        long byAge = maxAge > 0 ? m.timestamp() + maxAge : 0;
+        long byTtl = ttl > 0 ? m.timestamp() + ttl : 0;
+        return byAge == 0 ? byTtl : byTtl == 0 ? byAge : Math.min(byAge, byTtl);
     }
 
     // ---- changes from the API (call through submit) --------------------------------------------------------------

@@ -172,8 +172,19 @@ public final class FileStreamStore implements StreamStore {
     }
 
     @Override
-    public long expire(java.util.function.Consumer<String> subjectsEmptiedByAge) {
-        return mutate(() -> index.expire(clock.epochNanos(), this::removed, subjectsEmptiedByAge));
+    public long expire(java.util.function.Consumer<StoredMessage> lastOfSubject) {
+        return mutate(() -> index.expire(clock.epochNanos(), this::removed,
+                lastOfSubject == null ? null : e -> reportLast(e, lastOfSubject)));
+    }
+
+    private void reportLast(MessageIndex.Entry e, java.util.function.Consumer<StoredMessage> lastOfSubject) {
+        StoredMessage m;
+        try {
+            m = message(e);
+        } catch (StoreException damaged) {
+            return; // unreadable: it goes without a report, and the expiry goes on
+        }
+        lastOfSubject.accept(m);
     }
 
     private void removed(MessageIndex.Entry e) {

@@ -133,8 +133,9 @@ public final class MemoryStreamStore implements StreamStore {
     }
 
     @Override
-    public long expire(java.util.function.Consumer<String> subjectsEmptiedByAge) {
-        return write(() -> index.expire(clock.epochNanos(), e -> { }, subjectsEmptiedByAge));
+    public long expire(java.util.function.Consumer<StoredMessage> lastOfSubject) {
+        return write(() -> index.expire(clock.epochNanos(), e -> { },
+                lastOfSubject == null ? null : e -> lastOfSubject.accept(message(e))));
     }
 
     @Override
