@@ -70,6 +70,8 @@ final class TlsNegotiation {
     private final ScheduledExecutorService timers;
     private final ServerClock clock;
     private final AtomicInteger handshake = new AtomicInteger(RUNNING);
+    /** How much Go's TLS server reads at once when it looks for the first record (its buffer's minimum read). */
+    private static final int GO_FIRST_READ = 512;
     /** Whether the last {@link #readUpTo} ended because its time was up (rather than at end of stream). */
     private boolean lastReadTimedOut;
 
@@ -116,6 +118,7 @@ final class TlsNegotiation {
                 throw lastReadTimedOut ? timedOut(null) : failure("EOF", null);
             }
             if (first[0] != TLS_HANDSHAKE_RECORD) {
+                takeWhatGoWouldHaveRead(first.length);
                 throw failure("tls: first record does not look like a TLS handshake", null);
             }
             raw.setSoTimeout((int) Math.max(1, timeout.toMillis()));
@@ -178,6 +181,24 @@ final class TlsNegotiation {
      * Reads until {@code n} bytes came, the peer closed, or {@code wait} passed (Go's {@code io.ReadFull} with a read
      * deadline); returns what came, possibly nothing.
      */
+    /**
+     * Go's TLS server reads a first record's header with one read of up to {@value #GO_FIRST_READ} bytes, so a
+     * plain-text line that arrived with it is consumed before nats-server gives up, and its close is a FIN (a
+     * reset, with input left unread, made jnats-server-runner's start check fail). Takes what has arrived, up to
+     * the same amount, without waiting.
+     */
+    private void takeWhatGoWouldHaveRead(int alreadyRead) {
+        try {
+            InputStream in = raw.getInputStream();
+            int n = Math.min(in.available(), GO_FIRST_READ - alreadyRead);
+            if (n > 0) {
+                in.readNBytes(n);
+            }
+        } catch (IOException e) {
+            // closed or reset meanwhile: nothing left to decide
+        }
+    }
+
     private byte[] readUpTo(int n, Duration wait) throws IOException {
         byte[] buf = new byte[n];
         int got = 0;

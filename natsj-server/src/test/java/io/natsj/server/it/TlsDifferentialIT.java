@@ -108,6 +108,26 @@ class TlsDifferentialIT {
         });
     }
 
+    /**
+     * A plain-text CONNECT on a TLS port, as jnats-server-runner probes a launched server: nats-server's TLS read
+     * takes the whole line before it gives up, so its close is a FIN, not a reset (a reset made the runner fail).
+     */
+    @Test
+    void plainTextOnTheTlsPortEndsWithAFinAsFromNatsServer() throws Exception {
+        String connect = "CONNECT {\"lang\":\"java\",\"version\":\"9.99.9\",\"protocol\":1,\"verbose\":false,"
+                + "\"pedantic\":false,\"tls_required\":false,\"echo\":true,\"headers\":true}\r\n";
+        both(tlsBlock(""), (ref, nj) -> {
+            RawClient.End expected;
+            try (RawClient raw = RawClient.open(ref)) {
+                expected = raw.send(connect).readToEnd(); // the runner writes before it reads INFO
+            }
+            assertThat(expected.reset()).as("nats-server: %s", expected).isFalse();
+            try (RawClient raw = RawClient.open(nj)) {
+                assertThat(raw.send(connect).readToEnd()).isEqualTo(expected);
+            }
+        });
+    }
+
     @Test
     void tlsHandshakeOnThePlainPortGetsTheSameAnswer() throws Exception {
         byte[] clientHelloStart = {0x16, 0x03, 0x01, 0x00, (byte) 0xc8, 0x01, 0x00, 0x00, (byte) 0xc4, 0x03, 0x03};
