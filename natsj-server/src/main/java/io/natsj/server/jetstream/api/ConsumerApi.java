@@ -102,7 +102,11 @@ final class ConsumerApi {
             ConsumerConfig full = ConsumerConfigCheck.withDefaults(cfg.withNames(cfg.durableName(), name),
                     s.config(), accountMaxAckPending);
             ConsumerConfigCheck.check(full, s.config(), accountMaxAckPending);
-            Consumer c = createOrUpdate(s, name, full, action);
+            // nats-server stamps an ephemeral's 5 s inactive_threshold default only into the consumer it creates,
+            // so a "create" that left it out never equals the existing consumer's config (10148)
+            boolean stampedDefault = !cfg.isDurable() && cfg.inactiveThreshold() == 0
+                    && s.config().consumerLimits().inactiveThreshold() == 0;
+            Consumer c = createOrUpdate(s, name, full, action, stampedDefault);
             ObjectNode o = ApiJson.response(type);
             consumerInfo(o, c);
             router.respond(r, o);
@@ -176,14 +180,16 @@ final class ConsumerApi {
         return randomName();
     }
 
-    private Consumer createOrUpdate(Stream s, String name, ConsumerConfig cfg, String action) {
+    private Consumer createOrUpdate(Stream s, String name, ConsumerConfig cfg, String action,
+                                    boolean stampedDefault) {
         synchronized (s) {
             Consumer existing = s.consumers().get(name);
             if (existing != null) {
-                if (sameConfig(existing.config(), cfg)) {
+                boolean create = action.equals("create");
+                if (sameConfig(existing.config(), cfg) && !(create && stampedDefault)) {
                     return existing;
                 }
-                if (action.equals("create")) {
+                if (create) {
                     throw JsErrorCode.CONSUMER_ALREADY_EXISTS.error().exception();
                 }
                 if (s.config().retention() == StreamConfig.Retention.WORKQUEUE) {
