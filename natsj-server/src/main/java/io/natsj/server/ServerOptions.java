@@ -32,6 +32,10 @@ public final class ServerOptions {
     public static final Duration DEFAULT_PING_INTERVAL = Duration.ofMinutes(2);
     public static final int DEFAULT_PING_MAX = 2;
     public static final Duration DEFAULT_AUTH_TIMEOUT = Duration.ofSeconds(2);
+    /** nats-server's lame duck mode: clients are closed spread over this time. */
+    public static final Duration DEFAULT_LAME_DUCK_DURATION = Duration.ofMinutes(2);
+    /** nats-server's wait in lame duck mode before the first client is closed. */
+    public static final Duration DEFAULT_LAME_DUCK_GRACE_PERIOD = Duration.ofSeconds(10);
 
     private final String host;
     private final int port;
@@ -69,6 +73,9 @@ public final class ServerOptions {
     private final TlsOptions tls;
     private final boolean allowNonTls;
     private final int httpsPort;
+    private final ClusterOptions cluster;
+    private final Duration lameDuckDuration;
+    private final Duration lameDuckGracePeriod;
 
     private ServerOptions(Builder b) {
         this.host = b.host;
@@ -106,6 +113,9 @@ public final class ServerOptions {
         this.tls = b.tls;
         this.allowNonTls = b.allowNonTls;
         this.httpsPort = b.httpsPort;
+        this.cluster = b.cluster;
+        this.lameDuckDuration = b.lameDuckDuration;
+        this.lameDuckGracePeriod = b.lameDuckGracePeriod;
     }
 
     public static Builder builder() {
@@ -150,6 +160,9 @@ public final class ServerOptions {
         b.tls = tls;
         b.allowNonTls = allowNonTls;
         b.httpsPort = httpsPort;
+        b.cluster = cluster;
+        b.lameDuckDuration = lameDuckDuration;
+        b.lameDuckGracePeriod = lameDuckGracePeriod;
         return b;
     }
 
@@ -218,6 +231,12 @@ public final class ServerOptions {
     public boolean allowNonTls() { return allowNonTls; }
     /** HTTPS monitoring port (uses the {@link #tls()} certificate): 0 = off, {@link #RANDOM_PORT} = a free port. */
     public int httpsPort() { return httpsPort; }
+    /** The cluster layer (routes), or null when this server runs alone. */
+    public ClusterOptions cluster() { return cluster; }
+    /** Lame duck mode: the time over which clients are closed ({@code lame_duck_duration}). */
+    public Duration lameDuckDuration() { return lameDuckDuration; }
+    /** Lame duck mode: the wait before the first client is closed ({@code lame_duck_grace_period}). */
+    public Duration lameDuckGracePeriod() { return lameDuckGracePeriod; }
 
     /** True when any client authentication is configured. */
     public boolean authRequired() {
@@ -285,6 +304,9 @@ public final class ServerOptions {
         private TlsOptions tls;
         private boolean allowNonTls;
         private int httpsPort;
+        private ClusterOptions cluster;
+        private Duration lameDuckDuration = DEFAULT_LAME_DUCK_DURATION;
+        private Duration lameDuckGracePeriod = DEFAULT_LAME_DUCK_GRACE_PERIOD;
 
         private Builder() {
         }
@@ -325,12 +347,20 @@ public final class ServerOptions {
         public Builder tls(TlsOptions v) { this.tls = v; return this; }
         public Builder allowNonTls(boolean v) { this.allowNonTls = v; return this; }
         public Builder httpsPort(int v) { this.httpsPort = v; return this; }
+        /** The cluster layer; null runs the server alone. */
+        public Builder cluster(ClusterOptions v) { this.cluster = v; return this; }
+        public Builder lameDuckDuration(Duration v) { this.lameDuckDuration = Objects.requireNonNull(v); return this; }
+        public Builder lameDuckGracePeriod(Duration v) {
+            this.lameDuckGracePeriod = Objects.requireNonNull(v);
+            return this;
+        }
 
         public String host() { return host; }
         public int port() { return port; }
         public JetStreamOptions jetStream() { return jetStream; }
         public List<UserEntry> users() { return users; }
         public TlsOptions tls() { return tls; }
+        public ClusterOptions cluster() { return cluster; }
 
         public ServerOptions build() {
             return new ServerOptions(this);
