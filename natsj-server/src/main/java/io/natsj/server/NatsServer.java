@@ -11,6 +11,7 @@ import io.natsj.server.client.ClientConnection;
 import io.natsj.server.client.ClosedReason;
 import io.natsj.server.client.ServerContext;
 import io.natsj.server.monitor.MonitorServer;
+import io.natsj.server.monitor.MonitoredServer;
 import io.natsj.server.monitor.SystemEvents;
 import io.natsj.server.monitor.SystemRequests;
 import io.natsj.server.protocol.InfoLineTemplate;
@@ -52,7 +53,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>Threading: start and close may be called from any thread; the accessors are safe once started. Connections run
  * on virtual threads (one reader, one writer each); timers on one shared platform thread.
  */
-public final class NatsServer implements AutoCloseable {
+public final class NatsServer implements AutoCloseable, MonitoredServer {
 
     /** nats-server keeps this many closed connections for /connz?state=closed. */
     private static final int MAX_CLOSED = 10_000;
@@ -292,11 +293,13 @@ public final class NatsServer implements AutoCloseable {
     }
 
     /** JetStream of the whole server (every account's), or null when it is not enabled. */
+    @Override
     public JetStream jetStreamServer() {
         return jetStream;
     }
 
     /** The server's accounts. */
+    @Override
     public Accounts accounts() {
         return accounts;
     }
@@ -305,6 +308,7 @@ public final class NatsServer implements AutoCloseable {
      * The JetStream view of every account with JetStream, sorted by account name (empty when JetStream is off):
      * what monitoring reports per account.
      */
+    @Override
     public List<JetStreamAccountView> jetStreamAccounts() {
         JetStream js = jetStream;
         return js == null ? List.of() : js.accounts().stream().map(JetStreamService::accountView)
@@ -312,26 +316,31 @@ public final class NatsServer implements AutoCloseable {
     }
 
     /** The options this server runs with. */
+    @Override
     public ServerOptions options() {
         return options;
     }
 
     /** The bound client port (the real one when options asked for 0 or -1). */
+    @Override
     public int port() {
         return listener.getLocalPort();
     }
 
     /** The bound monitoring port, or 0 when HTTP monitoring is off. */
+    @Override
     public int httpPort() {
         return monitor == null || monitor.secure() ? 0 : monitor.port();
     }
 
     /** The bound HTTPS monitoring port, or 0 when HTTPS monitoring is off. */
+    @Override
     public int httpsPort() {
         return monitor != null && monitor.secure() ? monitor.port() : 0;
     }
 
     /** TLS on the client port, or null when off. */
+    @Override
     public ServerTls tls() {
         return tls;
     }
@@ -346,22 +355,27 @@ public final class NatsServer implements AutoCloseable {
     }
 
     /** The server id, as in INFO {@code server_id}. */
+    @Override
     public String serverId() {
         return serverId;
     }
 
+    @Override
     public String serverName() {
         return serverName;
     }
 
+    @Override
     public Instant startTime() {
         return startTime;
     }
 
+    @Override
     public ServerClock clock() {
         return clock;
     }
 
+    @Override
     public ServerStats stats() {
         return stats;
     }
@@ -372,11 +386,13 @@ public final class NatsServer implements AutoCloseable {
     }
 
     /** The open client connections (a snapshot view). */
+    @Override
     public Collection<ClientConnection> connections() {
         return List.copyOf(clients.values());
     }
 
     /** Recently closed connections, oldest first (at most 10,000, as nats-server keeps). */
+    @Override
     public List<ClientConnection> closedConnections() {
         synchronized (closedClients) {
             return new ArrayList<>(closedClients);

@@ -1,6 +1,5 @@
 package io.natsj.server.monitor;
 
-import io.natsj.server.NatsServer;
 import io.natsj.server.account.Account;
 import io.natsj.server.account.AccountConfig;
 import io.natsj.server.json.GoFormats;
@@ -23,7 +22,7 @@ final class AccountzView {
     private AccountzView() {
     }
 
-    static Map<String, Object> build(NatsServer server, QueryParams q) {
+    static Map<String, Object> build(MonitoredServer server, QueryParams q) {
         String acc = q.get("acc");
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("server_id", server.serverId());
@@ -42,7 +41,7 @@ final class AccountzView {
     }
 
     /** nats-server's {@code AccountInfo} of one account. */
-    static Map<String, Object> detail(NatsServer server, Account account) {
+    static Map<String, Object> detail(MonitoredServer server, Account account) {
         Map<String, Object> d = new LinkedHashMap<>();
         d.put("account_name", account.name());
         d.put("update_time", GoFormats.rfc3339Nano(server.startTime()));

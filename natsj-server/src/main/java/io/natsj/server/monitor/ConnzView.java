@@ -1,7 +1,6 @@
 package io.natsj.server.monitor;
 
 import io.natsj.server.json.GoFormats;
-import io.natsj.server.NatsServer;
 import io.natsj.server.account.Account;
 import io.natsj.server.client.ClientConnection;
 import io.natsj.server.protocol.ConnectOptions;
@@ -49,7 +48,7 @@ final class ConnzView {
      * Decodes the request as nats-server does (a bad parameter is a 400 and is not counted), calls {@code count},
      * then builds the page (an invalid sort is a 400 after counting).
      */
-    static Map<String, Object> build(NatsServer server, QueryParams q, Runnable count) {
+    static Map<String, Object> build(MonitoredServer server, QueryParams q, Runnable count) {
         String sort = q.get("sort");
         boolean auth = q.bool("auth");
         boolean subsDetail = q.get("subs").equalsIgnoreCase("detail");

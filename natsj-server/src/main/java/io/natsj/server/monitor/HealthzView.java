@@ -1,6 +1,5 @@
 package io.natsj.server.monitor;
 
-import io.natsj.server.NatsServer;
 import io.natsj.server.jetstream.JetStream;
 import io.natsj.server.jetstream.JetStreamAccountView;
 import io.natsj.server.jetstream.stream.Stream;
@@ -36,7 +35,7 @@ final class HealthzView {
     record JetStreamFacts(boolean configured, boolean running, Path storeDirectory,
                           List<JetStreamAccountView> accounts) {
 
-        static JetStreamFacts of(NatsServer server) {
+        static JetStreamFacts of(MonitoredServer server) {
             JetStream js = server.jetStreamServer();
             return new JetStreamFacts(server.options().jetStream().enabled(), js != null,
                     js != null ? js.storeDirectory() : null, server.jetStreamAccounts());
@@ -51,7 +50,7 @@ final class HealthzView {
     private HealthzView() {
     }
 
-    static MonitorReply build(NatsServer server, QueryParams q) {
+    static MonitorReply build(MonitoredServer server, QueryParams q) {
         return build(JetStreamFacts.of(server), q);
     }
 

@@ -1,6 +1,5 @@
 package io.natsj.server.monitor;
 
-import io.natsj.server.NatsServer;
 import io.natsj.server.jetstream.JetStream;
 import io.natsj.server.jetstream.JetStreamAccountView;
 import io.natsj.server.jetstream.JetStreamService;
@@ -28,9 +27,9 @@ import java.util.List;
  */
 final class JetStreamMetrics implements MultiCollector {
 
-    private final NatsServer server;
+    private final MonitoredServer server;
 
-    JetStreamMetrics(NatsServer server) {
+    JetStreamMetrics(MonitoredServer server) {
         this.server = server;
     }
 

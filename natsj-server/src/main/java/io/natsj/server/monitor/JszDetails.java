@@ -1,6 +1,5 @@
 package io.natsj.server.monitor;
 
-import io.natsj.server.NatsServer;
 import io.natsj.server.jetstream.JetStreamAccountView;
 import io.natsj.server.jetstream.JetStreamService;
 import io.natsj.server.jetstream.api.ApiJson;
@@ -42,7 +41,7 @@ final class JszDetails {
     private JszDetails() {
     }
 
-    static Map<String, Object> account(NatsServer server, JetStreamAccountView a, JszView.Options opts) {
+    static Map<String, Object> account(MonitoredServer server, JetStreamAccountView a, JszView.Options opts) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("name", a.accountName());
         m.put("id", a.accountName());
@@ -70,7 +69,7 @@ final class JszDetails {
         return v >= 0 ? (Object) v : BigInteger.valueOf(v).add(TWO_TO_64);
     }
 
-    private static ObjectNode stream(NatsServer server, Stream s, JszView.Options opts) {
+    private static ObjectNode stream(MonitoredServer server, Stream s, JszView.Options opts) {
         JetStreamService js = server.jetStreamServer().account(s.context().account().name());
         ObjectNode o = NODES.objectNode();
         o.put("name", s.name());

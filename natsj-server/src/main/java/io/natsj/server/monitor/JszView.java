@@ -1,6 +1,5 @@
 package io.natsj.server.monitor;
 
-import io.natsj.server.NatsServer;
 import io.natsj.server.jetstream.JetStream;
 import io.natsj.server.jetstream.JetStreamAccountView;
 import io.natsj.server.jetstream.JetStreamService;
@@ -67,7 +66,7 @@ final class JszView {
     private JszView() {
     }
 
-    static Map<String, Object> build(NatsServer server, QueryParams q) {
+    static Map<String, Object> build(MonitoredServer server, QueryParams q) {
         Options opts = Options.decode(q);
         JetStream js = server.jetStreamServer();
         Map<String, Object> m = new LinkedHashMap<>();

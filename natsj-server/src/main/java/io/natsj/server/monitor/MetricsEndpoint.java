@@ -1,6 +1,5 @@
 package io.natsj.server.monitor;
 
-import io.natsj.server.NatsServer;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 
@@ -26,7 +25,7 @@ final class MetricsEndpoint {
     private final PrometheusRegistry registry = new PrometheusRegistry();
     private final PrometheusTextFormatWriter writer = PrometheusTextFormatWriter.create();
 
-    MetricsEndpoint(NatsServer server, Supplier<Map<String, Long>> httpRequests) {
+    MetricsEndpoint(MonitoredServer server, Supplier<Map<String, Long>> httpRequests) {
         registry.register(new ServerMetrics(server, httpRequests));
         registry.register(new JetStreamMetrics(server));
     }

@@ -7,7 +7,6 @@ import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsParameters;
 import com.sun.net.httpserver.HttpsServer;
 import io.natsj.server.tls.ServerTls;
-import io.natsj.server.NatsServer;
 import io.natsj.server.ServerOptions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -42,14 +41,14 @@ public final class MonitorServer implements AutoCloseable {
     /** The content type Go's server sniffs for the plain-text bodies it writes (errors, 404). */
     private static final String TEXT = "text/plain; charset=utf-8";
 
-    private final NatsServer server;
+    private final MonitoredServer server;
     private final HttpServer http;
     private final boolean secure;
     private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
     private final Map<String, LongAdder> requestCounts = new ConcurrentHashMap<>();
     private final MetricsEndpoint metrics;
 
-    public MonitorServer(NatsServer server) {
+    public MonitorServer(MonitoredServer server) {
         this.server = server;
         ServerOptions o = server.options();
         secure = o.httpsPort() != 0;

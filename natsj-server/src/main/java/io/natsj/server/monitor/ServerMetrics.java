@@ -1,6 +1,5 @@
 package io.natsj.server.monitor;
 
-import io.natsj.server.NatsServer;
 import io.natsj.server.ServerStats;
 import io.natsj.server.Versions;
 import io.natsj.server.account.Account;
@@ -24,10 +23,10 @@ import java.util.function.Supplier;
  */
 final class ServerMetrics implements MultiCollector {
 
-    private final NatsServer server;
+    private final MonitoredServer server;
     private final Supplier<Map<String, Long>> httpRequests;
 
-    ServerMetrics(NatsServer server, Supplier<Map<String, Long>> httpRequests) {
+    ServerMetrics(MonitoredServer server, Supplier<Map<String, Long>> httpRequests) {
         this.server = server;
         this.httpRequests = httpRequests;
     }

@@ -1,7 +1,6 @@
 package io.natsj.server.monitor;
 
 import io.natsj.server.json.GoFormats;
-import io.natsj.server.NatsServer;
 import io.natsj.server.account.Account;
 import io.natsj.server.client.ClientConnection;
 import io.natsj.server.routing.SubjectIndex;
@@ -30,7 +29,7 @@ final class SubszView {
     private SubszView() {
     }
 
-    static Map<String, Object> build(NatsServer server, QueryParams q) {
+    static Map<String, Object> build(MonitoredServer server, QueryParams q) {
         boolean subs = q.bool("subs");
         long offsetParam = q.integer("offset");
         long limitParam = q.integer("limit");

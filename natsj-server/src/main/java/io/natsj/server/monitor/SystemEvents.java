@@ -1,6 +1,5 @@
 package io.natsj.server.monitor;
 
-import io.natsj.server.NatsServer;
 import io.natsj.server.account.Account;
 import io.natsj.server.client.ClientConnection;
 import io.natsj.server.client.ClosedReason;
@@ -29,11 +28,11 @@ public final class SystemEvents {
     private static final char[] ID_CHARS = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
             .toCharArray();
 
-    private final NatsServer server;
+    private final MonitoredServer server;
     private final Account system;
     private final SystemServerInfo info;
 
-    public SystemEvents(NatsServer server) {
+    public SystemEvents(MonitoredServer server) {
         this.server = server;
         this.system = server.accounts().system();
         this.info = new SystemServerInfo(server);

@@ -1,6 +1,5 @@
 package io.natsj.server.monitor;
 
-import io.natsj.server.NatsServer;
 import io.natsj.server.ServerStats;
 import io.natsj.server.account.Account;
 import io.natsj.server.jetstream.JetStreamAccountView;
@@ -53,7 +52,7 @@ public final class SystemRequests implements Subscriber, AutoCloseable {
     private static final Duration FIRST_HEARTBEAT = Duration.ofMillis(250);
     private static final Duration MAX_HEARTBEAT = Duration.ofSeconds(10);
 
-    private final NatsServer server;
+    private final MonitoredServer server;
     private final Account system;
     private final List<Subscription> subs = new ArrayList<>();
     private final ExecutorService workers = Executors.newThreadPerTaskExecutor(
@@ -63,7 +62,7 @@ public final class SystemRequests implements Subscriber, AutoCloseable {
     private volatile ScheduledFuture<?> heartbeat;
     private volatile boolean closed;
 
-    public SystemRequests(NatsServer server) {
+    public SystemRequests(MonitoredServer server) {
         this.server = server;
         this.system = server.accounts().system();
         this.info = new SystemServerInfo(server);

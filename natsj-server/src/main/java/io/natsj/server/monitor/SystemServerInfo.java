@@ -1,6 +1,5 @@
 package io.natsj.server.monitor;
 
-import io.natsj.server.NatsServer;
 import io.natsj.server.Versions;
 import io.natsj.server.json.GoFormats;
 
@@ -17,10 +16,10 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class SystemServerInfo {
 
-    private final NatsServer server;
+    private final MonitoredServer server;
     private final AtomicLong seq = new AtomicLong();
 
-    SystemServerInfo(NatsServer server) {
+    SystemServerInfo(MonitoredServer server) {
         this.server = server;
     }
 

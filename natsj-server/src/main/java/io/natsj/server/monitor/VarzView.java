@@ -1,7 +1,6 @@
 package io.natsj.server.monitor;
 
 import io.natsj.server.json.GoFormats;
-import io.natsj.server.NatsServer;
 import io.natsj.server.ServerOptions;
 import io.natsj.server.ServerStats;
 import io.natsj.server.TlsOptions;
@@ -32,7 +31,7 @@ final class VarzView {
     private VarzView() {
     }
 
-    static Map<String, Object> build(NatsServer server, int httpPort, int httpsPort, Map<String, Long> httpReqStats) {
+    static Map<String, Object> build(MonitoredServer server, int httpPort, int httpsPort, Map<String, Long> httpReqStats) {
         ServerOptions o = server.options();
         ServerStats st = server.stats();
         Instant now = server.clock().now();
@@ -113,7 +112,7 @@ final class VarzView {
      * nats-server 2.11's {@code JetStreamVarz}: {@code config}, {@code stats} and {@code limits} while JetStream
      * runs ({@code meta} only in a cluster), an empty object otherwise.
      */
-    private static Map<String, Object> jetStream(NatsServer server) {
+    private static Map<String, Object> jetStream(MonitoredServer server) {
         Map<String, Object> m = new LinkedHashMap<>();
         if (server.jetStreamServer() == null) {
             return m;
