@@ -83,6 +83,10 @@ public final class MonitorServer implements AutoCloseable {
             count.run();
             return HealthzView.build(server, q);
         });
+        endpoint("/routez", "/routez", (q, count) -> {
+            count.run();
+            return MonitorReply.indented(RoutezView.build(server, q));
+        });
         endpoint("/jsz", "/jsz", (q, count) -> {
             count.run();
             return MonitorReply.indented(JszView.build(server, q));
@@ -190,7 +194,7 @@ public final class MonitorServer implements AutoCloseable {
             count("/");
             StringBuilder html = new StringBuilder("<html><head><title>natsj</title></head><body>")
                     .append("<h1>natsj ").append(server.serverName()).append("</h1><ul>");
-            for (String p : new String[]{"varz", "connz", "subsz", "accountz", "jsz", "healthz", "metrics"}) {
+            for (String p : new String[]{"varz", "connz", "routez", "subsz", "accountz", "jsz", "healthz", "metrics"}) {
                 html.append("<li><a href=\"").append(p).append("\">").append(p).append("</a></li>");
             }
             html.append("</ul></body></html>");

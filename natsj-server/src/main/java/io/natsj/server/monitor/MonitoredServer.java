@@ -63,4 +63,21 @@ public interface MonitoredServer {
 
     /** The bound HTTPS monitoring port, or 0 when it is off. */
     int httpsPort();
+
+    /** The cluster's name as the servers agreed on it; empty without a cluster. */
+    default String clusterName() {
+        var c = options().cluster();
+        return c == null ? "" : c.name();
+    }
+
+    /** The bound route port; 0 without a cluster. */
+    default int clusterPort() {
+        var c = options().cluster();
+        return c == null ? 0 : c.port();
+    }
+
+    /** The route connections now (a snapshot, one entry per connection); empty without a cluster. */
+    default List<RouteFacts> routes() {
+        return List.of();
+    }
 }

@@ -9,6 +9,7 @@ import io.prometheus.metrics.model.snapshots.Labels;
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.Supplier;
@@ -54,11 +55,28 @@ final class ServerMetrics implements MultiCollector {
         m.counter("natsj_slow_consumers", "Connections closed as slow consumers", srv, st.slowConsumers());
         m.counter("natsj_stale_connections", "Connections closed as stale (unanswered pings)", srv,
                 st.staleConnections());
+        routes(m, id);
         accounts(m, id);
         httpRequests.get().forEach((path, n) -> m.counter("natsj_http_requests",
                 "Monitoring requests served, by endpoint (varz http_req_stats)",
                 Labels.of("server_id", id, "endpoint", path), n));
         return m.snapshots();
+    }
+
+    /** The route connections, and per connection its peer's messages, bytes and interest. */
+    private void routes(MetricSet m, String id) {
+        List<RouteFacts> routes = server.routes();
+        m.gauge("natsj_routes", "Route connections open now (varz routes)", Labels.of("server_id", id), routes.size());
+        for (RouteFacts r : routes) {
+            Labels l = Labels.of("server_id", id, "remote_id", r.remoteId(), "remote_name", r.remoteName(), "rid",
+                    Long.toString(r.rid()));
+            m.counter("natsj_route_in_messages", "Messages received from the route", l, r.inMsgs());
+            m.counter("natsj_route_out_messages", "Messages sent over the route", l, r.outMsgs());
+            m.counter("natsj_route_in_bytes", "Payload bytes received from the route", l, r.inBytes());
+            m.counter("natsj_route_out_bytes", "Payload bytes sent over the route", l, r.outBytes());
+            m.gauge("natsj_route_subscriptions", "Interest the route's peer has sent", l, r.subscriptions().size());
+            m.gauge("natsj_route_pending_bytes", "Bytes queued for the route's peer", l, r.pendingBytes());
+        }
     }
 
     /** The subscriptions over all accounts, then per account its connections and subscriptions. */

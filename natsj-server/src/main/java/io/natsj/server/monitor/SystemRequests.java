@@ -29,7 +29,7 @@ import java.util.function.Function;
 /**
  * The monitoring data over NATS, for users of the system account, as nats-server serves it:
  * {@code $SYS.REQ.SERVER.PING} and {@code $SYS.REQ.SERVER.PING.<KIND>} (every server answers),
- * {@code $SYS.REQ.SERVER.<server id>.<KIND>} (this server) with KIND one of IDZ, STATSZ, VARZ, CONNZ, SUBSZ,
+ * {@code $SYS.REQ.SERVER.<server id>.<KIND>} (this server) with KIND one of IDZ, STATSZ, VARZ, CONNZ, ROUTEZ, SUBSZ,
  * ACCOUNTZ, JSZ, HEALTHZ; and {@code $SYS.REQ.ACCOUNT.<account>.<KIND>} with KIND one of CONNZ, SUBSZ, JSZ, INFO.
  * A request's JSON body holds the endpoint's options under nats-server's JSON names; the answer is
  * {@code {"server": {...}, "data": {...}}}, or {@code "error": {code, description}} instead of data.
@@ -150,6 +150,7 @@ public final class SystemRequests implements Subscriber, AutoCloseable {
             case "VARZ" -> q -> VarzView.build(server, server.httpPort(), server.httpsPort(), Map.of());
             case "CONNZ" -> q -> ConnzView.build(server, q, () -> { });
             case "SUBSZ" -> q -> SubszView.build(server, q);
+            case "ROUTEZ" -> q -> RoutezView.build(server, q);
             case "ACCOUNTZ" -> q -> AccountzView.build(server, q);
             case "JSZ" -> q -> JszView.build(server, q);
             case "HEALTHZ" -> q -> HealthzView.build(server, q).body();

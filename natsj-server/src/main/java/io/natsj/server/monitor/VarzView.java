@@ -3,6 +3,7 @@ package io.natsj.server.monitor;
 import io.natsj.server.json.GoFormats;
 import io.natsj.server.ServerOptions;
 import io.natsj.server.ServerStats;
+import io.natsj.server.ClusterOptions;
 import io.natsj.server.TlsOptions;
 import io.natsj.server.Versions;
 
@@ -13,6 +14,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -68,7 +70,7 @@ final class VarzView {
         m.put("max_control_line", o.maxControlLine());
         m.put("max_payload", o.maxPayload());
         m.put("max_pending", o.maxPending());
-        m.put("cluster", Map.of());
+        m.put("cluster", cluster(server));
         m.put("gateway", Map.of());
         m.put("leaf", Map.of());
         m.put("mqtt", Map.of());
@@ -86,8 +88,9 @@ final class VarzView {
         m.put("cpu", cpuPercent(cores));
         m.put("connections", server.connections().size());
         m.put("total_connections", st.totalConnections());
-        m.put("routes", 0);
-        m.put("remotes", 0);
+        List<RouteFacts> routes = server.routes();
+        m.put("routes", routes.size());
+        m.put("remotes", RoutezView.remotes(routes));
         m.put("leafnodes", 0);
         m.put("in_msgs", st.inMsgs());
         m.put("out_msgs", st.outMsgs());
@@ -149,5 +152,34 @@ final class VarzView {
             }
         }
         return 0;
+    }
+    /**
+     * The {@code cluster} object as nats-server fills it from its options: empty without a cluster; the agreed name,
+     * the listen address and bound port, the configured routes as {@code host:port}, the timeouts in seconds, TLS and
+     * the pool size (2.10+) when set.
+     */
+    private static Map<String, Object> cluster(MonitoredServer server) {
+        ClusterOptions c = server.options().cluster();
+        if (c == null) {
+            return Map.of();
+        }
+        Map<String, Object> m = new LinkedHashMap<>();
+        ConnzView.putIfNotEmpty(m, "name", server.clusterName());
+        m.put("addr", c.host());
+        m.put("cluster_port", server.clusterPort());
+        m.put("auth_timeout", c.authTimeout().toNanos() / 1e9);
+        List<String> urls = c.routes().stream().map(u -> u.getHost() + ":" + u.getPort()).toList();
+        if (!urls.isEmpty()) {
+            m.put("urls", urls);
+        }
+        m.put("tls_timeout", (c.tls() != null ? c.tls().timeout() : TlsOptions.DEFAULT_TIMEOUT).toNanos() / 1e9);
+        if (c.tls() != null) {
+            m.put("tls_required", true);
+            m.put("tls_verify", true);
+        }
+        if (c.poolSize() > 0) {
+            m.put("pool_size", c.poolSize());
+        }
+        return m;
     }
 }

@@ -148,6 +148,9 @@ class AccountMonitoringIT {
                 .isEqualTo("x");
         JsonNode statsz = request(sys, "$SYS.REQ.SERVER.PING", "");
         assertThat(statsz.get("statsz").get("connections").asInt()).isEqualTo(2);
+        JsonNode routez = request(sys, "$SYS.REQ.SERVER.PING.ROUTEZ", "");
+        assertThat(routez.get("data").get("server_id").asString()).isEqualTo(server.serverId());
+        assertThat(routez.get("data").get("num_routes").asInt()).isZero();
         JsonNode info = request(sys, "$SYS.REQ.ACCOUNT.A.INFO", "");
         assertThat(info.get("data").get("account_name").asString()).isEqualTo("A");
         JsonNode jsz = request(sys, "$SYS.REQ.ACCOUNT.A.JSZ", "");

@@ -99,6 +99,22 @@ class MonitorIT {
         return new byte[n];
     }
 
+    // ----------------------------------------------------------------------------------------------- /routez
+
+    @Test
+    void routezOfAServerWithoutClusterListsNoRoutesAsNatsServer() throws Exception {
+        start();
+
+        JsonNode z = json("/routez");
+
+        assertThat(z.get("server_id").asString()).isEqualTo(server.serverId());
+        assertThat(z.get("num_routes").asInt()).isZero();
+        assertThat(z.get("routes").isArray()).isTrue();
+        assertThat(z.get("routes")).isEmpty();
+        assertThat(json("/varz").get("cluster")).isEmpty();
+        assertThat(http.get("/").body()).contains("href=\"routez\"");
+    }
+
     // ------------------------------------------------------------------------------------------------- /varz
 
     @Test
