@@ -6,6 +6,8 @@ import io.nats.client.Subscription;
 
 import java.io.File;
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -13,6 +15,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
@@ -49,8 +52,11 @@ final class BenchCluster implements AutoCloseable {
         BenchCluster c = new BenchCluster(Files.createTempDirectory("natsj-bench-cluster"));
         try {
             List<Integer> routePorts = new ArrayList<>();
-            for (int i = 0; i < n; i++) {
-                routePorts.add(ServerProcess.freePort());
+            while (routePorts.size() < n) {
+                int port = freeRoutePort();
+                if (!routePorts.contains(port)) {
+                    routePorts.add(port);
+                }
             }
             String name = "bench-" + ProcessHandle.current().pid() + "-" + System.nanoTime();
             for (int i = 0; i < n; i++) {
@@ -63,6 +69,22 @@ final class BenchCluster implements AutoCloseable {
         } catch (Exception | Error e) {
             c.close();
             throw e;
+        }
+    }
+
+    /**
+     * A free loopback port below the kernel's ephemeral range (32768 and up), where the client ports and outgoing
+     * connections (a route dialing a server not yet started) never land: the route ports are chosen before the
+     * servers bind them.
+     */
+    private static int freeRoutePort() {
+        while (true) {
+            int port = ThreadLocalRandom.current().nextInt(20_000, 32_000);
+            try (ServerSocket s = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
+                return port;
+            } catch (IOException inUse) {
+                // try another one
+            }
         }
     }
 

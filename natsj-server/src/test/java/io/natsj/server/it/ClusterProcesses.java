@@ -9,7 +9,9 @@ import io.natsj.server.cli.Main;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -20,7 +22,7 @@ import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.function.IntFunction;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
@@ -43,6 +45,17 @@ final class ClusterProcesses implements AutoCloseable {
 
     /** The kind of server a member runs. */
     enum Kind { NATSJ, NATS_SERVER }
+
+    /**
+     * Extra config text for one member, given the cluster (its ports are chosen by then) and the member's index.
+     * Keys repeated in the text win over the generated ones, in natsj and nats-server alike.
+     */
+    @FunctionalInterface
+    interface MemberConfig {
+        MemberConfig NONE = (cluster, i) -> "";
+
+        String text(ClusterProcesses cluster, int i);
+    }
 
     private static final Duration START = Duration.ofSeconds(30);
     private static final Duration MESH = Duration.ofSeconds(30);
@@ -77,26 +90,31 @@ final class ClusterProcesses implements AutoCloseable {
 
     /** A cluster of these kinds of member, no extra config; returns once every process accepts clients. */
     static ClusterProcesses start(Kind... kinds) throws IOException {
-        return start(List.of(kinds), i -> "");
+        return start(List.of(kinds), MemberConfig.NONE, MemberConfig.NONE);
     }
 
     /**
-     * A cluster of these kinds of member; {@code extraConfig.apply(i)} is appended to member i's config file.
-     * Skips the calling test (an assumption) when a member is nats-server and it is not installed.
+     * A cluster of these kinds of member; member i's config file ends with {@code extraConfig}'s text, and its
+     * {@code cluster {}} block with {@code extraClusterConfig}'s (e.g. {@code authorization}, {@code pool_size}, or
+     * {@code routes} of its own). Skips the calling test (an assumption) when a member is nats-server and it is not
+     * installed.
      */
-    static ClusterProcesses start(List<Kind> kinds, IntFunction<String> extraConfig) throws IOException {
+    static ClusterProcesses start(List<Kind> kinds, MemberConfig extraConfig, MemberConfig extraClusterConfig)
+            throws IOException {
         if (kinds.contains(Kind.NATS_SERVER)) {
             assumeTrue(NatsServerProcess.installed(), "nats-server is not installed at " + NatsServerProcess.BINARY);
         }
         ClusterProcesses c = new ClusterProcesses("it-" + ProcessHandle.current().pid() + "-" + System.nanoTime(),
                 Files.createTempDirectory("natsj-cluster"));
         try {
+            Set<Integer> taken = new HashSet<>();
             for (int i = 0; i < kinds.size(); i++) {
-                c.members.add(new Member(kinds.get(i), NatsServerProcess.freePort(), NatsServerProcess.freePort(),
+                c.members.add(new Member(kinds.get(i), freePort(taken), freePort(taken),
                         c.dir.resolve("s" + (i + 1) + ".conf"), c.dir.resolve("s" + (i + 1) + ".log")));
             }
             for (int i = 0; i < kinds.size(); i++) {
-                Files.writeString(c.members.get(i).config, c.config(i) + extraConfig.apply(i));
+                Files.writeString(c.members.get(i).config, c.config(i, extraClusterConfig.text(c, i))
+                        + extraConfig.text(c, i));
             }
             for (int i = 0; i < kinds.size(); i++) {
                 c.launch(i);
@@ -123,7 +141,28 @@ final class ClusterProcesses implements AutoCloseable {
         assumeTrue(natsjClusters, "natsj does not open a route port for a cluster {} block yet");
     }
 
-    private String config(int i) {
+    /**
+     * A free loopback port below the kernel's ephemeral range (32768 and up), not in {@code taken}, added to it: the
+     * ports are chosen before any server binds them, and an outgoing connection (a route dialing a member not yet
+     * started) never takes a port from outside the ephemeral range.
+     */
+    private static int freePort(Set<Integer> taken) {
+        for (int attempt = 0; attempt < 1000; attempt++) {
+            int port = ThreadLocalRandom.current().nextInt(20_000, 32_000);
+            if (taken.contains(port)) {
+                continue;
+            }
+            try (ServerSocket s = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
+                taken.add(port);
+                return port;
+            } catch (IOException inUse) {
+                // try another one
+            }
+        }
+        throw new IllegalStateException("no free port in 20000-31999");
+    }
+
+    private String config(int i, String extraClusterConfig) {
         Member m = members.get(i);
         String routes = members.stream().filter(o -> o != m)
                 .map(o -> "    \"nats-route://127.0.0.1:" + o.routePort + "\"")
@@ -134,7 +173,8 @@ final class ClusterProcesses implements AutoCloseable {
                 + "  name: \"" + name + "\"\n"
                 + "  listen: \"127.0.0.1:" + m.routePort + "\"\n"
                 + "  routes: [\n" + routes + "\n  ]\n"
-                + "}\n";
+                + extraClusterConfig
+                + "\n}\n";
     }
 
     private void launch(int i) throws IOException {

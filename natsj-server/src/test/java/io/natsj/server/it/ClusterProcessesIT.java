@@ -7,6 +7,7 @@ import io.nats.client.Nats;
 import io.nats.client.Options;
 import io.nats.client.Subscription;
 import io.natsj.server.it.ClusterProcesses.Kind;
+import io.natsj.server.it.ClusterProcesses.MemberConfig;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -18,6 +19,8 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 import java.util.stream.Stream;
 
 import static io.natsj.server.it.ClusterProcesses.Kind.NATSJ;
@@ -27,10 +30,10 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * Three-server clusters as separate processes ({@link ClusterProcesses}), as jnats users on different servers see
- * them: messages cross routes, a queue group spread over two servers gets each message once, and the cluster serves
- * again after a member is paused, killed with {@code kill -9} and restarted. Runs on nats-server 2.9.10 (the proof of
- * the fixture) and, once natsj opens a route port for a {@code cluster {}} block, on natsj alone and mixed with
- * nats-server; skipped where a kind is missing.
+ * them: messages cross routes, a queue group spread over two servers gets each message once, routes authenticate with
+ * a user and password, and the cluster serves again after a member is paused, killed with {@code kill -9} and
+ * restarted. Runs on nats-server 2.9.10 (the proof of the fixture) and, once natsj opens a route port for a
+ * {@code cluster {}} block, on natsj alone and mixed with nats-server; skipped where a kind is missing.
  */
 @Timeout(180)
 class ClusterProcessesIT {
@@ -46,10 +49,15 @@ class ClusterProcessesIT {
     }
 
     private static ClusterProcesses start(List<Kind> kinds) throws Exception {
+        return start(kinds, MemberConfig.NONE);
+    }
+
+    /** A cluster of these kinds with this text in every member's cluster block, once its mesh is formed. */
+    private static ClusterProcesses start(List<Kind> kinds, MemberConfig clusterBlock) throws Exception {
         if (kinds.contains(NATSJ)) {
             ClusterProcesses.assumeNatsjClusters();
         }
-        ClusterProcesses cluster = ClusterProcesses.start(kinds, i -> "");
+        ClusterProcesses cluster = ClusterProcesses.start(kinds, MemberConfig.NONE, clusterBlock);
         try {
             cluster.awaitMesh();
         } catch (Throwable e) {
@@ -132,6 +140,25 @@ class ClusterProcessesIT {
             assertThat(jobs).hasSize(200);
             assertThat(onSecond.get()).as("jobs on server 2").isPositive();
             assertThat(onThird.get()).as("jobs on server 3").isPositive();
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("clusters")
+    void routesWithAUserAndPasswordFormTheMesh(String label, List<Kind> kinds) throws Exception {
+        MemberConfig auth = (c, i) -> "  authorization { user: \"route\", password: \"s3cret\", timeout: 2 }\n"
+                + "  routes: [" + IntStream.range(0, c.size()).filter(j -> j != i)
+                .mapToObj(j -> "\"nats-route://route:s3cret@127.0.0.1:" + c.routePort(j) + "\"")
+                .collect(Collectors.joining(", ")) + "]\n";
+        try (ClusterProcesses cluster = start(kinds, auth);
+             Connection pub = connect(cluster, 2); Connection sub = connect(cluster, 0)) {
+            Subscription s = sub.subscribe("auth.check");
+            sub.flush(WAIT);
+            await().atMost(WAIT).until(() -> {
+                pub.publish("auth.check", new byte[0]);
+                pub.flush(WAIT);
+                return s.nextMessage(Duration.ofMillis(100)) != null;
+            });
         }
     }
 

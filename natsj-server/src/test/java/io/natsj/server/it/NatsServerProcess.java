@@ -106,7 +106,7 @@ final class NatsServerProcess implements AutoCloseable {
         return withConfig(null, args);
     }
 
-    static int freePort() throws IOException {
+    private static int freePort() throws IOException {
         try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             return s.getLocalPort();
         }
