@@ -31,7 +31,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * A full-mesh cluster of server processes on loopback, for tests: each member is natsj ({@link Main} of the test's
- * class path in a child JVM) or the reference nats-server ({@link NatsServerProcess#BINARY}), mixed as the caller
+ * class path in a child JVM, or the command in system property {@value #NATSJ_COMMAND}) or the reference nats-server ({@link NatsServerProcess#BINARY}), mixed as the caller
  * lists them, all started the same way: {@code -c <file>} with a generated config ({@code server_name},
  * {@code listen 127.0.0.1:<client port>}, {@code cluster { name, listen 127.0.0.1:<route port>, routes }} to every
  * other member, then the caller's per-member text). Ports are chosen once, so a restarted member comes back on the
@@ -56,6 +56,12 @@ final class ClusterProcesses implements AutoCloseable {
 
         String text(ClusterProcesses cluster, int i);
     }
+
+    /**
+     * System property: the command that starts a natsj member (e.g. {@code /path/to/bin/natsj-server}; the config
+     * flag is appended). By default natsj's {@link Main} runs from the test's own class path, the code under test.
+     */
+    static final String NATSJ_COMMAND = "natsj.it.natsj-command";
 
     private static final Duration START = Duration.ofSeconds(30);
     private static final Duration MESH = Duration.ofSeconds(30);
@@ -179,10 +185,17 @@ final class ClusterProcesses implements AutoCloseable {
 
     private void launch(int i) throws IOException {
         Member m = members.get(i);
-        List<String> command = m.kind == Kind.NATS_SERVER
-                ? List.of(NatsServerProcess.BINARY.toString(), "-c", m.config.toString())
-                : List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m",
-                        "-cp", System.getProperty("java.class.path"), Main.class.getName(), "-c", m.config.toString());
+        List<String> command = new ArrayList<>();
+        String natsjCommand = System.getProperty(NATSJ_COMMAND, "");
+        if (m.kind == Kind.NATS_SERVER) {
+            command.add(NatsServerProcess.BINARY.toString());
+        } else if (!natsjCommand.isBlank()) {
+            command.addAll(List.of(natsjCommand.trim().split("\\s+")));
+        } else {
+            command.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m",
+                    "-cp", System.getProperty("java.class.path"), Main.class.getName()));
+        }
+        command.addAll(List.of("-c", m.config.toString()));
         m.process = NatsServerProcess.launch(command, m.clientPort, m.log, START);
     }
 
