@@ -18,7 +18,9 @@ import java.util.concurrent.Callable;
 /**
  * natsj's load tool. {@code --url} runs the scenarios against one server; {@code --compare} launches natsj and
  * nats-server as child processes, alternating them round by round on fresh ports, and prints a Markdown table of the
- * medians and the natsj/nats-server ratio (above 1.0 favours natsj, for throughput and latency alike).
+ * medians and the natsj/nats-server ratio (above 1.0 favours natsj, for throughput and latency alike). With
+ * {@code --cluster N} each round starts N-server clusters instead of single servers, and the table adds the servers'
+ * CPU time per message, summed over the cluster.
  *
  * <p>Threading: runs on the main thread.
  */
@@ -26,8 +28,9 @@ import java.util.concurrent.Callable;
         description = "Core NATS load scenarios, side by side with nats-server.")
 public final class BenchTool implements Callable<Integer> {
 
-    @Option(names = "--url", description = "Run against this server only.")
-    String url;
+    @Option(names = "--url", split = ",", description = "Run against this server only (several comma-separated "
+            + "URLs of one cluster for the cluster scenarios: clients on the first and second).")
+    List<String> url;
 
     @Option(names = "--compare", description = "Run natsj and nats-server side by side.")
     boolean compare;
@@ -41,10 +44,16 @@ public final class BenchTool implements Callable<Integer> {
     @Option(names = "--rounds", defaultValue = "5", description = "Alternating rounds per server.")
     int rounds;
 
-    @Option(names = "--scenarios", split = ",", description = "Scenarios or groups (default: all): core (core-pub16, "
-            + "core-pub128, core-pubsub, core-fanout, core-reqrep), js (js-pub-sync-p50, js-pub-sync-p99, "
-            + "js-pub-async-file, js-pub-async-mem, js-pull-consume, js-ordered-consume).")
+    @Option(names = "--scenarios", split = ",", description = "Scenarios or groups (default: core and js, with "
+            + "--cluster: cluster): core (core-pub16, core-pub128, core-pubsub, core-fanout, core-reqrep), js "
+            + "(js-pub-sync-p50, js-pub-sync-p99, js-pub-async-file, js-pub-async-mem, js-pull-consume, "
+            + "js-ordered-consume), cluster (cluster-pubsub, cluster-fanout, cluster-reqrep).")
     List<String> scenarios;
+
+    @Option(names = "--cluster", paramLabel = "N", description = "With --compare: each round starts an N-server "
+            + "natsj cluster and an N-server nats-server cluster (config files with a cluster {} block, full mesh on "
+            + "loopback); clients of the cluster scenarios sit on servers 1 and 2. Core scenarios only.")
+    Integer cluster;
 
     @Option(names = "--restart", paramLabel = "N", description = "Instead of the scenarios: the restart time of a "
             + "file stream holding N messages of 128 B, natsj and nats-server.")
@@ -83,7 +92,11 @@ public final class BenchTool implements Callable<Integer> {
     public Integer call() throws Exception {
         List<Scenario> chosen = new ArrayList<>();
         if (scenarios == null || scenarios.isEmpty()) {
-            chosen.addAll(List.of(Scenario.values()));
+            for (Scenario s : Scenario.values()) {
+                if (s.needsCluster() == (cluster != null)) {
+                    chosen.add(s);
+                }
+            }
         } else {
             for (String id : scenarios) {
                 chosen.addAll(Scenario.byIdOrGroup(id.trim()));
@@ -92,7 +105,7 @@ public final class BenchTool implements Callable<Integer> {
         int scale = quick ? 20 : 1;
         if (url != null) {
             for (Scenario s : chosen) {
-                System.out.printf(Locale.ROOT, "%-12s %14.1f %s%n", s.id(), s.run(url, scale), s.unit());
+                System.out.printf(Locale.ROOT, "%-14s %14.1f %s%n", s.id(), s.run(url, scale), s.unit());
             }
             return 0;
         }
@@ -114,13 +127,21 @@ public final class BenchTool implements Callable<Integer> {
         if (natsjCmd == null) {
             natsjCmd = Path.of(System.getProperty("natsj.root", ".")).resolve("bin/natsj-server").toString();
         }
+        if (cluster != null && (cluster < 2 || tls || chosen.stream().anyMatch(Scenario::needsJetStream))) {
+            System.err.println("--cluster takes N >= 2, core and cluster scenarios only, and no --tls");
+            return 2;
+        }
         BenchTls serverTls = tls ? BenchTls.generate() : null;
         Scenario.useTls(serverTls == null ? null : serverTls.clientContext());
         Map<Scenario, double[]> natsj = new LinkedHashMap<>();
         Map<Scenario, double[]> nats = new LinkedHashMap<>();
+        Map<Scenario, double[]> natsjCpu = new LinkedHashMap<>();
+        Map<Scenario, double[]> natsCpu = new LinkedHashMap<>();
         for (Scenario s : chosen) {
             natsj.put(s, new double[rounds]);
             nats.put(s, new double[rounds]);
+            natsjCpu.put(s, new double[rounds]);
+            natsCpu.put(s, new double[rounds]);
         }
         File log = File.createTempFile("natsj-bench-servers", ".log");
         long started = System.nanoTime();
@@ -129,23 +150,29 @@ public final class BenchTool implements Callable<Integer> {
             for (int k = 0; k < 2; k++) {
                 boolean isNatsj = (k == 0) == natsjFirst;
                 Map<Scenario, double[]> into = isNatsj ? natsj : nats;
-                try (ServerProcess server = ServerProcess.start(isNatsj ? natsjCmd : natsCmd, log,
-                        chosen.stream().anyMatch(Scenario::needsJetStream), serverTls)) {
+                Map<Scenario, double[]> cpuInto = isNatsj ? natsjCpu : natsCpu;
+                String command = isNatsj ? natsjCmd : natsCmd;
+                try (BenchCluster servers = cluster != null ? BenchCluster.start(command, cluster, log)
+                        : BenchCluster.single(ServerProcess.start(command, log,
+                        chosen.stream().anyMatch(Scenario::needsJetStream), serverTls))) {
                     if (warmup) {
                         for (Scenario s : chosen) {
-                            s.run(server.url(), scale * 4);
+                            s.run(servers.urls(), scale * 4);
                         }
                     }
                     for (Scenario s : chosen) {
-                        double v = s.run(server.url(), scale);
+                        long cpu0 = servers.cpuTicks();
+                        double v = s.run(servers.urls(), scale);
+                        long cpuTicks = servers.cpuTicks() - cpu0;
                         into.get(s)[r] = v;
-                        System.err.printf(Locale.ROOT, "round %d %-11s %-12s %14.1f %s%n", r + 1,
+                        cpuInto.get(s)[r] = cpuTicks * 1e6 / ServerProcess.CLOCK_TICKS / Math.max(1, s.messages(scale));
+                        System.err.printf(Locale.ROOT, "round %d %-11s %-14s %14.1f %s%n", r + 1,
                                 isNatsj ? "natsj" : "nats-server", s.id(), v, s.unit());
                     }
                 }
             }
         }
-        String table = table(chosen, natsj, nats, (System.nanoTime() - started) / 1e9);
+        String table = table(chosen, natsj, nats, natsjCpu, natsCpu, (System.nanoTime() - started) / 1e9);
         System.out.print(table);
         if (out != null) {
             Files.writeString(out, table, StandardCharsets.UTF_8);
@@ -174,20 +201,34 @@ public final class BenchTool implements Callable<Integer> {
     }
 
     private String table(List<Scenario> chosen, Map<Scenario, double[]> natsj, Map<Scenario, double[]> nats,
-                         double seconds) throws Exception {
+                         Map<Scenario, double[]> natsjCpu, Map<Scenario, double[]> natsCpu, double seconds)
+            throws Exception {
+        boolean cpu = chosen.stream().anyMatch(s -> s.messages(1) > 0);
         StringBuilder sb = new StringBuilder();
-        sb.append(String.format(Locale.ROOT, "Machine: %d cores, Java %s, %s; %d alternating rounds%s%s, %.0f s.%n",
+        sb.append(String.format(Locale.ROOT, "Machine: %d cores, Java %s, %s; %d alternating rounds%s%s%s, %.0f s.%n",
                 Runtime.getRuntime().availableProcessors(), Runtime.version(), natsVersion(), rounds,
-                quick ? " (quick)" : "", tls ? ", TLS" : "", seconds));
+                cluster != null ? " of " + cluster + "-server clusters" : "", quick ? " (quick)" : "",
+                tls ? ", TLS" : "", seconds));
         sb.append("Ratio: natsj/nats-server for throughput, nats-server/natsj for latency (above 1.0 favours natsj).")
-                .append(System.lineSeparator()).append(System.lineSeparator());
-        sb.append("| scenario | what | natsj (median) | nats-server (median) | ratio |").append(System.lineSeparator());
-        sb.append("|---|---|---:|---:|---:|").append(System.lineSeparator());
+                .append(System.lineSeparator());
+        if (cpu) {
+            sb.append("CPU/msg: the servers' CPU time (user + system, all processes) per message delivered "
+                    + "(request-reply: per round trip), median.").append(System.lineSeparator());
+        }
+        sb.append(System.lineSeparator());
+        sb.append("| scenario | what | natsj (median) | nats-server (median) | ratio |")
+                .append(cpu ? " natsj CPU/msg | nats-server CPU/msg |" : "").append(System.lineSeparator());
+        sb.append("|---|---|---:|---:|---:|").append(cpu ? "---:|---:|" : "").append(System.lineSeparator());
         for (Scenario s : chosen) {
             double a = Stats.median(natsj.get(s));
             double b = Stats.median(nats.get(s));
-            sb.append(String.format(Locale.ROOT, "| %s | %s | %s %s | %s %s | %.2f |%n", s.id(), s.description(),
+            sb.append(String.format(Locale.ROOT, "| %s | %s | %s %s | %s %s | %.2f |", s.id(), s.description(),
                     format(a), s.unit(), format(b), s.unit(), Stats.ratio(a, b, s.higherIsBetter())));
+            if (cpu) {
+                sb.append(s.messages(1) > 0 ? String.format(Locale.ROOT, " %.2f µs | %.2f µs |",
+                        Stats.median(natsjCpu.get(s)), Stats.median(natsCpu.get(s))) : " | |");
+            }
+            sb.append(System.lineSeparator());
         }
         return sb.toString();
     }

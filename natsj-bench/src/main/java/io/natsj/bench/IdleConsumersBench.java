@@ -23,8 +23,6 @@ import java.util.Locale;
  */
 final class IdleConsumersBench {
 
-    private static final long CLOCK_TICKS = 100; // USER_HZ on Linux
-
     private IdleConsumersBench() {
     }
 
@@ -43,23 +41,16 @@ final class IdleConsumersBench {
             }
             double createSeconds = (System.nanoTime() - t0) / 1e9;
             Thread.sleep(5_000); // let start-up work and collections settle before measuring idleness
-            long cpu0 = cpuTicks(server.pid());
+            long cpu0 = server.cpuTicks();
             long w0 = System.nanoTime();
             Thread.sleep(10_000);
-            long cpu1 = cpuTicks(server.pid());
+            long cpu1 = server.cpuTicks();
             double wall = (System.nanoTime() - w0) / 1e9;
-            double cpuPercent = 100.0 * (cpu1 - cpu0) / CLOCK_TICKS / wall;
+            double cpuPercent = 100.0 * (cpu1 - cpu0) / ServerProcess.CLOCK_TICKS / wall;
             return new double[]{residentMiB(server.pid()), cpuPercent, createSeconds};
         } finally {
             ServerProcess.deleteTree(dir);
         }
-    }
-
-    /** The process and its descendants (bin/natsj-server execs java, so it is one process). */
-    private static long cpuTicks(long pid) throws IOException {
-        String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
-        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-        return Long.parseLong(f[11]) + Long.parseLong(f[12]); // utime, stime
     }
 
     private static double residentMiB(long pid) throws IOException {

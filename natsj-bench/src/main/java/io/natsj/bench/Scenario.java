@@ -4,6 +4,7 @@ import io.nats.client.Connection;
 import io.nats.client.Dispatcher;
 import io.nats.client.Nats;
 import io.nats.client.Options;
+import io.nats.client.Subscription;
 
 import javax.net.ssl.SSLContext;
 import java.time.Duration;
@@ -36,19 +37,19 @@ public enum Scenario {
     CORE_PUBSUB("core-pubsub", "1 publisher, 1 subscriber, 128 B", "msgs/s", true) {
         @Override
         double run(String url, int scale) throws Exception {
-            return fanout(url, 1_000_000 / scale, 128, 1);
+            return fanout(url, url, 1_000_000 / scale, 128, 1);
         }
     },
     CORE_FANOUT("core-fanout", "1 publisher, 4 subscribers, 128 B (received, all subscribers)", "msgs/s", true) {
         @Override
         double run(String url, int scale) throws Exception {
-            return fanout(url, 400_000 / scale, 128, 4);
+            return fanout(url, url, 400_000 / scale, 128, 4);
         }
     },
     CORE_REQREP("core-reqrep", "request-reply latency p50, 128 B, sequential", "µs", false) {
         @Override
         double run(String url, int scale) throws Exception {
-            return requestReply(url, 20_000 / scale, 128);
+            return requestReply(url, url, 20_000 / scale, 128);
         }
     },
     JS_PUB_SYNC_P50("js-pub-sync-p50", "JetStream sync publish latency p50, file, 128 B", "µs", false) {
@@ -89,6 +90,57 @@ public enum Scenario {
         double run(String url, int scale) throws Exception {
             return JetStreamLoad.orderedConsume(url, 100_000 / scale, 128);
         }
+    },
+    CLUSTER_PUBSUB("cluster-pubsub", "1 publisher on server 1, 1 subscriber on server 2, 128 B", "msgs/s", true) {
+        @Override
+        double run(String url, int scale) throws Exception {
+            return run(List.of(url), scale);
+        }
+
+        @Override
+        double run(List<String> urls, int scale) throws Exception {
+            return fanout(urls.get(0), second(urls), messages(scale), 128, 1);
+        }
+
+        @Override
+        int messages(int scale) {
+            return 1_000_000 / scale;
+        }
+    },
+    CLUSTER_FANOUT("cluster-fanout", "1 publisher on server 1, 4 subscribers on server 2, 128 B (received)", "msgs/s",
+            true) {
+        @Override
+        double run(String url, int scale) throws Exception {
+            return run(List.of(url), scale);
+        }
+
+        @Override
+        double run(List<String> urls, int scale) throws Exception {
+            return fanout(urls.get(0), second(urls), messages(scale) / 4, 128, 4);
+        }
+
+        @Override
+        int messages(int scale) {
+            return 4 * (400_000 / scale);
+        }
+    },
+    CLUSTER_REQREP("cluster-reqrep", "request-reply latency p50, requester on server 1, responder on server 2, 128 B",
+            "µs", false) {
+        @Override
+        double run(String url, int scale) throws Exception {
+            return run(List.of(url), scale);
+        }
+
+        @Override
+        double run(List<String> urls, int scale) throws Exception {
+            return requestReply(urls.get(0), second(urls), 20_000 / scale, 128);
+        }
+
+        @Override
+        int messages(int scale) {
+            int n = 20_000 / scale;
+            return n + Math.min(1000, n); // with the unmeasured warm-up requests
+        }
     };
 
     /** Whether the server must run with JetStream. */
@@ -116,9 +168,30 @@ public enum Scenario {
     /** Runs the scenario; {@code scale} divides the message counts (1 = full run). */
     abstract double run(String url, int scale) throws Exception;
 
-    /** Scenarios by id, or the groups {@code core} and {@code js}. */
+    /**
+     * Runs the scenario on a cluster whose client URLs are {@code urls} (server 1 first); the cluster scenarios put
+     * their clients on servers 1 and 2, the others run on server 1.
+     */
+    double run(List<String> urls, int scale) throws Exception {
+        return run(urls.get(0), scale);
+    }
+
+    /**
+     * The messages a run delivers to subscribers (for request-reply: the round trips, warm-up included), for the
+     * servers' CPU time per message; 0 where not counted.
+     */
+    int messages(int scale) {
+        return 0;
+    }
+
+    /** Whether the scenario crosses a route between two servers of a cluster. */
+    public boolean needsCluster() {
+        return id.startsWith("cluster-");
+    }
+
+    /** Scenarios by id, or the groups {@code core}, {@code js} and {@code cluster}. */
     public static List<Scenario> byIdOrGroup(String id) {
-        if (id.equals("core") || id.equals("js")) {
+        if (id.equals("core") || id.equals("js") || id.equals("cluster")) {
             return Arrays.stream(values()).filter(s -> s.id.startsWith(id + "-")).toList();
         }
         return List.of(byId(id));
@@ -164,14 +237,15 @@ public enum Scenario {
         }
     }
 
-    static double fanout(String url, int n, int size, int subscribers) throws Exception {
+    /** {@code n} messages published on {@code pubUrl}, received by each of the subscribers on {@code subUrl}. */
+    static double fanout(String pubUrl, String subUrl, int n, int size, int subscribers) throws Exception {
         byte[] payload = new byte[size];
         List<Connection> subs = new ArrayList<>();
         CountDownLatch done = new CountDownLatch(subscribers);
         AtomicLong dropped = new AtomicLong();
-        try (Connection pub = connect(url)) {
+        try (Connection pub = connect(pubUrl)) {
             for (int i = 0; i < subscribers; i++) {
-                Connection sc = connect(url);
+                Connection sc = connect(subUrl);
                 subs.add(sc);
                 AtomicLong got = new AtomicLong();
                 Dispatcher d = sc.createDispatcher(m -> {
@@ -183,6 +257,7 @@ public enum Scenario {
                 d.subscribe("bench.fan");
                 sc.flush(Duration.ofSeconds(5));
             }
+            awaitInterest(pub, subs);
             long t0 = System.nanoTime();
             for (int i = 0; i < n; i++) {
                 pub.publish("bench.fan", payload);
@@ -206,12 +281,14 @@ public enum Scenario {
         }
     }
 
-    static double requestReply(String url, int n, int size) throws Exception {
+    /** Median latency of {@code n} sequential requests from {@code requesterUrl} to a responder on the other. */
+    static double requestReply(String requesterUrl, String responderUrl, int n, int size) throws Exception {
         byte[] payload = new byte[size];
-        try (Connection responder = connect(url); Connection requester = connect(url)) {
+        try (Connection responder = connect(responderUrl); Connection requester = connect(requesterUrl)) {
             Dispatcher d = responder.createDispatcher(m -> responder.publish(m.getReplyTo(), m.getData()));
             d.subscribe("bench.req");
             responder.flush(Duration.ofSeconds(5));
+            awaitInterest(requester, List.of(responder));
             for (int i = 0; i < Math.min(1000, n); i++) {
                 requester.request("bench.req", payload, Duration.ofSeconds(5));
             }
@@ -224,6 +301,32 @@ public enum Scenario {
                 lat[i] = System.nanoTime() - t0;
             }
             return Stats.percentile(lat, 50) / 1000.0;
+        }
+    }
+
+    /** Server 2 of a cluster; server 1 when there is only one. */
+    static String second(List<String> urls) {
+        return urls.get(Math.min(1, urls.size() - 1));
+    }
+
+    /**
+     * Returns once messages from {@code pub} reach each of {@code subscribers}, whose subscriptions were made before:
+     * on another server of a cluster, interest arrives asynchronously (in order, so a later subscription's arrival
+     * shows the earlier ones arrived too).
+     */
+    static void awaitInterest(Connection pub, List<Connection> subscribers) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        for (Connection sc : subscribers) {
+            Subscription ready = sc.subscribe("bench.ready");
+            sc.flush(Duration.ofSeconds(5));
+            while (ready.nextMessage(Duration.ofMillis(20)) == null) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("a subscription on another server was not seen within 30 s");
+                }
+                pub.publish("bench.ready", new byte[0]);
+                pub.flush(Duration.ofSeconds(5));
+            }
+            ready.unsubscribe();
         }
     }
 

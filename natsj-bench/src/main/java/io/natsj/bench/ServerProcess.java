@@ -21,6 +21,9 @@ import java.util.concurrent.TimeUnit;
  */
 final class ServerProcess implements AutoCloseable {
 
+    /** Clock ticks per second in {@code /proc/<pid>/stat} (USER_HZ on Linux). */
+    static final long CLOCK_TICKS = 100;
+
     private final Process process;
     private final int port;
     private final Path storeDir;
@@ -41,16 +44,24 @@ final class ServerProcess implements AutoCloseable {
     /** A server with TLS on its client port when {@code tls} is not null. */
     static ServerProcess start(String command, File logFile, boolean jetStream, BenchTls tls)
             throws IOException, InterruptedException {
-        return launch(command, logFile, jetStream ? Files.createTempDirectory("natsj-bench-js") : null, true, tls);
+        return launch(command, logFile, jetStream ? Files.createTempDirectory("natsj-bench-js") : null, true, tls,
+                List.of());
+    }
+
+    /** A server without JetStream given these extra arguments (e.g. {@code -c <config file>}). */
+    static ServerProcess startWith(String command, File logFile, List<String> extraArgs)
+            throws IOException, InterruptedException {
+        return launch(command, logFile, null, false, null, extraArgs);
     }
 
     /** A JetStream server on {@code storeDir}, which is kept when the server closes. */
     static ServerProcess startIn(String command, File logFile, Path storeDir) throws IOException, InterruptedException {
-        return launch(command, logFile, storeDir, false, null);
+        return launch(command, logFile, storeDir, false, null, List.of());
     }
 
     private static ServerProcess launch(String command, File logFile, Path storeDir, boolean deleteStore,
-                                        BenchTls tls) throws IOException, InterruptedException {
+                                        BenchTls tls, List<String> extraArgs)
+            throws IOException, InterruptedException {
         int port = freePort();
         List<String> cmd = new ArrayList<>(Arrays.asList(command.trim().split("\\s+")));
         cmd.addAll(List.of("-a", "127.0.0.1", "-p", Integer.toString(port)));
@@ -60,6 +71,7 @@ final class ServerProcess implements AutoCloseable {
         if (tls != null) {
             cmd.addAll(tls.serverArgs());
         }
+        cmd.addAll(extraArgs);
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile)).start();
         Runtime.getRuntime().addShutdownHook(new Thread(p::destroyForcibly));
@@ -82,6 +94,13 @@ final class ServerProcess implements AutoCloseable {
     /** The server's process id, for resource measurements. */
     long pid() {
         return process.pid();
+    }
+
+    /** CPU time the process has used so far (user + system), in clock ticks of 10 ms ({@code /proc}; Linux). */
+    long cpuTicks() throws IOException {
+        String stat = Files.readString(Path.of("/proc/" + process.pid() + "/stat"));
+        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return Long.parseLong(f[11]) + Long.parseLong(f[12]); // utime, stime
     }
 
     String url() {

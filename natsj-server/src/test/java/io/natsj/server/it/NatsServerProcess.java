@@ -56,20 +56,50 @@ final class NatsServerProcess implements AutoCloseable {
             command.addAll(List.of("-c", config.toString()));
         }
         command.addAll(List.of(args));
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        NatsServerProcess ns = new NatsServerProcess(p, port, config, log);
+        Process p;
         try {
-            await().atMost(Duration.ofSeconds(10)).ignoreExceptions().until(() -> {
+            p = launch(command, port, log, Duration.ofSeconds(10));
+        } catch (RuntimeException e) {
+            if (config != null) {
+                Files.deleteIfExists(config);
+            }
+            Files.deleteIfExists(log);
+            throw e;
+        }
+        return new NatsServerProcess(p, port, config, log);
+    }
+
+    /**
+     * Starts {@code command} (a server) with its output appended to {@code log} and returns once loopback
+     * {@code port} accepts connections; kills it and throws when it does not within {@code timeout}.
+     */
+    static Process launch(List<String> command, int port, Path log, Duration timeout) throws IOException {
+        Process p = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+        try {
+            await().atMost(timeout).ignoreExceptions().until(() -> {
                 try (Socket s = new Socket()) {
                     s.connect(new InetSocketAddress("127.0.0.1", port), 1000);
                     return true;
                 }
             });
         } catch (RuntimeException e) {
-            ns.close();
+            stop(p);
             throw e;
         }
-        return ns;
+        return p;
+    }
+
+    /** Ends {@code p}: SIGTERM, then SIGKILL when it has not exited within 5 s. */
+    static void stop(Process p) {
+        p.destroy();
+        try {
+            if (!p.waitFor(5, TimeUnit.SECONDS)) {
+                p.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     static NatsServerProcess start(String... args) throws IOException {
@@ -92,14 +122,7 @@ final class NatsServerProcess implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
-        process.destroy();
-        try {
-            if (!process.waitFor(5, TimeUnit.SECONDS)) {
-                process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        stop(process);
         if (config != null) {
             Files.deleteIfExists(config);
         }
