@@ -2,6 +2,7 @@ package io.natsj.server;
 
 import io.natsj.server.account.Account;
 import io.natsj.server.account.Accounts;
+import io.natsj.server.cluster.ClusterInterest;
 import io.natsj.server.jetstream.JetStream;
 import io.natsj.server.jetstream.JetStreamAccountView;
 import io.natsj.server.jetstream.JetStreamService;
@@ -81,6 +82,7 @@ public final class NatsServer implements AutoCloseable {
     private ScheduledThreadPoolExecutor timers;
     private MonitorServer monitor;
     private SystemRequests systemRequests;
+    private volatile ClusterInterest clusterInterest;
     private SystemEvents systemEvents;
     private JetStream jetStream;
 
@@ -158,6 +160,9 @@ public final class NatsServer implements AutoCloseable {
         timers.setRemoveOnCancelPolicy(true);
         try {
             checkMonitoringPorts();
+            if (options.cluster() != null) {
+                clusterInterest = new ClusterInterest(accounts); // before any internal subscription
+            }
             if (options.tls() != null) {
                 tls = ServerTls.create(options.tls());
             }
@@ -294,6 +299,11 @@ public final class NatsServer implements AutoCloseable {
     /** JetStream of the whole server (every account's), or null when it is not enabled. */
     public JetStream jetStreamServer() {
         return jetStream;
+    }
+
+    /** The cluster's interest layer, which route connections report to; null when this server runs alone. */
+    public ClusterInterest clusterInterest() {
+        return clusterInterest;
     }
 
     /** The server's accounts. */
