@@ -87,8 +87,8 @@ public final class ClusterInterest implements RouteHandler {
             } else {
                 counts.remove(key);
             }
-            if (queue == null && n > 1) {
-                return; // a plain subject is announced once, withdrawn with its last subscription
+            if (queue == null && n != (delta > 0 ? 1 : 0)) {
+                return; // a plain subject is announced by its first subscription, withdrawn with its last
             }
             for (RouteLink link : links) {
                 if (n > 0) {
