@@ -5,6 +5,11 @@ import io.nats.client.Message;
 import io.nats.client.Subscription;
 import io.nats.client.impl.Headers;
 import io.nats.client.impl.NatsMessage;
+import io.nats.client.JetStreamManagement;
+import io.nats.client.api.AckPolicy;
+import io.nats.client.api.ConsumerConfiguration;
+import io.nats.client.api.StorageType;
+import io.nats.client.api.StreamConfiguration;
 import io.natsj.server.NatsServer;
 import io.natsj.server.ServerOptions;
 import io.natsj.server.config.ConfigLoader;
@@ -28,6 +33,7 @@ import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 /**
  * Three embedded servers joined by in-memory routes, with jnats clients on different servers: messages cross to
@@ -356,6 +362,32 @@ class ClusterMessagingIT {
         assertThat(servers).hasSize(3);
         cluster.awaitQuiet();
         assertThat(inbox.nextMessage(NONE)).isNull();
+    }
+
+    @Test
+    void aJetStreamPushConsumerDeliversToASubscriberOnAnotherServerWithTheStoredSubjectAndTakesItsAcks()
+            throws Exception {
+        cluster = InMemoryCluster.start(3, i -> i == 0
+                ? InMemoryCluster.defaults().jetStream(ServerOptions.JetStreamOptions.DISABLED.withEnabled(true)
+                        .withStoreDir(dir.resolve("js")))
+                : InMemoryCluster.defaults());
+        Connection remote = cluster.connect(1);
+        JetStreamManagement jsm = remote.jetStreamManagement();
+        jsm.addStream(StreamConfiguration.builder().name("ORDERS").subjects("orders.>")
+                .storageType(StorageType.Memory).build());
+        remote.jetStream().publish("orders.1", utf8("first"));
+        jsm.addOrUpdateConsumer("ORDERS", ConsumerConfiguration.builder().durable("push")
+                .deliverSubject("deliver.push").ackPolicy(AckPolicy.Explicit).build());
+        Subscription sub = sub(remote, "deliver.push", null);
+
+        Message m = sub.nextMessage(WAIT);
+
+        assertThat(m).isNotNull();
+        assertThat(m.getSubject()).as("the stored subject, not the deliver subject").isEqualTo("orders.1");
+        assertThat(m.getReplyTo()).startsWith("$JS.ACK.ORDERS.push.").doesNotContain("@");
+        m.ackSync(WAIT);
+        await().atMost(WAIT).untilAsserted(() ->
+                assertThat(jsm.getConsumerInfo("ORDERS", "push").getAckFloor().getStreamSequence()).isEqualTo(1));
     }
 
     private static List<String> drain(Subscription s) throws InterruptedException {

@@ -16,6 +16,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.IntFunction;
 import java.util.function.Supplier;
 
 /**
@@ -35,10 +36,15 @@ final class InMemoryCluster implements AutoCloseable {
 
     /** Starts {@code n} servers from {@code options} (a cluster block is added) and connects them all. */
     static InMemoryCluster start(int n, Supplier<ServerOptions.Builder> options) throws Exception {
+        return start(n, i -> options.get());
+    }
+
+    /** Starts {@code n} servers, server {@code i} from {@code options.apply(i)}, and connects them all. */
+    static InMemoryCluster start(int n, IntFunction<ServerOptions.Builder> options) throws Exception {
         InMemoryCluster cluster = new InMemoryCluster();
         try {
             for (int i = 0; i < n; i++) {
-                cluster.servers.add(NatsServer.start(options.get().serverName("s" + i)
+                cluster.servers.add(NatsServer.start(options.apply(i).serverName("s" + i)
                         .cluster(ClusterOptions.listen("127.0.0.1", 0).withName("mem")).build()));
             }
             for (int i = 0; i < n; i++) {
