@@ -286,9 +286,40 @@ class ClusterMessagingIT {
             system_account: SYS
             """;
 
+    private static final String USERS = """
+            authorization {
+              users: [
+                { user: pub, password: p, permissions: { publish: { deny: "forbidden.>" } } }
+                { user: sub, password: s, permissions: { subscribe: { allow: ">", deny: "secret.>" } } }
+              ]
+            }
+            """;
+
+    @Test
+    void permissionsApplyOnTheServerOfThePublisherAndOfTheSubscriber() throws Exception {
+        cluster = configured(USERS);
+        Subscription all = sub(cluster.connect(1, "sub", "s"), ">", null);
+        Connection pub = cluster.connect(0, "pub", "p");
+
+        pub.publish("secret.plans", utf8("denied to the subscriber"));
+        pub.publish("forbidden.x", utf8("denied to the publisher"));
+        pub.publish("open.news", utf8("allowed"));
+        pub.flush(WAIT);
+
+        Message m = all.nextMessage(WAIT);
+        assertThat(m).isNotNull();
+        assertThat(m.getSubject()).isEqualTo("open.news");
+        cluster.awaitQuiet();
+        assertThat(all.nextMessage(NONE)).isNull();
+    }
+
     private InMemoryCluster accountsCluster() throws Exception {
-        Path conf = dir.resolve("accounts.conf");
-        Files.writeString(conf, ACCOUNTS);
+        return configured(ACCOUNTS);
+    }
+
+    private InMemoryCluster configured(String config) throws Exception {
+        Path conf = Files.createTempFile(dir, "cluster", ".conf");
+        Files.writeString(conf, config);
         return InMemoryCluster.start(3, () -> {
             try {
                 return ConfigLoader.load(conf, Map.<String, String>of()::get).options()
