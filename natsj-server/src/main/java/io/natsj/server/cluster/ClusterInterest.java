@@ -193,12 +193,16 @@ public final class ClusterInterest implements RouteHandler {
         private final Map<String, RouteInterest> owners = new HashMap<>();
         private final Map<RemoteKey, Subscription> subs = new HashMap<>();
         private final Map<RemoteKey, Account> accounts = new HashMap<>();
+        private boolean gone;
 
         Peer(RouteLink link) {
             this.link = link;
         }
 
         synchronized void subscribe(Account account, String subject, String queue, int weight) {
+            if (gone) {
+                return; // raced with the route going down
+            }
             RemoteKey key = new RemoteKey(account.name(), subject, queue);
             Subscription existing = subs.get(key);
             if (existing != null) {
@@ -232,6 +236,7 @@ public final class ClusterInterest implements RouteHandler {
         }
 
         synchronized void removeAll() {
+            gone = true;
             Map<Account, List<Subscription>> byAccount = new HashMap<>();
             subs.forEach((key, sub) -> {
                 sub.close();

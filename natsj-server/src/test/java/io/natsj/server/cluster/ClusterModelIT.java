@@ -20,9 +20,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The seeded model test of interest propagation: random SUB, queue SUB and UNSUB operations of clients on random
- * servers of a three-server cluster, and after each batch of operations every published message must reach exactly
- * the subscribers a single-server model says: every matching plain subscription once, and exactly one matching member
- * of each queue group in the whole cluster. The seed comes from {@code -Dnatsj.model.seed} (random otherwise) and is
+ * servers of a three-server cluster, now and then a server whose routes go down and come back, and after each batch
+ * of operations every published message must reach exactly the subscribers a single-server model says: every matching
+ * plain subscription once, and exactly one matching member of each queue group in the whole cluster. The seed comes from {@code -Dnatsj.model.seed} (random otherwise) and is
  * printed with any failure.
  */
 @Timeout(120)
@@ -89,6 +89,12 @@ class ClusterModelIT {
                 }
             }
             settle(clients);
+            if (random.nextInt(4) == 0) {
+                int bounced = random.nextInt(SERVERS);
+                cluster.isolate(bounced); // its routes go down and come back: the peers learn its interest anew
+                cluster.rejoin(bounced);
+                log.add("BOUNCE s" + bounced);
+            }
 
             List<String[]> published = new ArrayList<>();
             for (String subject : SUBJECTS) {

@@ -98,14 +98,15 @@ final class InMemoryCluster implements AutoCloseable {
         return nc;
     }
 
-    /** Messages server {@code from} sent to server {@code to} so far. */
+    /** Messages server {@code from} sent to server {@code to} so far (over every link between them). */
     long messagesSent(int from, int to) {
+        long n = 0;
         for (Link l : links) {
             if (l.local == servers.get(from) && l.remote == servers.get(to)) {
-                return l.messages.get();
+                n += l.messages.get();
             }
         }
-        throw new IllegalArgumentException("no link " + from + "->" + to);
+        return n;
     }
 
     /** Waits until every link has delivered all it was given (nothing a delivery sends goes on another route). */
@@ -128,6 +129,16 @@ final class InMemoryCluster implements AutoCloseable {
         for (Link l : links) {
             if (l.local == s || l.remote == s) {
                 l.local.clusterInterest().routeDown(l);
+            }
+        }
+        awaitQuiet();
+    }
+
+    /** Connects server {@code i} to every other server again after {@link #isolate}, as a reconnecting route does. */
+    void rejoin(int i) throws Exception {
+        for (int j = 0; j < servers.size(); j++) {
+            if (j != i) {
+                connect(servers.get(i), servers.get(j));
             }
         }
         awaitQuiet();
