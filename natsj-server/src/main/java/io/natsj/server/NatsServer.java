@@ -2,6 +2,7 @@ package io.natsj.server;
 
 import io.natsj.server.account.Account;
 import io.natsj.server.account.Accounts;
+import io.natsj.server.cluster.ClusterInterest;
 import io.natsj.server.jetstream.JetStream;
 import io.natsj.server.jetstream.JetStreamAccountView;
 import io.natsj.server.jetstream.JetStreamService;
@@ -82,6 +83,7 @@ public final class NatsServer implements AutoCloseable, MonitoredServer {
     private ScheduledThreadPoolExecutor timers;
     private MonitorServer monitor;
     private SystemRequests systemRequests;
+    private volatile ClusterInterest clusterInterest;
     private SystemEvents systemEvents;
     private JetStream jetStream;
 
@@ -159,6 +161,9 @@ public final class NatsServer implements AutoCloseable, MonitoredServer {
         timers.setRemoveOnCancelPolicy(true);
         try {
             checkMonitoringPorts();
+            if (options.cluster() != null) {
+                clusterInterest = new ClusterInterest(accounts); // before any internal subscription
+            }
             if (options.tls() != null) {
                 tls = ServerTls.create(options.tls());
             }
@@ -296,6 +301,11 @@ public final class NatsServer implements AutoCloseable, MonitoredServer {
     @Override
     public JetStream jetStreamServer() {
         return jetStream;
+    }
+
+    /** The cluster's interest layer, which route connections report to; null when this server runs alone. */
+    public ClusterInterest clusterInterest() {
+        return clusterInterest;
     }
 
     /** The server's accounts. */

@@ -1,5 +1,7 @@
 package io.natsj.server.account;
 
+import io.natsj.server.cluster.RouteInterest;
+import io.natsj.server.cluster.RouteLink;
 import io.natsj.server.routing.DeliveryBatch;
 import io.natsj.server.routing.SubjectIndex;
 import io.natsj.server.routing.SubjectMatch;
@@ -8,6 +10,7 @@ import io.natsj.server.routing.Subscription;
 
 import io.natsj.server.util.ServerClock;
 
+import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
@@ -153,6 +156,9 @@ public final class Account {
      * Delivers to every plain match and one member of each queue group. {@code route} is what was matched,
      * {@code subject} what the message shows; an import forwards by the route (a JetStream delivery crossing into
      * another account goes on to its deliver subject there, never to the stored subject's subscribers).
+     *
+     * <p>A peer server's interest ({@link RouteInterest}) is collected instead: each peer gets the message once, with
+     * the queue groups for which no local member took it (a local member is always preferred, as in nats-server).
      */
     private int deliverMatch(Subscriber publisher, boolean echo, SubjectMatch match, String route, String subject,
                              String reply, int hdrLen, byte[] buf, int off, int totalLen, DeliveryBatch batch) {
@@ -161,24 +167,115 @@ public final class Account {
         }
         Subscriber skip = echo ? null : publisher;
         int declined = 0;
+        RouteTargets peers = null;
         for (Subscription sub : match.plain()) {
-            if (sub.subscriber() != skip && !deliver(sub, route, subject, reply, hdrLen, buf, off, totalLen, batch)
-                    && sub.subscriber().declineIsNoResponder()) {
+            Subscriber s = sub.subscriber();
+            if (s instanceof RouteInterest peer) {
+                if (!sub.isClosed()) {
+                    peers = RouteTargets.add(peers, peer, null);
+                }
+            } else if (s != skip && !deliver(sub, route, subject, reply, hdrLen, buf, off, totalLen, batch)
+                    && s.declineIsNoResponder()) {
                 declined++; // an import whose other side has no subscriber is no responder (nats-server's rule)
             }
         }
         for (Subscription[] group : match.queues()) {
-            int n = group.length;
-            int start = n == 1 ? 0 : ThreadLocalRandom.current().nextInt(n);
-            for (int i = 0; i < n; i++) {
-                Subscription sub = group[(start + i) % n];
-                if (sub.subscriber() != skip
-                        && deliver(sub, route, subject, reply, hdrLen, buf, off, totalLen, batch)) {
-                    break;
-                }
+            if (!deliverToOne(group, skip, route, subject, reply, hdrLen, buf, off, totalLen, batch)) {
+                peers = toPeer(peers, group, null);
             }
         }
+        if (peers != null) {
+            peers.send(route, routedReply(route, subject, reply), buf, off, hdrLen, totalLen, batch);
+        }
         return match.size() - declined;
+    }
+
+    /**
+     * Delivers a message a peer server sent ({@code RMSG}) to this server's own subscribers only: every plain match
+     * the peers know of (not imports, which the publishing server applied), and one local member of each queue group
+     * in {@code queues}. A group whose local members are all gone goes on to another peer's member, as nats-server
+     * does, never back to {@code from}.
+     */
+    public void deliverFromRoute(RouteLink from, String subject, String reply, List<String> queues, int hdrLen,
+                                 byte[] buf, int off, int totalLen, DeliveryBatch batch) {
+        SubjectMatch match = index.match(subject);
+        if (match.isEmpty()) {
+            return;
+        }
+        String shown = subject;
+        int at = reply == null ? -1 : jsAckDeliverIndex(reply);
+        if (at >= 0) {
+            shown = reply.substring(at + 1);
+            reply = reply.substring(0, at);
+        }
+        for (Subscription sub : match.plain()) {
+            if (sub.subscriber().visibleToRoutes()) {
+                deliver(sub, subject, shown, reply, hdrLen, buf, off, totalLen, batch);
+            }
+        }
+        if (queues.isEmpty()) {
+            return;
+        }
+        RouteTargets peers = null;
+        for (Subscription[] group : match.queues()) {
+            if (queues.contains(group[0].queue())
+                    && !deliverToOne(group, null, subject, shown, reply, hdrLen, buf, off, totalLen, batch)) {
+                peers = toPeer(peers, group, from);
+            }
+        }
+        if (peers != null) {
+            peers.send(subject, routedReply(subject, shown, reply), buf, off, hdrLen, totalLen, batch);
+        }
+    }
+
+    /** Delivers to one local member of a queue group, starting at a random one; false when none took it. */
+    private boolean deliverToOne(Subscription[] group, Subscriber skip, String route, String subject, String reply,
+                                 int hdrLen, byte[] buf, int off, int totalLen, DeliveryBatch batch) {
+        int n = group.length;
+        int start = n == 1 ? 0 : ThreadLocalRandom.current().nextInt(n);
+        for (int i = 0; i < n; i++) {
+            Subscription sub = group[(start + i) % n];
+            Subscriber s = sub.subscriber();
+            if (s != skip && s.visibleToRoutes()
+                    && deliver(sub, route, subject, reply, hdrLen, buf, off, totalLen, batch)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static RouteTargets toPeer(RouteTargets peers, Subscription[] group, RouteLink except) {
+        Subscription remote = RouteTargets.pickRemote(group, except);
+        return remote == null ? peers : RouteTargets.add(peers, (RouteInterest) remote.subscriber(), remote.queue());
+    }
+
+    /**
+     * The reply a message crosses a route with: a JetStream delivery, routed by its deliver subject but showing the
+     * stored subject, carries the shown subject after an {@code @} at the end of its ack reply, as nats-server
+     * encodes it.
+     */
+    private static String routedReply(String route, String subject, String reply) {
+        if (reply == null || route.equals(subject) || jsAckDeliverIndex(reply) >= 0) {
+            return reply;
+        }
+        return reply + "@" + subject;
+    }
+
+    /** Where the {@code @<subject>} suffix starts in a {@code $JS.ACK.} reply, or -1. */
+    private static int jsAckDeliverIndex(String reply) {
+        if (!reply.startsWith("$JS.ACK.")) {
+            return -1;
+        }
+        int dots = 0;
+        for (int i = 0; i < reply.length() - 1; i++) {
+            char c = reply.charAt(i);
+            if (c == '.') {
+                dots++;
+            } else if (c == '@' && dots >= 8) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     private boolean deliver(Subscription sub, String route, String subject, String reply, int hdrLen, byte[] buf,

@@ -47,6 +47,12 @@ final class ServiceImportRoute implements ImportRoute {
         return exporter.hasInterest(mapping.apply(route));
     }
 
+    /** Every server holds the same imports and applies them where a message is published: never sent to peers. */
+    @Override
+    public boolean visibleToRoutes() {
+        return false;
+    }
+
     @Override
     public String toString() {
         return "service import from " + exporter.name() + " into " + importer.name();

@@ -34,6 +34,12 @@ final class StreamImportRoute implements ImportRoute {
         return importer.hasInterest(mapping.apply(route));
     }
 
+    /** Every server holds the same imports and applies them where a message is published: never sent to peers. */
+    @Override
+    public boolean visibleToRoutes() {
+        return false;
+    }
+
     @Override
     public String toString() {
         return "stream import into " + importer.name();

@@ -1,5 +1,7 @@
 package io.natsj.server.cluster;
 
+import io.natsj.server.routing.DeliveryBatch;
+
 import java.util.List;
 
 /**
@@ -31,4 +33,14 @@ public interface RouteHandler {
      */
     void remoteMessage(RouteLink link, String account, String subject, String reply, List<String> queues, byte[] buf,
                        int off, int hdrLen, int totalLen);
+
+    /**
+     * As {@link #remoteMessage(RouteLink, String, String, String, List, byte[], int, int, int)}, with the route
+     * reader's batch: the clients written to are flushed once at the end of the reader's batch rather than once per
+     * message. A handler that does not batch ignores it.
+     */
+    default void remoteMessage(RouteLink link, String account, String subject, String reply, List<String> queues,
+                               byte[] buf, int off, int hdrLen, int totalLen, DeliveryBatch batch) {
+        remoteMessage(link, account, subject, reply, queues, buf, off, hdrLen, totalLen);
+    }
 }

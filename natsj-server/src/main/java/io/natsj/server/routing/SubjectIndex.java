@@ -44,6 +44,8 @@ public final class SubjectIndex {
     private long removes;
     private volatile int count;
     private volatile long generation;
+    /** Told of every change, under the write lock (see {@link #listen}); null when nobody listens. */
+    private volatile Listener listener;
 
     /** An index with its match cache, as nats-server runs by default. */
     public SubjectIndex() {
@@ -81,6 +83,10 @@ public final class SubjectIndex {
                     cache.added(sub);
                 }
                 generation++;
+                Listener l = listener;
+                if (l != null) {
+                    l.inserted(sub);
+                }
             }
         } finally {
             lock.unlockWrite(stamp);
@@ -100,6 +106,10 @@ public final class SubjectIndex {
                 cache.removed(sub);
             }
             generation++;
+            Listener l = listener;
+            if (l != null) {
+                l.removed(sub);
+            }
             return true;
         } finally {
             lock.unlockWrite(stamp);
@@ -115,11 +125,15 @@ public final class SubjectIndex {
         long stamp = lock.writeLock();
         try {
             int removed = 0;
+            Listener l = listener;
             for (Subscription sub : subs) {
                 if (trie.remove(sub)) {
                     removed++;
                     if (perSubscription) {
                         cache.removed(sub);
+                    }
+                    if (l != null) {
+                        l.removed(sub);
                     }
                 }
             }
@@ -134,6 +148,36 @@ public final class SubjectIndex {
         } finally {
             lock.unlockWrite(stamp);
         }
+    }
+
+    /**
+     * Starts telling {@code l} of every subscription inserted or removed, first replaying the subscriptions there are
+     * now as insertions, so that the listener sees the whole history with no change missed or seen twice. The
+     * listener is called under the write lock, in the order of the changes; it must be quick and must not change
+     * this index. One listener per index; a second call replaces the first.
+     */
+    public void listen(Listener l) {
+        long stamp = lock.writeLock();
+        try {
+            listener = l;
+            List<Subscription> all = new ArrayList<>(trie.count());
+            trie.collectAll(all);
+            for (Subscription sub : all) {
+                l.inserted(sub);
+            }
+        } finally {
+            lock.unlockWrite(stamp);
+        }
+    }
+
+    /** Told of the changes of an index (the cluster layer counts local interest with it). */
+    public interface Listener {
+
+        /** {@code sub} was added. */
+        void inserted(Subscription sub);
+
+        /** {@code sub} was removed. */
+        void removed(Subscription sub);
     }
 
     /**

@@ -36,4 +36,14 @@ public interface Subscriber {
      */
     default void autoUnsubscribed(Subscription sub) {
     }
+
+    /**
+     * Whether the subscriptions of this subscriber are interest the cluster's other servers hear of ({@code RS+}) and
+     * therefore receive messages that come from a route. False for a peer's own interest (a full mesh never forwards
+     * from route to route) and for account imports, which every server holds and applies itself where the message is
+     * published.
+     */
+    default boolean visibleToRoutes() {
+        return true;
+    }
 }

@@ -19,6 +19,7 @@ public final class Subscription {
     private final AtomicLong delivered = new AtomicLong();
     private volatile long maxMsgs = -1;
     private volatile boolean closed;
+    private volatile int weight = 1;
 
     public Subscription(Subscriber subscriber, String subject, String queue, String sid) {
         this.subscriber = Objects.requireNonNull(subscriber);
@@ -48,6 +49,15 @@ public final class Subscription {
     public boolean isClosed() { return closed; }
 
     public void close() { this.closed = true; }
+
+    /**
+     * How many members of its queue group this subscription stands for: 1 for a local one; for a peer server's queue
+     * interest ({@code RS+ <account> <subject> <queue> <weight>}) the number of members there, so that a message with
+     * no local member to go to picks a server in proportion to its members, as nats-server does.
+     */
+    public int weight() { return weight; }
+
+    public void weight(int weight) { this.weight = Math.max(1, weight); }
 
     @Override
     public String toString() {
