@@ -1,8 +1,8 @@
 package io.natsj.server.account;
 
-import io.natsj.server.cluster.RouteInterest;
-import io.natsj.server.cluster.RouteLink;
 import io.natsj.server.routing.DeliveryBatch;
+import io.natsj.server.routing.Peer;
+import io.natsj.server.routing.PeerSubscriber;
 import io.natsj.server.routing.SubjectIndex;
 import io.natsj.server.routing.SubjectMatch;
 import io.natsj.server.routing.Subscriber;
@@ -157,7 +157,7 @@ public final class Account {
      * {@code subject} what the message shows; an import forwards by the route (a JetStream delivery crossing into
      * another account goes on to its deliver subject there, never to the stored subject's subscribers).
      *
-     * <p>A peer server's interest ({@link RouteInterest}) is collected instead: each peer gets the message once, with
+     * <p>A peer server's interest ({@link PeerSubscriber}) is collected instead: each peer gets the message once, with
      * the queue groups for which no local member took it (a local member is always preferred, as in nats-server).
      */
     private int deliverMatch(Subscriber publisher, boolean echo, SubjectMatch match, String route, String subject,
@@ -170,7 +170,7 @@ public final class Account {
         RouteTargets peers = null;
         for (Subscription sub : match.plain()) {
             Subscriber s = sub.subscriber();
-            if (s instanceof RouteInterest peer) {
+            if (s instanceof PeerSubscriber peer) {
                 if (!sub.isClosed()) {
                     peers = RouteTargets.add(peers, peer, null);
                 }
@@ -196,7 +196,7 @@ public final class Account {
      * in {@code queues}. A group whose local members are all gone goes on to another peer's member, as nats-server
      * does, never back to {@code from}.
      */
-    public void deliverFromRoute(RouteLink from, String subject, String reply, List<String> queues, int hdrLen,
+    public void deliverFromRoute(Peer from, String subject, String reply, List<String> queues, int hdrLen,
                                  byte[] buf, int off, int totalLen, DeliveryBatch batch) {
         SubjectMatch match = index.match(subject);
         if (match.isEmpty()) {
@@ -244,9 +244,9 @@ public final class Account {
         return false;
     }
 
-    private static RouteTargets toPeer(RouteTargets peers, Subscription[] group, RouteLink except) {
+    private static RouteTargets toPeer(RouteTargets peers, Subscription[] group, Peer except) {
         Subscription remote = RouteTargets.pickRemote(group, except);
-        return remote == null ? peers : RouteTargets.add(peers, (RouteInterest) remote.subscriber(), remote.queue());
+        return remote == null ? peers : RouteTargets.add(peers, (PeerSubscriber) remote.subscriber(), remote.queue());
     }
 
     /**

@@ -1,8 +1,8 @@
 package io.natsj.server.account;
 
-import io.natsj.server.cluster.RouteInterest;
-import io.natsj.server.cluster.RouteLink;
 import io.natsj.server.routing.DeliveryBatch;
+import io.natsj.server.routing.Peer;
+import io.natsj.server.routing.PeerSubscriber;
 import io.natsj.server.routing.Subscription;
 
 import java.util.ArrayList;
@@ -21,12 +21,12 @@ final class RouteTargets {
 
     private static final List<String> NO_QUEUES = List.of();
 
-    private RouteInterest[] peers = new RouteInterest[4];
+    private PeerSubscriber[] peers = new PeerSubscriber[4];
     private List<String>[] queues = newQueues(4);
     private int n;
 
     /** Adds {@code peer} (and {@code queue}, when not null) to {@code targets}, created when null. */
-    static RouteTargets add(RouteTargets targets, RouteInterest peer, String queue) {
+    static RouteTargets add(RouteTargets targets, PeerSubscriber peer, String queue) {
         RouteTargets t = targets == null ? new RouteTargets() : targets;
         int i = t.indexOf(peer);
         if (i < 0) {
@@ -51,11 +51,11 @@ final class RouteTargets {
      * A member of {@code group} on a peer other than {@code except} (null for any), picked in proportion to the
      * members each peer stands for ({@link Subscription#weight}); null when the group has none.
      */
-    static Subscription pickRemote(Subscription[] group, RouteLink except) {
+    static Subscription pickRemote(Subscription[] group, Peer except) {
         Subscription picked = null;
         int total = 0;
         for (Subscription sub : group) {
-            if (sub.subscriber() instanceof RouteInterest peer && peer.link() != except && !sub.isClosed()) {
+            if (sub.subscriber() instanceof PeerSubscriber peer && peer.peer() != except && !sub.isClosed()) {
                 int w = sub.weight();
                 total += w;
                 if (picked == null || ThreadLocalRandom.current().nextInt(total) < w) {
@@ -73,7 +73,7 @@ final class RouteTargets {
         }
     }
 
-    private int indexOf(RouteInterest peer) {
+    private int indexOf(PeerSubscriber peer) {
         for (int i = 0; i < n; i++) {
             if (peers[i] == peer) {
                 return i;

@@ -1,7 +1,8 @@
 package io.natsj.server.cluster;
 
 import io.natsj.server.routing.DeliveryBatch;
-import io.natsj.server.routing.Subscriber;
+import io.natsj.server.routing.Peer;
+import io.natsj.server.routing.PeerSubscriber;
 import io.natsj.server.routing.Subscription;
 
 import java.util.List;
@@ -14,7 +15,7 @@ import java.util.List;
  *
  * <p>Threading: immutable; {@link #deliver} is called on publishers' threads.
  */
-public final class RouteInterest implements Subscriber {
+public final class RouteInterest implements PeerSubscriber {
 
     private final RouteLink link;
     private final String account;
@@ -29,7 +30,12 @@ public final class RouteInterest implements Subscriber {
         return link;
     }
 
-    /** Sends one message to the peer for its plain subscribers and the queue groups in {@code queues}. */
+    @Override
+    public Peer peer() {
+        return link;
+    }
+
+    @Override
     public boolean send(String subject, String reply, List<String> queues, byte[] buf, int off, int hdrLen,
                         int totalLen, DeliveryBatch batch) {
         return link.sendMessage(account, subject, reply, queues, buf, off, hdrLen, totalLen, batch);

@@ -1,6 +1,7 @@
 package io.natsj.server.cluster;
 
 import io.natsj.server.routing.DeliveryBatch;
+import io.natsj.server.routing.Peer;
 
 import java.util.List;
 
@@ -12,12 +13,13 @@ import java.util.List;
  * <p>Threading: every method is safe from any thread (publishing connections' readers call
  * {@link #sendMessage} concurrently); protocol written for one account keeps its order.
  */
-public interface RouteLink {
+public interface RouteLink extends Peer {
 
     /** The peer's server id (INFO {@code server_id}). */
     String remoteServerId();
 
     /** The peer's server name (INFO {@code server_name}); its id when it has none. */
+    @Override
     String remoteServerName();
 
     /** Sends {@code RS+ <account> <subject>}, or with a queue group {@code RS+ <account> <subject> <queue> <weight>}. */
