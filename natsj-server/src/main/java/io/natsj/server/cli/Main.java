@@ -83,6 +83,7 @@ public final class Main {
             server.close();
         }, "natsj-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
+        ServerSignals.install(server);
         try {
             server.awaitShutdown();
         } catch (InterruptedException e) {
