@@ -53,7 +53,7 @@ final class ClusterBlock {
      */
     static ClusterOptions parse(ConfigValue v, List<String> errors, List<String> warnings) {
         if (!(v.value() instanceof Map<?, ?>)) {
-            errors.add(v.position() + ": Expected map to define cluster, got " + v.typeName());
+            errors.add(v.position() + ": Expected map to define cluster, got " + UserEntries.goTypeName(v));
             return null;
         }
         ClusterBlock p = new ClusterBlock(errors, warnings);

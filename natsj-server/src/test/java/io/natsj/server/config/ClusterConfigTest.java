@@ -169,7 +169,7 @@ class ClusterConfigTest {
 
     @Test
     void natsServersErrors() {
-        assertThat(errors("cluster: 5")).containsExactly(":1:1: Expected map to define cluster, got integer");
+        assertThat(errors("cluster: 5")).containsExactly(":1:1: Expected map to define cluster, got int64");
         assertThat(errors("cluster { port: 1, name: \"a b\" }"))
                 .containsExactly(":1:20: cluster name cannot contain spaces");
         assertThat(errors("cluster { listen: \"abc\" }"))
