@@ -122,6 +122,24 @@ class LameDuckSignalIT {
     }
 
     @Test
+    void reloadAndReopenWhichNatsjLacksAreLoggedAndTheServerKeepsRunning() throws Exception {
+        int port = startServer();
+        for (String[] sent : new String[][]{{"reload", "hangup"}, {"reopen", "user defined signal 1"}}) {
+            Process signal = new ProcessBuilder(java(), "-cp", System.getProperty("java.class.path"),
+                    Main.class.getName(), "-sl", sent[0] + "=" + process.pid()).redirectErrorStream(true).start();
+            assertThat(signal.waitFor(30, TimeUnit.SECONDS)).isTrue();
+            assertThat(signal.exitValue()).isZero();
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> logText().contains("Trapped \"" + sent[1] + "\" signal"));
+        }
+        Client client = Client.connect(port);
+        assertThat(process.isAlive()).isTrue();
+        assertThat(logText()).contains("[ERR] Failed to reload server configuration: natsj does not support config "
+                + "reload yet");
+        client.nc().close();
+    }
+
+    @Test
     void natsServersSignalLdmWorksOnNatsjToo() throws Exception {
         assumeTrue(NatsServerProcess.installed(), "nats-server is not installed");
         int port = startServer();
