@@ -163,6 +163,7 @@ public final class NatsServer implements AutoCloseable {
         try {
             checkMonitoringPorts();
             checkLameDuckTimes();
+            checkJetStreamCluster();
             if (options.tls() != null) {
                 tls = ServerTls.create(options.tls());
             }
@@ -212,6 +213,19 @@ public final class NatsServer implements AutoCloseable {
             throw new IllegalStateException("lame duck grace period (" + GoFormats.goDuration(
                     options.lameDuckGracePeriod()) + ") should be strictly lower than lame duck duration ("
                     + GoFormats.goDuration(options.lameDuckDuration()) + ")");
+        }
+    }
+
+    /** nats-server's requirements for JetStream in a cluster: a server name and a cluster name. */
+    private void checkJetStreamCluster() {
+        if (!options.jetStream().enabled() || options.cluster() == null) {
+            return;
+        }
+        if (options.serverName().isEmpty()) {
+            throw new IllegalStateException("jetstream cluster requires `server_name` to be set");
+        }
+        if (options.cluster().name().isEmpty()) {
+            throw new IllegalStateException("jetstream cluster requires `cluster.name` to be set");
         }
     }
 

@@ -302,7 +302,8 @@ public final class ServerFlags {
                     -ms,--https_port <port>          Use port for https monitoring (with the TLS certificate)
                     -c, --config <file>              Configuration file
                     -t                               Test configuration and exit
-                    -sl,--signal <signal>[=<pid>]    Send signal to natsj-server process (ldm, stop, quit, term)
+                    -sl,--signal <signal>[=<pid>]    Send signal to natsj-server process (ldm, stop, quit, term,
+                                                     reopen, reload)
                                                      <pid> is a PID (e.g. 1) or a PID file (e.g. /var/run/natsj.pid)
                         --client_advertise <string>  Client URL to advertise to other servers
 
