@@ -424,6 +424,10 @@ public final class NatsServer implements AutoCloseable {
                 return;
             }
         }
+        SystemEvents events = systemEvents;
+        if (events != null) {
+            events.lameDuck();
+        }
         LameDuckMode ldm = new LameDuckMode(new LameDuckTarget(), options.lameDuckDuration(),
                 options.lameDuckGracePeriod());
         Thread.ofPlatform().name("natsj-lame-duck").daemon(true).start(ldm::run);

@@ -4,15 +4,21 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import io.nats.client.Connection;
 import io.nats.client.ConnectionListener;
+import io.nats.client.Message;
 import io.nats.client.Nats;
 import io.nats.client.Options;
+import io.nats.client.Subscription;
 import io.natsj.server.NatsServer;
 import io.natsj.server.ServerOptions;
+import io.natsj.server.config.ConfigLoader;
+import io.natsj.server.config.ConfigParser;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.slf4j.LoggerFactory;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 import java.io.IOException;
 import java.net.ConnectException;
@@ -151,6 +157,29 @@ class LameDuckIT {
             assertThat(async.readLine() + "\r\n").isEqualTo(withLdm(async.infoLine()));
             assertThat(async.readToEnd()).hasToString("[FIN] ");
             assertThat(ns.process().waitFor(10, TimeUnit.SECONDS)).isTrue();
+        }
+    }
+
+    @Test
+    void systemAccountUsersGetTheLameDuckEvent() throws Exception {
+        server.close();
+        server = NatsServer.start(ConfigLoader.apply(ConfigParser.parse("""
+                system_account: SYS
+                accounts { SYS: { users: [ { user: sys, password: psys } ] } }
+                """, name -> null), ServerOptions.builder()).options().host("127.0.0.1").port(0).noLog(true)
+                .lameDuckDuration(DURATION).lameDuckGracePeriod(GRACE).build());
+        try (Connection sys = Nats.connect(Options.builder().server(server.clientUrl()).userInfo("sys", "psys")
+                .maxReconnects(0).build())) {
+            Subscription events = sys.subscribe("$SYS.SERVER.*.LAMEDUCK");
+            sys.flush(Duration.ofSeconds(2));
+            server.lameDuckMode();
+            Message m = events.nextMessage(Duration.ofSeconds(5));
+            assertThat(m).isNotNull();
+            assertThat(m.getSubject()).isEqualTo("$SYS.SERVER." + server.serverId() + ".LAMEDUCK");
+            JsonNode info = JsonMapper.builder().build().readTree(m.getData());
+            assertThat(info.get("id").asString()).isEqualTo(server.serverId());
+            assertThat(info.get("name").asString()).isEqualTo(server.serverName());
+            assertThat(info.has("seq")).isTrue();
         }
     }
 
