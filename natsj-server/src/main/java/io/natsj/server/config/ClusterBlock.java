@@ -41,6 +41,7 @@ final class ClusterBlock {
     private ClusterOptions cluster = ClusterOptions.listen(null, 0).withPoolSize(0);
     private Permissions authPermissions;
     private boolean permissionsSet;
+    private boolean authTimeoutSet;
 
     private ClusterBlock(List<String> errors, List<String> warnings) {
         this.errors = errors;
@@ -62,6 +63,9 @@ final class ClusterBlock {
         ClusterOptions c = p.cluster;
         if (!p.permissionsSet && p.authPermissions != null) {
             c = c.withPermissions(p.authPermissions);
+        }
+        if (!p.authTimeoutSet && c.tls() != null) { // nats-server's default with TLS: the TLS timeout plus a second
+            c = c.withAuthorization(c.user(), c.password(), c.tls().timeout().plusSeconds(1));
         }
         if (c.poolSize() == 0) {
             c = c.withPoolSize(ClusterOptions.DEFAULT_POOL_SIZE);
@@ -130,7 +134,10 @@ final class ClusterBlock {
             switch (key.toLowerCase(Locale.ROOT)) {
                 case "user", "username" -> user = ConfigLoader.string(key, mv);
                 case "pass", "password" -> pass = ConfigLoader.string(key, mv);
-                case "timeout" -> timeout = ConfigLoader.authTimeout(mv);
+                case "timeout" -> {
+                    timeout = ConfigLoader.authTimeout(mv);
+                    authTimeoutSet = true;
+                }
                 case "token" -> {
                     error(v, "Cluster authorization does not support tokens");
                     return;

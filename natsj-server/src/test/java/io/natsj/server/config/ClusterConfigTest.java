@@ -144,6 +144,10 @@ class ClusterConfigTest {
                 + pki.serverKey() + "\", ca_file: \"" + pki.caFile() + "\", verify: true, timeout: 3 } }");
         assertThat(c.tls().verifyClients()).isTrue();
         assertThat(c.tls().timeout()).isEqualTo(Duration.ofSeconds(3));
+        assertThat(c.authTimeout()).as("nats-server's default with TLS: its timeout + 1 s")
+                .isEqualTo(Duration.ofSeconds(4));
+        assertThat(cluster("cluster { port: 1, authorization { timeout: 5 }, tls { cert_file: \"" + pki.serverCert()
+                + "\", key_file: \"" + pki.serverKey() + "\" } }").authTimeout()).isEqualTo(Duration.ofSeconds(5));
         assertThat(errors("cluster { port: 1, tls { cert_file: 5 } }"))
                 .containsExactly(":1:26: error parsing tls config, expected 'cert_file' to be filename");
     }
