@@ -2,11 +2,11 @@ package io.natsj.server;
 
 import io.natsj.server.account.Account;
 import io.natsj.server.account.Accounts;
-import io.natsj.server.json.GoFormats;
 import io.natsj.server.jetstream.JetStream;
 import io.natsj.server.jetstream.JetStreamAccountView;
 import io.natsj.server.jetstream.JetStreamService;
 import io.natsj.server.jetstream.StreamStores;
+import io.natsj.server.json.GoFormats;
 import io.natsj.server.auth.ClientAuthenticator;
 import io.natsj.server.client.ClientConnection;
 import io.natsj.server.client.ClosedReason;
