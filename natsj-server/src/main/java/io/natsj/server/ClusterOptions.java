@@ -66,6 +66,12 @@ public record ClusterOptions(String name, String host, int port, List<URI> route
                 authTimeout, tls, poolSize, pinnedAccounts, compression, permissions);
     }
 
+    /** These options listening on {@code h:p} ({@code listen}, {@code host}, {@code port}, {@code --cluster}). */
+    public ClusterOptions withListen(String h, int p) {
+        return new ClusterOptions(name, h, p, routes, advertise, noAdvertise, connectRetries, user, password,
+                authTimeout, tls, poolSize, pinnedAccounts, compression, permissions);
+    }
+
     public ClusterOptions withRoutes(List<URI> v) {
         return new ClusterOptions(name, host, port, Objects.requireNonNull(v), advertise, noAdvertise, connectRetries,
                 user, password, authTimeout, tls, poolSize, pinnedAccounts, compression, permissions);

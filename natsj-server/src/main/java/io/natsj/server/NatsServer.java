@@ -7,6 +7,7 @@ import io.natsj.server.jetstream.JetStream;
 import io.natsj.server.jetstream.JetStreamAccountView;
 import io.natsj.server.jetstream.JetStreamService;
 import io.natsj.server.jetstream.StreamStores;
+import io.natsj.server.json.GoFormats;
 import io.natsj.server.auth.ClientAuthenticator;
 import io.natsj.server.client.ClientConnection;
 import io.natsj.server.client.ClosedReason;
@@ -71,6 +72,9 @@ public final class NatsServer implements AutoCloseable, MonitoredServer {
     private final AtomicLong nextCid = new AtomicLong();
     private final AtomicBoolean started = new AtomicBoolean();
     private final AtomicBoolean closing = new AtomicBoolean();
+    private final AtomicBoolean lameDuck = new AtomicBoolean();
+    /** The cluster layer's part of lame duck mode: tell the routes (nats-server's INFO with ldm to each route). */
+    private volatile Runnable lameDuckRoutes = () -> { };
     private final CountDownLatch shutdown = new CountDownLatch(1);
     private final Context context = new Context();
     private volatile Instant startTime;
@@ -79,7 +83,7 @@ public final class NatsServer implements AutoCloseable, MonitoredServer {
     private InfoLineTemplate tlsFirstInfoTemplate;
     private ServerTls tls;
     private volatile ServerSocket listener;
-    private Thread acceptThread;
+    private volatile Thread acceptThread;
     private ScheduledThreadPoolExecutor timers;
     private MonitorServer monitor;
     private SystemRequests systemRequests;
@@ -161,6 +165,8 @@ public final class NatsServer implements AutoCloseable, MonitoredServer {
         timers.setRemoveOnCancelPolicy(true);
         try {
             checkMonitoringPorts();
+            checkLameDuckTimes();
+            checkJetStreamCluster();
             if (options.cluster() != null) {
                 clusterInterest = new ClusterInterest(accounts); // before any internal subscription
             }
@@ -206,6 +212,29 @@ public final class NatsServer implements AutoCloseable, MonitoredServer {
         }
     }
 
+    /** nats-server's check: the grace period must end before the lame duck duration does. */
+    private void checkLameDuckTimes() {
+        if (options.lameDuckDuration().isPositive()
+                && options.lameDuckGracePeriod().compareTo(options.lameDuckDuration()) >= 0) {
+            throw new IllegalStateException("lame duck grace period (" + GoFormats.goDuration(
+                    options.lameDuckGracePeriod()) + ") should be strictly lower than lame duck duration ("
+                    + GoFormats.goDuration(options.lameDuckDuration()) + ")");
+        }
+    }
+
+    /** nats-server's requirements for JetStream in a cluster: a server name and a cluster name. */
+    private void checkJetStreamCluster() {
+        if (!options.jetStream().enabled() || options.cluster() == null) {
+            return;
+        }
+        if (options.serverName().isEmpty()) {
+            throw new IllegalStateException("jetstream cluster requires `server_name` to be set");
+        }
+        if (options.cluster().name().isEmpty()) {
+            throw new IllegalStateException("jetstream cluster requires `cluster.name` to be set");
+        }
+    }
+
     private ServerInfo buildInfo() {
         ServerInfo info = new ServerInfo()
                 .serverId(serverId)
@@ -234,7 +263,7 @@ public final class NatsServer implements AutoCloseable, MonitoredServer {
             try {
                 socket = listener.accept();
             } catch (SocketException e) {
-                if (closing.get()) {
+                if (closing.get() || lameDuck.get()) {
                     return;
                 }
                 Log.LOG.error("Error accepting client connection: {}", e.toString());
@@ -409,6 +438,40 @@ public final class NatsServer implements AutoCloseable, MonitoredServer {
         }
     }
 
+    /**
+     * Enters lame duck mode (nats-server's {@code --signal ldm}, SIGUSR2): stops accepting clients, sends the connected
+     * ones an INFO with {@code "ldm":true}, waits {@link ServerOptions#lameDuckGracePeriod()}, closes them spread
+     * over {@link ServerOptions#lameDuckDuration()}, then shuts down ({@link #awaitShutdown()} returns). Returns at
+     * once; does nothing when the server is not running or already in lame duck mode. See {@link LameDuckMode}.
+     */
+    public void lameDuckMode() {
+        synchronized (this) {
+            if (acceptThread == null || closing.get() || !lameDuck.compareAndSet(false, true)) {
+                return;
+            }
+        }
+        SystemEvents events = systemEvents;
+        if (events != null) {
+            events.lameDuck();
+        }
+        LameDuckMode ldm = new LameDuckMode(new LameDuckTarget(), options.lameDuckDuration(),
+                options.lameDuckGracePeriod());
+        Thread.ofPlatform().name("natsj-lame-duck").daemon(true).start(ldm::run);
+    }
+
+    /** Whether lame duck mode has started. */
+    public boolean isLameDuckMode() {
+        return lameDuck.get();
+    }
+
+    /**
+     * Sets what tells the routes about lame duck mode (the cluster layer: nats-server sends each route an INFO with
+     * {@code ldm}); called when lame duck mode starts, before the clients are told. Nothing by default.
+     */
+    public void lameDuckRoutesHook(Runnable notifyRoutes) {
+        this.lameDuckRoutes = notifyRoutes;
+    }
+
     /** Blocks until the server has shut down. */
     public void awaitShutdown() throws InterruptedException {
         shutdown.await();
@@ -456,6 +519,47 @@ public final class NatsServer implements AutoCloseable, MonitoredServer {
         }
         Log.LOG.info("Server Exiting..");
         shutdown.countDown();
+    }
+
+    /** The server as lame duck mode drives it. */
+    private final class LameDuckTarget implements LameDuckMode.Server {
+        @Override
+        public void stopAccepting() {
+            try {
+                listener.close();
+            } catch (IOException e) {
+                Log.LOG.debug("closing listener: {}", e.toString());
+            }
+            try {
+                acceptThread.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+
+        @Override
+        public List<ClientConnection> clients() {
+            return List.copyOf(clients.values());
+        }
+
+        @Override
+        public void announce() {
+            lameDuckRoutes.run();
+            InfoLineTemplate info = InfoLineTemplate.of(buildInfo().lameDuckMode(true));
+            for (ClientConnection c : clients.values()) {
+                c.sendAsyncInfo(info.encode(c.cid(), c.remoteIp(), null));
+            }
+        }
+
+        @Override
+        public boolean shutDownWithin(long nanos) throws InterruptedException {
+            return shutdown.await(nanos, TimeUnit.NANOSECONDS);
+        }
+
+        @Override
+        public void shutdown() {
+            close();
+        }
     }
 
     /** The server as seen by its connections. */

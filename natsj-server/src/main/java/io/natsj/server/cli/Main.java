@@ -15,7 +15,8 @@ import java.util.List;
 
 /**
  * {@code natsj-server}'s entry point: parses nats-server's command-line flags, then runs the server until SIGTERM or
- * SIGINT (a JVM shutdown hook closes it cleanly), or prints the version, the help or the config test result.
+ * SIGINT (a JVM shutdown hook closes it cleanly) or the end of lame duck mode (SIGUSR2, {@link ServerSignals}), or
+ * prints the version, the help or the config test result, or sends a running server a signal ({@code --signal}).
  *
  * <p>Threading: runs on the main thread; the shutdown hook runs on the JVM's hook thread.
  */
@@ -55,6 +56,14 @@ public final class Main {
                 out.println("natsj-server: configuration file " + result.options().configFile() + " is valid");
                 return 0;
             }
+            case SIGNAL -> {
+                String error = SignalCommand.system().run(result.error());
+                if (error != null) {
+                    err.println("natsj-server: " + error);
+                    return 1;
+                }
+                return 0;
+            }
             case RUN -> {
                 return serve(result.options(), result.warnings(), err);
             }
@@ -74,11 +83,17 @@ public final class Main {
             server.close();
         }, "natsj-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
+        ServerSignals.install(server);
         try {
             server.awaitShutdown();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             server.close();
+        }
+        try {
+            Runtime.getRuntime().removeShutdownHook(hook); // shut down by itself (lame duck mode): no signal to log
+        } catch (IllegalStateException e) {
+            // the JVM is already shutting down: the hook runs
         }
         return 0;
     }

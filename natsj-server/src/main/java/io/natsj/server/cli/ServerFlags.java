@@ -26,9 +26,12 @@ import java.util.function.BiConsumer;
 public final class ServerFlags {
 
     /** What the command line asks for. */
-    public enum Action { RUN, HELP, VERSION, TEST_CONFIG, ERROR, CONFIG_ERROR }
+    public enum Action { RUN, HELP, VERSION, TEST_CONFIG, ERROR, CONFIG_ERROR, SIGNAL }
 
-    /** The parse result: the action, the final options (for RUN and TEST_CONFIG) or the error text. */
+    /**
+     * The parse result: the action, the final options (for RUN and TEST_CONFIG) or the error text; for SIGNAL the
+     * error field holds the {@code --signal} value ({@code command[=pid]}).
+     */
     public record Result(Action action, ServerOptions options, String error, List<String> warnings) {
         Result(Action action, ServerOptions options, String error) {
             this(action, options, error, List.of());
@@ -82,6 +85,13 @@ public final class ServerFlags {
         value((f, v) -> f.tlsKey = Path.of(v), "tlskey");
         value((f, v) -> f.tlsCaCert = Path.of(v), "tlscacert");
         bool((f, v) -> f.tlsVerify = v, "tlsverify");
+        value((f, v) -> f.signal = v, "sl", "signal");
+        value((f, v) -> f.cluster.routes = v, "routes");
+        value((f, v) -> f.cluster.listen = v, "cluster", "cluster_listen");
+        value((f, v) -> f.cluster.name = v, "cluster_name");
+        value((f, v) -> f.cluster.advertise = v, "cluster_advertise");
+        bool((f, v) -> f.cluster.noAdvertise = v, "no_advertise");
+        value((f, v) -> f.cluster.connectRetries = intValue(v), "connect_retries");
         bool((f, v) -> f.help = v, "h", "help");
         bool((f, v) -> f.version = v, "v", "version");
     }
@@ -116,6 +126,8 @@ public final class ServerFlags {
     Boolean tlsVerify;
     Boolean help;
     Boolean version;
+    String signal;
+    final ClusterFlags cluster = new ClusterFlags();
 
     private static boolean on(Boolean b) {
         return b != null && b;
@@ -203,6 +215,9 @@ public final class ServerFlags {
         if (on(flags.version)) {
             return new Result(Action.VERSION, null, null);
         }
+        if (flags.signal != null && !flags.signal.isEmpty()) {
+            return new Result(Action.SIGNAL, null, flags.signal);
+        }
         ConfigLoader.Loaded loaded;
         try {
             loaded = ConfigSource.load(flags.config);
@@ -240,6 +255,7 @@ public final class ServerFlags {
         if (storeDir != null) js = js.withStoreDir(storeDir);
         b.jetStream(js);
         applyTls(b);
+        cluster.applyTo(b);
     }
 
     /**
@@ -286,6 +302,9 @@ public final class ServerFlags {
                     -ms,--https_port <port>          Use port for https monitoring (with the TLS certificate)
                     -c, --config <file>              Configuration file
                     -t                               Test configuration and exit
+                    -sl,--signal <signal>[=<pid>]    Send signal to natsj-server process (ldm, stop, quit, term,
+                                                     reopen, reload)
+                                                     <pid> is a PID (e.g. 1) or a PID file (e.g. /var/run/natsj.pid)
                         --client_advertise <string>  Client URL to advertise to other servers
 
                 Logging Options:
@@ -305,6 +324,15 @@ public final class ServerFlags {
                         --tlskey <file>              Private key for server certificate
                         --tlsverify                  Enable TLS, verify client certificates
                         --tlscacert <file>           Client certificate CA for verification
+
+                Cluster Options:
+                        --routes <rurl-1, rurl-2>    Routes to solicit and connect
+                        --cluster <cluster-url>      Cluster URL for solicited routes
+                        --cluster_name <string>      Cluster Name, if not set one will be dynamically generated
+                        --no_advertise <bool>        Do not advertise known cluster information to clients
+                        --cluster_advertise <string> Cluster URL to advertise to other servers
+                        --connect_retries <number>   For implicit routes, number of connect retries
+                        --cluster_listen <url>       Cluster url from which members can solicit routes
 
                 Authorization Options:
                         --user <user>                User required for connections

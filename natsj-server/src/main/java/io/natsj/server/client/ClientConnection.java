@@ -117,6 +117,8 @@ public final class ClientConnection implements ClientOpHandler, Subscriber, Deli
     private volatile Instant stop;
     private boolean slowConsumerFlagged;
 
+    /** nats-server's "first PONG sent": a PING after CONNECT was answered; async INFOs may go out from now on. */
+    private volatile boolean firstPongSent;
     private volatile ScheduledFuture<?> authTimer;
     private Thread readerThread;
     private volatile Thread writerThread;
@@ -393,6 +395,9 @@ public final class ClientConnection implements ClientOpHandler, Subscriber, Deli
     public void onPing() {
         pings.clientActive(server.clock().nanoTime());
         enqueue(ServerOps.PONG);
+        if (connectReceived) {
+            firstPongSent = true;
+        }
     }
 
     @Override
@@ -530,6 +535,20 @@ public final class ClientConnection implements ClientOpHandler, Subscriber, Deli
             sendErr("Authentication Timeout");
             close(ClosedReason.AUTHENTICATION_TIMEOUT, true);
         }
+    }
+
+    /**
+     * Sends an INFO line after the handshake (lame duck mode, cluster changes) if this client takes them: protocol 1
+     * or above and its first PING after CONNECT answered, as nats-server decides; returns whether it was queued.
+     * Safe from any thread.
+     */
+    public boolean sendAsyncInfo(byte[] infoLine) {
+        ConnectOptions co = connectOptions;
+        if (!firstPongSent || co == null || co.protocol() < 1) {
+            return false;
+        }
+        sendFromTimer(infoLine);
+        return true;
     }
 
     /** Queues bytes from a timer thread (which must not touch the reader's publish batch) and wakes the writer. */

@@ -5,6 +5,7 @@ import io.natsj.server.ServerOptions.JetStreamOptions;
 import io.natsj.server.account.AccountsCheck;
 import io.natsj.server.auth.Permissions;
 import io.natsj.server.auth.UserEntry;
+import io.natsj.server.json.GoFormats;
 import io.natsj.server.util.GoDuration;
 
 import java.nio.file.Path;
@@ -41,9 +42,9 @@ public final class ConfigLoader {
             "trace_verbose", "logtime_utc", "disable_sublist_cache", "no_sublist_cache", "logfile_size_limit",
             "log_size_limit", "logfile_max_num", "log_max_num", "syslog", "remote_syslog", "ports_file_dir",
             "prof_port", "prof_block_rate", "max_traced_msg_len", "max_sub_tokens", "max_subscription_tokens",
-            "lame_duck_duration", "lame_duck_grace_period", "connect_error_reports", "reconnect_error_reports",
+            "connect_error_reports", "reconnect_error_reports",
             "server_tags", "default_js_domain", "no_fast_producer_stall", "max_closed_clients", "http_base_path",
-            "cluster", "gateway", "leaf", "leafnodes", "ocsp_cache", "no_system_account", "no_system", "no_sys_acc");
+            "gateway", "leaf", "leafnodes", "ocsp_cache", "no_system_account", "no_system", "no_sys_acc");
 
     /** nats-server top-level keys that natsj refuses until it implements them. */
     private static final Set<String> UNSUPPORTED = Set.of(
@@ -51,6 +52,9 @@ public final class ConfigLoader {
             "operators", "roots", "root", "root_operators", "root_operator", "resolver", "account_resolver",
             "accounts_resolver", "resolver_tls", "resolver_preload", "resolver_pinned_accounts",
             "trusted", "trusted_keys", "websocket", "ws", "mqtt", "no_header_support");
+
+    /** nats-server's lower bound for {@code lame_duck_duration} in a config file. */
+    private static final Duration MIN_LAME_DUCK_DURATION = Duration.ofSeconds(30);
 
     private final ServerOptions.Builder b;
     private final List<String> errors = new ArrayList<>();
@@ -99,7 +103,7 @@ public final class ConfigLoader {
 
     private void applyTop(String k, String key, ConfigValue v) {
         switch (k) {
-            case "listen" -> listen(v, (host, port) -> {
+            case "listen" -> listen(v, errors, (host, port) -> {
                 if (host != null) {
                     b.host(host);
                 }
@@ -116,13 +120,13 @@ public final class ConfigLoader {
                 }
             }
             case "client_advertise" -> b.clientAdvertise(string(key, v));
-            case "http" -> listen(v, (host, port) -> {
+            case "http" -> listen(v, errors, (host, port) -> {
                 if (host != null) {
                     b.httpHost(host);
                 }
                 b.httpPort(port);
             });
-            case "https" -> listen(v, (host, port) -> {
+            case "https" -> listen(v, errors, (host, port) -> {
                 if (host != null) {
                     b.httpHost(host);
                 }
@@ -154,6 +158,9 @@ public final class ConfigLoader {
                 b.accounts(accounts.accounts());
             }
             case "system_account", "system" -> b.systemAccount(string(key, v));
+            case "cluster" -> b.cluster(ClusterBlock.parse(v, errors, warnings));
+            case "lame_duck_duration" -> lameDuck(key, v, true);
+            case "lame_duck_grace_period" -> lameDuck(key, v, false);
             case "no_auth_user" -> {
                 noAuthUserValue = v;
                 b.noAuthUser(string(key, v));
@@ -222,7 +229,7 @@ public final class ConfigLoader {
 
     /** Where a {@code listen}-style value points; the host is null when only a port was given. */
     @FunctionalInterface
-    private interface Listen {
+    interface Listen {
         void apply(String host, int port);
     }
 
@@ -234,7 +241,8 @@ public final class ConfigLoader {
         }
     }
 
-    private void listen(ConfigValue v, Listen target) {
+    /** A {@code listen}-style value (port, or host:port) given to {@code target}; problems go to {@code errors}. */
+    static void listen(ConfigValue v, List<String> errors, Listen target) {
         String host = null;
         int port;
         if (v.value() instanceof Long l) {
@@ -243,18 +251,18 @@ public final class ConfigLoader {
             int colon = s.lastIndexOf(':');
             String h = colon < 0 ? null : s.substring(0, colon);
             if (h == null || (h.contains(":") && !(h.startsWith("[") && h.endsWith("]")))) {
-                error(v, "could not parse address string \"" + s + "\"");
+                errors.add(v.position() + ": could not parse address string \"" + s + "\"");
                 return;
             }
             try {
                 port = Integer.parseInt(s.substring(colon + 1));
             } catch (NumberFormatException e) {
-                error(v, "could not parse port \"" + s.substring(colon + 1) + "\"");
+                errors.add(v.position() + ": could not parse port \"" + s.substring(colon + 1) + "\"");
                 return;
             }
             host = h.startsWith("[") ? h.substring(1, h.length() - 1) : h;
         } else {
-            error(v, "expected port or host:port, got " + v.typeName());
+            errors.add(v.position() + ": expected port or host:port, got " + v.typeName());
             return;
         }
         target.apply(host, port);
@@ -326,13 +334,39 @@ public final class ConfigLoader {
     }
 
     /** nats-server reads the auth timeout as seconds, integer or fractional; anything else means one second. */
-    private static Duration authTimeout(ConfigValue v) {
+    static Duration authTimeout(ConfigValue v) {
         double seconds = switch (v.value()) {
             case Long l -> l;
             case Double d -> d;
             default -> 1;
         };
         return Duration.ofNanos((long) (seconds * 1_000_000_000L));
+    }
+
+    /**
+     * {@code lame_duck_duration} (a Go duration, at least 30 seconds) or {@code lame_duck_grace_period} (a Go
+     * duration, not negative), with nats-server's checks and texts.
+     */
+    private void lameDuck(String key, ConfigValue v, boolean duration) {
+        String text = string(key, v);
+        Duration d;
+        try {
+            boolean negative = text.strip().startsWith("-");
+            d = GoDuration.parse(negative ? text.strip().substring(1) : text);
+            d = negative ? d.negated() : d;
+        } catch (IllegalArgumentException e) {
+            error(v, "error parsing " + key + ": time: " + e.getMessage());
+            return;
+        }
+        if (duration && d.compareTo(MIN_LAME_DUCK_DURATION) < 0) {
+            error(v, "invalid lame_duck_duration of " + GoFormats.goDuration(d) + ", minimum is 30 seconds");
+        } else if (duration) {
+            b.lameDuckDuration(d);
+        } else if (d.isNegative()) {
+            error(v, "invalid lame_duck_grace_period, needs to be positive");
+        } else {
+            b.lameDuckGracePeriod(d);
+        }
     }
 
     private void storeDir(String key, ConfigValue v) {
@@ -473,7 +507,7 @@ public final class ConfigLoader {
         throw new WrongType(key + ": expected an integer, got " + v.typeName() + " \"" + v + "\"");
     }
 
-    private static int intValue(String key, ConfigValue v) {
+    static int intValue(String key, ConfigValue v) {
         return toInt(key, v, longValue(key, v));
     }
 

@@ -317,7 +317,7 @@ public final class UserEntries {
     }
 
     /** The Go type name nats-server prints with {@code %T} for a config value. */
-    private static String goTypeName(ConfigValue v) {
+    static String goTypeName(ConfigValue v) {
         return switch (v.value()) {
             case Long l -> "int64";
             case Double d -> "float64";

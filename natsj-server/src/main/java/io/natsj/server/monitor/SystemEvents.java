@@ -18,6 +18,7 @@ import java.util.Map;
  * client of a configured account has connected (its CONNECT accepted) and {@code $SYS.ACCOUNT.<account>.DISCONNECT}
  * when it has gone, with nats-server's {@code client_connect} / {@code client_disconnect} advisory JSON. Clients of
  * the global account cause no event, as in nats-server; nothing is built while no one in the system account listens.
+ * Also the server's {@code $SYS.SERVER.<id>.LAMEDUCK} when lame duck mode starts.
  *
  * <p>Threading: called from connections' threads; the system account's routing is thread-safe.
  */
@@ -63,6 +64,17 @@ public final class SystemEvents {
         ClosedReason reason = c.closedReason();
         m.put("reason", reason == null ? "" : reason.text());
         publish(subject, m);
+    }
+
+    /**
+     * Lame duck mode has started: nats-server's (2.10+) {@code $SYS.SERVER.<id>.LAMEDUCK}, the server's info as the
+     * body; other servers of a cluster treat it as this server's shutdown.
+     */
+    public void lameDuck() {
+        String subject = "$SYS.SERVER." + server.serverId() + ".LAMEDUCK";
+        if (system.index().hasInterest(subject)) {
+            publish(subject, info.next());
+        }
     }
 
     private boolean ignored(ClientConnection c) {

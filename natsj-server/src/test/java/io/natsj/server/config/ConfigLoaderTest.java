@@ -197,9 +197,9 @@ class ConfigLoaderTest {
                 .hasMessageEndingWith(":1:1: natsj does not support field \"ocsp\" yet");
         assertThatThrownBy(() -> load("authorization { auth_callout: {} }"))
                 .hasMessageEndingWith(":1:17: natsj does not support field \"auth_callout\" yet");
-        ConfigLoader.Loaded loaded = load("cluster { port: 6222 }\nport: 1");
+        ConfigLoader.Loaded loaded = load("gateway { port: 7222 }\nport: 1");
         assertThat(loaded.warnings()).singleElement().asString()
-                .endsWith(":1:1: natsj does not support field \"cluster\" yet; it is ignored");
+                .endsWith(":1:1: natsj does not support field \"gateway\" yet; it is ignored");
     }
 
     @Test
