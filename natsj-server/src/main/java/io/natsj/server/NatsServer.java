@@ -10,6 +10,10 @@ import io.natsj.server.auth.ClientAuthenticator;
 import io.natsj.server.client.ClientConnection;
 import io.natsj.server.client.ClosedReason;
 import io.natsj.server.client.ServerContext;
+import io.natsj.server.cluster.LoggingRouteHandler;
+import io.natsj.server.cluster.RouteConnection;
+import io.natsj.server.cluster.RouteHandler;
+import io.natsj.server.cluster.RouteManager;
 import io.natsj.server.monitor.MonitorServer;
 import io.natsj.server.monitor.SystemEvents;
 import io.natsj.server.monitor.SystemRequests;
@@ -83,6 +87,9 @@ public final class NatsServer implements AutoCloseable {
     private SystemRequests systemRequests;
     private SystemEvents systemEvents;
     private JetStream jetStream;
+    /** What the route connections report to (the cluster's interest layer). */
+    private final RouteHandler routeHandler;
+    private volatile RouteManager routes;
 
     public NatsServer(ServerOptions options) {
         this(options, ServerClock.SYSTEM);
@@ -95,6 +102,12 @@ public final class NatsServer implements AutoCloseable {
         this.serverName = options.serverName().isEmpty() ? serverId : options.serverName();
         this.authenticator = new ClientAuthenticator(options);
         this.accounts = Accounts.build(options.accounts(), options.systemAccount(), clock);
+        this.routeHandler = newRouteHandler();
+    }
+
+    /** The cluster's interest layer, fed by the route connections. */
+    private RouteHandler newRouteHandler() {
+        return new LoggingRouteHandler();
     }
 
     /** Creates and starts a server; returns once it accepts clients. */
@@ -183,10 +196,25 @@ public final class NatsServer implements AutoCloseable {
                 Log.LOG.warn("Clients that are not using \"TLS Handshake First\" option will fail to connect");
             }
         }
+        if (options.cluster() != null) {
+            try {
+                startRoutes();
+            } catch (IOException | RuntimeException e) {
+                close();
+                throw e;
+            }
+        }
         long watch = Math.max(50, Math.min(1000, options.writeDeadline().toMillis() / 2));
         timers.scheduleAtFixedRate(this::checkWriteDeadlines, watch, watch, TimeUnit.MILLISECONDS);
         acceptThread = Thread.ofPlatform().name("natsj-accept").daemon(true).start(this::acceptLoop);
         Log.LOG.info("Server is ready");
+    }
+
+    private void startRoutes() throws IOException {
+        RouteManager manager = new RouteManager(new RouteHost(), options, routeHandler, clock, timers,
+                nextCid::incrementAndGet, stats);
+        routes = manager;
+        manager.start();
     }
 
     /** nats-server refuses both monitoring ports at once, and HTTPS without the TLS certificate. */
@@ -321,6 +349,24 @@ public final class NatsServer implements AutoCloseable {
         return listener.getLocalPort();
     }
 
+    /** The bound cluster (route) port, or 0 when clustering is off. */
+    public int clusterPort() {
+        RouteManager r = routes;
+        return r == null ? 0 : r.port();
+    }
+
+    /** The routes to peer servers, one per peer (empty when clustering is off); read-only views for monitoring. */
+    public List<RouteConnection> routes() {
+        RouteManager r = routes;
+        return r == null ? List.of() : r.routes();
+    }
+
+    /** The cluster's name (possibly agreed with the peers), or null when clustering is off. */
+    public String clusterName() {
+        RouteManager r = routes;
+        return r == null ? null : r.clusterName();
+    }
+
     /** The bound monitoring port, or 0 when HTTP monitoring is off. */
     public int httpPort() {
         return monitor == null || monitor.secure() ? 0 : monitor.port();
@@ -406,6 +452,10 @@ public final class NatsServer implements AutoCloseable {
         } catch (IOException e) {
             Log.LOG.debug("closing listener: {}", e.toString());
         }
+        RouteManager r = routes;
+        if (r != null) {
+            r.close();
+        }
         for (ClientConnection c : clients.values()) {
             c.close(ClosedReason.SERVER_SHUTDOWN, false);
         }
@@ -430,6 +480,76 @@ public final class NatsServer implements AutoCloseable {
         }
         Log.LOG.info("Server Exiting..");
         shutdown.countDown();
+    }
+
+    /**
+     * This server's client URLs ({@code host:port}) as nats-server advertises them: {@code client_advertise} when
+     * set, else the listen host, or every non-loopback address of this machine when listening on all interfaces.
+     */
+    List<String> ownClientConnectUrls() {
+        String adv = options.clientAdvertise();
+        if (adv != null && !adv.isEmpty()) {
+            return List.of(adv.contains(":") && !adv.startsWith("[") && adv.indexOf(':') == adv.lastIndexOf(':')
+                    ? adv : adv + ":" + port());
+        }
+        String host = options.host();
+        if (!host.equals("0.0.0.0") && !host.equals("::") && !host.isEmpty()) {
+            return List.of((host.contains(":") ? "[" + host + "]" : host) + ":" + port());
+        }
+        List<String> urls = new ArrayList<>();
+        try {
+            for (java.net.NetworkInterface ni : java.util.Collections.list(java.net.NetworkInterface.getNetworkInterfaces())) {
+                for (java.net.InetAddress a : java.util.Collections.list(ni.getInetAddresses())) {
+                    if (!a.isLoopbackAddress() && !a.isLinkLocalAddress()) {
+                        String ip = a.getHostAddress();
+                        int zone = ip.indexOf('%');
+                        ip = zone >= 0 ? ip.substring(0, zone) : ip;
+                        urls.add((ip.contains(":") ? "[" + ip + "]" : ip) + ":" + port());
+                    }
+                }
+            }
+        } catch (SocketException e) {
+            Log.LOG.debug("listing interfaces: {}", e.toString());
+        }
+        return urls;
+    }
+
+    /** The server as the route layer sees it. */
+    private final class RouteHost implements RouteManager.Host {
+        @Override
+        public String serverId() {
+            return serverId;
+        }
+
+        @Override
+        public String serverName() {
+            return serverName;
+        }
+
+        @Override
+        public String version() {
+            return Versions.natsApiVersion();
+        }
+
+        @Override
+        public int maxPayload() {
+            return options.maxPayload();
+        }
+
+        @Override
+        public boolean jetStream() {
+            return jetStream != null;
+        }
+
+        @Override
+        public List<String> clientConnectUrls() {
+            return ownClientConnectUrls();
+        }
+
+        @Override
+        public void peersChanged() {
+            // the client INFO's connect_urls follow in a later step
+        }
     }
 
     /** The server as seen by its connections. */
