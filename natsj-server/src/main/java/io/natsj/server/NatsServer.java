@@ -76,9 +76,11 @@ public final class NatsServer implements AutoCloseable {
     private final CountDownLatch shutdown = new CountDownLatch(1);
     private final Context context = new Context();
     private volatile Instant startTime;
-    private InfoLineTemplate infoTemplate;
+    private volatile InfoLineTemplate infoTemplate;
     /** The INFO after a "TLS first" handshake: tls_required even with allow_non_tls. */
-    private InfoLineTemplate tlsFirstInfoTemplate;
+    private volatile InfoLineTemplate tlsFirstInfoTemplate;
+    /** The cluster's client URLs for INFO {@code connect_urls}: null until a peer announced some. */
+    private List<String> clientConnectUrls;
     private ServerTls tls;
     private volatile ServerSocket listener;
     private Thread acceptThread;
@@ -203,6 +205,7 @@ public final class NatsServer implements AutoCloseable {
                 close();
                 throw e;
             }
+            refreshClientInfo();
         }
         long watch = Math.max(50, Math.min(1000, options.writeDeadline().toMillis() / 2));
         timers.scheduleAtFixedRate(this::checkWriteDeadlines, watch, watch, TimeUnit.MILLISECONDS);
@@ -246,6 +249,10 @@ public final class NatsServer implements AutoCloseable {
                 .jetStream(jetStream != null);
         if (jetStream != null && options.jetStream().domain() != null) {
             info.domain(options.jetStream().domain());
+        }
+        RouteManager r = routes;
+        if (r != null) {
+            info.cluster(r.clusterName()).connectUrls(clientConnectUrls);
         }
         return info;
     }
@@ -514,6 +521,25 @@ public final class NatsServer implements AutoCloseable {
         return urls;
     }
 
+    /**
+     * Rebuilds the client INFO with the cluster's name and client URLs (this server's first, then the peers', as
+     * nats-server lists them; none with {@code no_advertise}); true when {@code connect_urls} changed.
+     */
+    private synchronized boolean refreshClientInfo() {
+        RouteManager r = routes;
+        List<String> urls = clientConnectUrls;
+        if (r != null && !options.cluster().noAdvertise()) {
+            java.util.LinkedHashSet<String> all = new java.util.LinkedHashSet<>(ownClientConnectUrls());
+            all.addAll(r.peerClientUrls());
+            urls = clientConnectUrls == null && all.size() == ownClientConnectUrls().size() ? null : List.copyOf(all);
+        }
+        boolean changed = !java.util.Objects.equals(urls, clientConnectUrls);
+        clientConnectUrls = urls;
+        infoTemplate = InfoLineTemplate.of(buildInfo());
+        tlsFirstInfoTemplate = InfoLineTemplate.of(buildInfo().tlsRequired(tls != null));
+        return changed;
+    }
+
     /** The server as the route layer sees it. */
     private final class RouteHost implements RouteManager.Host {
         @Override
@@ -548,7 +574,11 @@ public final class NatsServer implements AutoCloseable {
 
         @Override
         public void peersChanged() {
-            // the client INFO's connect_urls follow in a later step
+            if (refreshClientInfo()) {
+                for (ClientConnection c : clients.values()) {
+                    c.sendAsyncInfo(context.infoLine(c));
+                }
+            }
         }
     }
 

@@ -639,6 +639,17 @@ public final class ClientConnection implements ClientOpHandler, Subscriber, Deli
         }
     }
 
+    /**
+     * Sends an updated INFO (the cluster's {@code connect_urls} changed) to a client that takes INFO after its
+     * CONNECT ({@code protocol} 1 or more), as nats-server does; nothing to other clients.
+     */
+    public void sendAsyncInfo(byte[] infoLine) {
+        ConnectOptions co = connectOptions;
+        if (co != null && co.protocol() >= 1 && !closed.get() && out.append(infoLine, 0, infoLine.length)) {
+            out.flush();
+        }
+    }
+
     /** Queues {@code -ERR '<text>'}. */
     public void sendErr(String text) {
         enqueue(ServerOps.errLine(text));

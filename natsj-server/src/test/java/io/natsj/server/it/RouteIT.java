@@ -237,6 +237,43 @@ class RouteIT {
     }
 
     @Test
+    void clientsLearnThePeersClientUrlsWhenTheyJoinAndLeave() throws IOException {
+        NatsServer a = start("A", cluster(ServerOptions.RANDOM_PORT));
+        String own = "127.0.0.1:" + a.port();
+        try (RawClient v1 = RawClient.open(a.port()); RawClient v0 = RawClient.open(a.port())) {
+            assertThat(v1.infoJson()).contains("\"cluster\":\"c1\"").doesNotContain("connect_urls");
+            v1.send("CONNECT {\"verbose\":false,\"protocol\":1}\r\nPING\r\n");
+            assertThat(v1.readLine()).isEqualTo("PONG");
+            v0.send("CONNECT {\"verbose\":false,\"protocol\":0}\r\nPING\r\n");
+            assertThat(v0.readLine()).isEqualTo("PONG");
+            NatsServer b = start("B", cluster(ServerOptions.RANDOM_PORT, a.clusterPort()));
+            String peer = "127.0.0.1:" + b.port();
+            assertThat(v1.readLine()).startsWith("INFO ").contains("\"connect_urls\":[\"" + own + "\",\"" + peer + "\"]");
+            try (RawClient late = RawClient.open(a.port())) {
+                assertThat(late.infoJson()).contains("\"connect_urls\":[\"" + own + "\",\"" + peer + "\"]");
+            }
+            b.close();
+            assertThat(v1.readLine()).startsWith("INFO ").contains("\"connect_urls\":[\"" + own + "\"]");
+            v0.send("PING\r\n");
+            assertThat(v0.readLine()).as("no async INFO to a protocol 0 client").isEqualTo("PONG");
+        }
+    }
+
+    @Test
+    void noAdvertiseKeepsThePeersClientUrlsFromClients() throws IOException {
+        NatsServer a = start("A", cluster(ServerOptions.RANDOM_PORT).withNoAdvertise(true));
+        NatsServer b = start("B", cluster(ServerOptions.RANDOM_PORT, a.clusterPort()));
+        awaitMesh(a, b);
+        try (RawClient c = RawClient.open(a.port())) {
+            assertThat(c.infoJson()).doesNotContain("connect_urls");
+        }
+        try (RawClient c = RawClient.open(b.port())) {
+            assertThat(c.infoJson()).as("A does not advertise itself to B either")
+                    .doesNotContain("connect_urls");
+        }
+    }
+
+    @Test
     void theRouteManagerIsStoppedWithTheServer() throws IOException {
         NatsServer a = start("A", cluster(ServerOptions.RANDOM_PORT));
         int port = a.clusterPort();
