@@ -54,7 +54,12 @@ class MixedRouteIT {
     }
 
     private NatsServerProcess natsServer(int clusterPort, int httpPort, String routes) throws IOException {
-        String conf = "server_name: NS\nhttp: \"127.0.0.1:" + httpPort + "\"\ncluster {\n  name: c1\n  listen: \"127.0.0.1:"
+        return natsServer("NS", clusterPort, httpPort, routes);
+    }
+
+    private NatsServerProcess natsServer(String name, int clusterPort, int httpPort, String routes)
+            throws IOException {
+        String conf = "server_name: " + name + "\nhttp: \"127.0.0.1:" + httpPort + "\"\ncluster {\n  name: c1\n  listen: \"127.0.0.1:"
                 + clusterPort + "\"\n" + (routes == null ? "" : "  routes: [\"" + routes + "\"]\n") + "}\n";
         NatsServerProcess ns = NatsServerProcess.withConfig(conf);
         closing.add(ns);
@@ -104,6 +109,26 @@ class MixedRouteIT {
                     "\"remote_id\": \"" + j.serverId() + "\"");
         });
         assertThat(j.routes().getFirst().solicited()).isFalse();
+    }
+
+    @Test
+    void natsjAndTwoNatsServersFormAFullMeshByGossip() throws Exception {
+        int p1 = RouteIT.freePort();
+        int h1 = RouteIT.freePort();
+        int h2 = RouteIT.freePort();
+        natsServer("NS1", p1, h1, null);
+        natsServer("NS2", RouteIT.freePort(), h2, "nats-route://127.0.0.1:" + p1);
+        NatsServer j = natsj(ClusterOptions.listen("127.0.0.1", ServerOptions.RANDOM_PORT).withName("c1")
+                .withRoutes(List.of(URI.create("nats-route://127.0.0.1:" + p1))));
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+            assertThat(j.routes()).extracting(RouteConnection::remoteServerName)
+                    .containsExactlyInAnyOrder("NS1", "NS2");
+            assertThat(routez(h1)).contains("\"num_routes\": 2", "\"remote_id\": \"" + j.serverId() + "\"");
+            assertThat(routez(h2)).contains("\"num_routes\": 2", "\"remote_id\": \"" + j.serverId() + "\"");
+        });
+        RouteConnection toNs2 = j.routes().stream().filter(r -> r.remoteServerName().equals("NS2")).findFirst()
+                .orElseThrow();
+        assertThat(toNs2.explicit()).as("learnt by gossip").isFalse();
     }
 
     @Test
