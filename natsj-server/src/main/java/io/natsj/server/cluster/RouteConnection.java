@@ -50,7 +50,10 @@ public final class RouteConnection implements RouteLink, RouteOpHandler, Deliver
     static final int CONTROL_LINE_FACTOR = 16;
 
     private final RouteManager manager;
+    /** The TCP socket. */
     private final Socket socket;
+    /** What the protocol reads and writes: the TCP socket, or the TLS socket over it. */
+    private volatile Socket io;
     private final long rid;
     private final boolean solicited;
     private final boolean explicit;
@@ -79,7 +82,7 @@ public final class RouteConnection implements RouteLink, RouteOpHandler, Deliver
     private volatile ClosedReason closedReason;
     private volatile ScheduledFuture<?> authTimer;
     private volatile boolean slowConsumerCounted;
-    private Thread writerThread;
+    private volatile Thread writerThread;
 
     /**
      * @param url      the URL dialed (with user info for authorization), or null for an accepted connection
@@ -88,6 +91,7 @@ public final class RouteConnection implements RouteLink, RouteOpHandler, Deliver
     RouteConnection(RouteManager manager, Socket socket, long rid, URI url, boolean explicit) {
         this.manager = manager;
         this.socket = socket;
+        this.io = socket;
         this.rid = rid;
         this.url = url;
         this.solicited = url != null;
@@ -116,11 +120,59 @@ public final class RouteConnection implements RouteLink, RouteOpHandler, Deliver
                 });
     }
 
-    /** Starts the writer and reader, sends CONNECT (when dialing) and INFO, and arms the timers. */
+    /**
+     * Starts the route on its reader thread: the TLS handshake first when the cluster has TLS (before any protocol,
+     * as nats-server), then CONNECT (when dialing) and INFO, the writer, the timers and the read loop.
+     */
     void start() {
+        Thread.ofVirtual().name("natsj-route-r-" + rid).start(() -> {
+            if (manager.tls() != null && !handshake()) {
+                return;
+            }
+            startProtocol();
+            readLoop();
+        });
+    }
+
+    /**
+     * The TLS handshake, bounded by the TLS {@code timeout}; false (route closed) when it fails. Both ends present
+     * and verify certificates (the dialer also checks the peer's name or IP against the URL), as nats-server forces
+     * for routes whatever {@code verify} says.
+     */
+    private boolean handshake() {
+        io.natsj.server.tls.ServerTls tls = manager.tls();
+        try {
+            javax.net.ssl.SSLSocket ssl;
+            if (solicited) {
+                ssl = (javax.net.ssl.SSLSocket) tls.context().getSocketFactory().createSocket(socket, url.getHost(),
+                        url.getPort(), true);
+                javax.net.ssl.SSLParameters p = tls.parameters(false);
+                p.setEndpointIdentificationAlgorithm("HTTPS");
+                ssl.setSSLParameters(p);
+                ssl.setUseClientMode(true);
+            } else {
+                ssl = tls.wrap(socket, new byte[0]);
+                ssl.setSSLParameters(tls.parameters(true)); // routes verify the peer's certificate, always
+            }
+            socket.setSoTimeout((int) Math.max(1, tls.options().timeout().toMillis()));
+            ssl.startHandshake();
+            socket.setSoTimeout(0);
+            io = ssl;
+            LOG.debug("{} - TLS handshake complete", this);
+            return true;
+        } catch (IOException | RuntimeException e) {
+            if (!closed.get()) {
+                LOG.error("{} - TLS route handshake error: {}", this, e.getMessage());
+                close(ClosedReason.TLS_HANDSHAKE_ERROR, false);
+            }
+            return false;
+        }
+    }
+
+    private void startProtocol() {
         if (solicited) {
             ClusterAuth auth = ClusterAuth.fromUrl(url);
-            enqueue(RouteInfo.connectLine(auth.user(), auth.password(), false, manager.serverId(),
+            enqueue(RouteInfo.connectLine(auth.user(), auth.password(), manager.tls() != null, manager.serverId(),
                     manager.clusterName(), manager.clusterDynamic()));
         } else if (manager.authRequired()) {
             parser.awaitConnect(true);
@@ -129,7 +181,6 @@ public final class RouteConnection implements RouteLink, RouteOpHandler, Deliver
         enqueue(manager.infoLine());
         writerThread = Thread.ofVirtual().name("natsj-route-w-" + rid).start(this::writeLoop);
         pings.start();
-        Thread.ofVirtual().name("natsj-route-r-" + rid).start(this::readLoop);
         LOG.info("{} - Route connection created", this);
         if (closed.get()) {
             cancelTimers();
@@ -149,7 +200,7 @@ public final class RouteConnection implements RouteLink, RouteOpHandler, Deliver
     private void readLoop() {
         byte[] buf = new byte[MIN_READ];
         try {
-            InputStream in = socket.getInputStream();
+            InputStream in = io.getInputStream();
             while (!closed.get()) {
                 int n = in.read(buf);
                 if (n < 0) {
@@ -175,7 +226,7 @@ public final class RouteConnection implements RouteLink, RouteOpHandler, Deliver
 
     private void writeLoop() {
         try {
-            out.writeLoop(socket.getOutputStream(), 1, TimeUnit.SECONDS, manager.clock()::nanoTime);
+            out.writeLoop(io.getOutputStream(), 1, TimeUnit.SECONDS, manager.clock()::nanoTime);
         } catch (IOException e) {
             if (!closed.get()) {
                 LOG.error("{} - Error flushing: {}", this, e.toString());

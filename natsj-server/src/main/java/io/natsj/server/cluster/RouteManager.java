@@ -89,6 +89,7 @@ public final class RouteManager implements AutoCloseable {
     private final Set<String> dialing = ConcurrentHashMap.newKeySet();
     private final Set<Thread> dialers = ConcurrentHashMap.newKeySet();
     private final Set<String> lameDuckPeers = ConcurrentHashMap.newKeySet();
+    private final io.natsj.server.tls.ServerTls tls;
     private volatile String clusterName;
     private volatile boolean clusterDynamic;
     private volatile ServerSocket listener;
@@ -107,6 +108,7 @@ public final class RouteManager implements AutoCloseable {
         this.timers = timers;
         this.ids = ids;
         this.stats = stats;
+        this.tls = cluster.tls() == null ? null : io.natsj.server.tls.ServerTls.create(cluster.tls());
         this.clusterDynamic = cluster.name().isEmpty();
         this.clusterName = clusterDynamic ? UUID.randomUUID().toString().replace("-", "").substring(0, 22)
                 .toUpperCase(Locale.ROOT) : cluster.name();
@@ -412,6 +414,11 @@ public final class RouteManager implements AutoCloseable {
         }
     }
 
+    /** TLS on routes, or null. */
+    io.natsj.server.tls.ServerTls tls() {
+        return tls;
+    }
+
     boolean authRequired() {
         return cluster.user() != null && !cluster.user().isEmpty();
     }
@@ -441,6 +448,10 @@ public final class RouteManager implements AutoCloseable {
         o.put("headers", true);
         if (authRequired()) {
             o.put("auth_required", true);
+        }
+        if (tls != null) {
+            o.put("tls_required", true);
+            o.put("tls_verify", true);
         }
         o.put("max_payload", host.maxPayload());
         if (host.jetStream()) {
