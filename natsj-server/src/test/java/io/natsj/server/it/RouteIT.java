@@ -175,6 +175,51 @@ class RouteIT {
     }
 
     @Test
+    void anOversizeControlLineClosesTheRoute() throws IOException {
+        NatsServer a = start(ServerOptions.builder().host("127.0.0.1").port(0).serverName("A").maxControlLine(1024)
+                .cluster(cluster(ServerOptions.RANDOM_PORT)));
+        try (RawClient raw = RawClient.open(a.clusterPort())) {
+            raw.send("RS+ $G " + "a".repeat(16 * 1024 - 7) + "\r\n"); // exactly 16 x max_control_line: fine
+            raw.send("PING\r\n");
+            assertThat(raw.readLine()).isEqualTo("PONG");
+            raw.send("RS+ $G " + "a".repeat(16 * 1024));
+            assertThat(raw.readReply())
+                    .isEqualTo(RawClient.Reply.closed("-ERR 'maximum control line exceeded'\r\n"));
+        }
+    }
+
+    @Test
+    void aRouteThatStopsReadingIsClosedOnceMaxPendingIsExceeded() throws IOException {
+        NatsServer a = start(ServerOptions.builder().host("127.0.0.1").port(0).serverName("A")
+                .maxPending(256 * 1024).cluster(cluster(ServerOptions.RANDOM_PORT)));
+        try (RawClient raw = RawClient.open(a.clusterPort(), 4096)) {
+            raw.send("CONNECT {\"name\":\"NPEER\",\"cluster\":\"c1\"}\r\n"
+                    + "INFO {\"server_id\":\"NPEER\",\"server_name\":\"peer\",\"cluster\":\"c1\"}\r\n");
+            await().atMost(Duration.ofSeconds(5)).until(() -> !a.routes().isEmpty());
+            RouteConnection r = a.routes().getFirst();
+            byte[] payload = new byte[32 * 1024];
+            boolean accepted = true;
+            for (int i = 0; i < 10_000 && accepted; i++) { // the peer reads nothing: the socket buffers fill up
+                accepted = r.sendMessage("$G", "big", null, List.of(), payload, 0, 0, payload.length,
+                        io.natsj.server.routing.DeliveryBatch.IMMEDIATE);
+            }
+            assertThat(accepted).as("the route refuses messages once closed").isFalse();
+            assertThat(r.closedReason()).isEqualTo(io.natsj.server.client.ClosedReason.SLOW_CONSUMER_PENDING_BYTES);
+            await().atMost(Duration.ofSeconds(5)).until(() -> a.routes().isEmpty());
+            assertThat(a.stats().slowConsumers()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void aServerWithoutAClusterNameTakesItsPeersName() throws IOException {
+        NatsServer a = start("A", ClusterOptions.listen("127.0.0.1", ServerOptions.RANDOM_PORT));
+        assertThat(a.clusterName()).isNotEmpty().isNotEqualTo("c1");
+        NatsServer b = start("B", cluster(ServerOptions.RANDOM_PORT, a.clusterPort()));
+        awaitMesh(a, b);
+        assertThat(a.clusterName()).isEqualTo("c1");
+    }
+
+    @Test
     void aClientOnTheRoutePortIsToldSo() throws IOException {
         NatsServer a = start("A", cluster(ServerOptions.RANDOM_PORT));
         try (RawClient raw = RawClient.open(a.clusterPort())) {
