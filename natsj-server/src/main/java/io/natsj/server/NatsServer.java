@@ -374,6 +374,14 @@ public final class NatsServer implements AutoCloseable {
         return r == null ? null : r.clusterName();
     }
 
+    /** Tells the cluster this server entered lame duck mode: the peers drop its client URLs from their clients'. */
+    public void announceLameDuckToRoutes() {
+        RouteManager r = routes;
+        if (r != null) {
+            r.announceLameDuck();
+        }
+    }
+
     /** The bound monitoring port, or 0 when HTTP monitoring is off. */
     public int httpPort() {
         return monitor == null || monitor.secure() ? 0 : monitor.port();

@@ -78,6 +78,8 @@ public final class RouteConnection implements RouteLink, RouteOpHandler, Deliver
     private volatile String remoteId = "";
     private volatile boolean headers;
     private volatile boolean registered;
+    private final Object upDown = new Object();
+    private boolean upAnnounced; // guarded by upDown
     private volatile boolean retry;
     private volatile ClosedReason closedReason;
     private volatile ScheduledFuture<?> authTimer;
@@ -556,6 +558,29 @@ public final class RouteConnection implements RouteLink, RouteOpHandler, Deliver
     }
 
     // ---------------------------------------------------------------- state for the manager and monitoring
+
+    /**
+     * Tells the handler the route is up, unless it closed meanwhile: {@code routeUp} and {@code routeDown} are
+     * reported at most once each, in that order, even when the route closes (on another thread) while it registers.
+     */
+    void announceUp(RouteHandler handler) {
+        synchronized (upDown) {
+            if (!closed.get()) {
+                upAnnounced = true;
+                handler.routeUp(this);
+            }
+        }
+    }
+
+    /** Tells the handler the route is down, if it was told the route was up. */
+    void announceDown(RouteHandler handler) {
+        synchronized (upDown) {
+            if (upAnnounced) {
+                upAnnounced = false;
+                handler.routeDown(this);
+            }
+        }
+    }
 
     void markRegistered() {
         registered = true;

@@ -94,6 +94,7 @@ public final class RouteManager implements AutoCloseable {
     private volatile boolean clusterDynamic;
     private volatile ServerSocket listener;
     private volatile boolean closing;
+    private volatile boolean lameDuck;
     private volatile String infoHost;
     private volatile int infoPort;
     private volatile String infoIp = "";
@@ -320,7 +321,7 @@ public final class RouteManager implements AutoCloseable {
         if (existing != null) {
             return Registration.DUPLICATE;
         }
-        handler.routeUp(c);
+        c.announceUp(handler);
         if (sendInfo) {
             byte[] gossip = info.gossipLine(info.ip().isEmpty()
                     ? "nats-route://" + RouteConnection.hostPort(c.remoteIp(), info.port()) + "/" : info.ip());
@@ -344,7 +345,7 @@ public final class RouteManager implements AutoCloseable {
             wasRegistered = c.registered() && remotes.remove(c.remoteServerId(), c);
         }
         if (wasRegistered) {
-            handler.routeDown(c);
+            c.announceDown(handler);
             c.clearRemoteSubs();
             boolean hadUrls = c.remoteInfo() != null && !c.remoteInfo().connectUrls().isEmpty();
             lameDuckPeers.remove(c.remoteServerId());
@@ -434,6 +435,18 @@ public final class RouteManager implements AutoCloseable {
 
     // ---------------------------------------------------------------- this server's route INFO
 
+    /**
+     * Lame duck mode: tells every peer (route INFO with {@code ldm: true}), so that they drop this server's client
+     * URLs from their clients' {@code connect_urls}, as nats-server does.
+     */
+    public void announceLameDuck() {
+        lameDuck = true;
+        byte[] info = infoLine();
+        for (RouteConnection r : remotes.values()) {
+            r.send(info);
+        }
+    }
+
     /** The route INFO line this server sends on a new route. */
     byte[] infoLine() {
         JsonNodeFactory f = JsonNodeFactory.instance;
@@ -470,6 +483,9 @@ public final class RouteManager implements AutoCloseable {
                 ArrayNode a = o.putArray("connect_urls");
                 urls.forEach(a::add);
             }
+        }
+        if (lameDuck) {
+            o.put("ldm", true);
         }
         if (cluster.permissions() != null) {
             putPermission(o, "import", cluster.permissions().publish());

@@ -305,6 +305,37 @@ class RouteIT {
     }
 
     @Test
+    void aPeerInLameDuckModeLeavesTheClientsConnectUrls() throws IOException {
+        NatsServer a = start("A", cluster(ServerOptions.RANDOM_PORT));
+        try (RawClient v1 = RawClient.open(a.port())) {
+            v1.send("CONNECT {\"verbose\":false,\"protocol\":1}\r\nPING\r\n");
+            assertThat(v1.readLine()).isEqualTo("PONG");
+            try (RawClient peer = RawClient.open(a.clusterPort())) {
+                String info = "INFO {\"server_id\":\"NPEER\",\"server_name\":\"peer\",\"cluster\":\"c1\","
+                        + "\"connect_urls\":[\"10.0.0.9:4222\"]";
+                peer.send("CONNECT {\"name\":\"NPEER\",\"cluster\":\"c1\"}\r\n" + info + "}\r\n");
+                assertThat(v1.readLine()).contains("\"connect_urls\":[\"127.0.0.1:" + a.port() + "\",\"10.0.0.9:4222\"]");
+                peer.send(info + ",\"ldm\":true}\r\n");
+                assertThat(v1.readLine()).contains("\"connect_urls\":[\"127.0.0.1:" + a.port() + "\"]");
+            }
+        }
+    }
+
+    @Test
+    void aServerEnteringLameDuckModeIsDroppedFromItsPeersClientUrls() throws IOException {
+        NatsServer a = start("A", cluster(ServerOptions.RANDOM_PORT));
+        NatsServer b = start("B", cluster(ServerOptions.RANDOM_PORT, a.clusterPort()));
+        awaitMesh(a, b);
+        try (RawClient onB = RawClient.open(b.port())) {
+            assertThat(onB.infoJson()).contains("127.0.0.1:" + a.port());
+            onB.send("CONNECT {\"verbose\":false,\"protocol\":1}\r\nPING\r\n");
+            assertThat(onB.readLine()).isEqualTo("PONG");
+            a.announceLameDuckToRoutes();
+            assertThat(onB.readLine()).startsWith("INFO ").contains("\"connect_urls\":[\"127.0.0.1:" + b.port() + "\"]");
+        }
+    }
+
+    @Test
     void noAdvertiseKeepsThePeersClientUrlsFromClients() throws IOException {
         NatsServer a = start("A", cluster(ServerOptions.RANDOM_PORT).withNoAdvertise(true));
         NatsServer b = start("B", cluster(ServerOptions.RANDOM_PORT, a.clusterPort()));
