@@ -581,6 +581,11 @@ public final class NatsServer implements AutoCloseable {
         }
 
         @Override
+        public boolean hasAccount(String name) {
+            return accounts.get(name) != null;
+        }
+
+        @Override
         public void peersChanged() {
             if (refreshClientInfo()) {
                 for (ClientConnection c : clients.values()) {

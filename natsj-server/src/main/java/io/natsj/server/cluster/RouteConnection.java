@@ -390,13 +390,21 @@ public final class RouteConnection implements RouteLink, RouteOpHandler, Deliver
         if (!registered) {
             return;
         }
+        if (!manager.hasAccount(account)) {
+            LOG.error("{} - Unknown account \"{}\" for remote subject \"{}\"", this, account, subject);
+            return;
+        }
+        if (!manager.canExport(subject)) {
+            LOG.debug("{} - Can not export \"{}\", ignoring remote subscription request", this, subject);
+            return;
+        }
         remoteSubs.add(queue == null ? account + " " + subject : account + " " + subject + " " + queue);
         manager.handler().remoteSubscribe(this, account, subject, queue, weight);
     }
 
     @Override
     public void onUnsubscribe(String origin, String account, String subject, String queue) {
-        if (!registered) {
+        if (!registered || !manager.hasAccount(account)) {
             return;
         }
         remoteSubs.remove(queue == null ? account + " " + subject : account + " " + subject + " " + queue);
@@ -409,7 +417,9 @@ public final class RouteConnection implements RouteLink, RouteOpHandler, Deliver
         inMsgs = inMsgs + 1;
         inBytes = inBytes + totalLen;
         manager.stats().addIn(1, totalLen);
-        if (registered) {
+        if (!manager.hasAccount(account)) {
+            LOG.debug("{} - Unknown account \"{}\" for routed message on subject: \"{}\"", this, account, subject);
+        } else if (registered) {
             manager.handler().remoteMessage(this, account, subject, reply, queues, buf, off, hdrLen, totalLen);
         }
     }
@@ -450,11 +460,17 @@ public final class RouteConnection implements RouteLink, RouteOpHandler, Deliver
 
     @Override
     public void sendSubscribe(String account, String subject, String queue, int weight) {
+        if (!manager.canImport(subject)) {
+            return;
+        }
         send(RouteEncoder.subscribe(account, subject, queue, weight));
     }
 
     @Override
     public void sendUnsubscribe(String account, String subject, String queue) {
+        if (!manager.canImport(subject)) {
+            return;
+        }
         send(RouteEncoder.unsubscribe(account, subject, queue));
     }
 

@@ -70,6 +70,9 @@ public final class RouteManager implements AutoCloseable {
 
         /** Peers came or went (or went lame duck): the client {@code connect_urls} may have changed. */
         void peersChanged();
+
+        /** Whether this server has the account: a peer's interest and messages for others are dropped. */
+        boolean hasAccount(String name);
     }
 
     /** What {@link #register} made of a route whose INFO arrived. */
@@ -90,6 +93,8 @@ public final class RouteManager implements AutoCloseable {
     private final Set<Thread> dialers = ConcurrentHashMap.newKeySet();
     private final Set<String> lameDuckPeers = ConcurrentHashMap.newKeySet();
     private final io.natsj.server.tls.ServerTls tls;
+    /** The cluster's {@code permissions}: import as publish, export as subscribe (nats-server's mapping); or null. */
+    private final io.natsj.server.auth.UserPermissions permissions;
     private volatile String clusterName;
     private volatile boolean clusterDynamic;
     private volatile ServerSocket listener;
@@ -109,6 +114,8 @@ public final class RouteManager implements AutoCloseable {
         this.timers = timers;
         this.ids = ids;
         this.stats = stats;
+        this.permissions = cluster.permissions() == null ? null
+                : io.natsj.server.auth.UserPermissions.compile(cluster.permissions());
         this.tls = cluster.tls() == null ? null : io.natsj.server.tls.ServerTls.create(cluster.tls());
         this.clusterDynamic = cluster.name().isEmpty();
         this.clusterName = clusterDynamic ? UUID.randomUUID().toString().replace("-", "").substring(0, 22)
@@ -413,6 +420,20 @@ public final class RouteManager implements AutoCloseable {
                 r.close(ClosedReason.CLUSTER_NAME_CONFLICT, false);
             }
         }
+    }
+
+    /** Whether interest in {@code subject} is sent to peers ({@code import} permission; nats-server's canImport). */
+    boolean canImport(String subject) {
+        return permissions == null || permissions.publishAllowed(subject);
+    }
+
+    /** Whether a peer's interest in {@code subject} is taken ({@code export} permission; canExport). */
+    boolean canExport(String subject) {
+        return permissions == null || permissions.subscribeAllowed(subject, null);
+    }
+
+    boolean hasAccount(String name) {
+        return host.hasAccount(name);
     }
 
     /** TLS on routes, or null. */

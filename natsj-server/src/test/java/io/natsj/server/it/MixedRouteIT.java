@@ -196,6 +196,7 @@ class MixedRouteIT {
             @Override public boolean jetStream() { return false; }
             @Override public List<String> clientConnectUrls() { return List.of("127.0.0.1:4999"); }
             @Override public void peersChanged() { }
+            @Override public boolean hasAccount(String name) { return name.equals("$G") || name.equals("$SYS"); }
         }, opts, rec, ServerClock.SYSTEM, timers, ids::incrementAndGet, new ServerStats());
         closing.add(routes);
         routes.start();
