@@ -220,6 +220,15 @@ class RouteIT {
     }
 
     @Test
+    void theAdvertisedRouteAddressIsWhatPeersAreTold() throws IOException {
+        NatsServer a = start("A", cluster(ServerOptions.RANDOM_PORT).withAdvertise("10.1.2.3:7777"));
+        try (RawClient raw = RawClient.open(a.clusterPort())) {
+            assertThat(raw.infoJson()).contains("\"host\":\"10.1.2.3\",\"port\":7777,",
+                    "\"ip\":\"nats-route://10.1.2.3:7777/\"");
+        }
+    }
+
+    @Test
     void aClientOnTheRoutePortIsToldSo() throws IOException {
         NatsServer a = start("A", cluster(ServerOptions.RANDOM_PORT));
         try (RawClient raw = RawClient.open(a.clusterPort())) {
