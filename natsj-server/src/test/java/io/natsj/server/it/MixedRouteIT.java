@@ -132,6 +132,22 @@ class MixedRouteIT {
     }
 
     @Test
+    void aNatsServerKilledAndRestartedIsRedialed() throws Exception {
+        int cp = RouteIT.freePort();
+        NatsServerProcess ns = natsServer(cp, RouteIT.freePort(), null);
+        NatsServer j = natsj(ClusterOptions.listen("127.0.0.1", ServerOptions.RANDOM_PORT).withName("c1")
+                .withRoutes(List.of(URI.create("nats-route://127.0.0.1:" + cp))));
+        await().atMost(Duration.ofSeconds(15)).until(() -> j.routes().size() == 1);
+        String firstId = j.routes().getFirst().remoteServerId();
+        ns.process().destroyForcibly().waitFor();
+        await().atMost(Duration.ofSeconds(10)).until(() -> j.routes().isEmpty());
+        natsServer(cp, RouteIT.freePort(), null);
+        await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> assertThat(j.routes())
+                .extracting(RouteConnection::remoteServerName).containsExactly("NS"));
+        assertThat(j.routes().getFirst().remoteServerId()).as("a new process").isNotEqualTo(firstId);
+    }
+
+    @Test
     void aNatsServerWithAnotherClusterNameIsRefused() throws Exception {
         NatsServer j = natsj(ClusterOptions.listen("127.0.0.1", ServerOptions.RANDOM_PORT).withName("other"));
         int hp = RouteIT.freePort();
