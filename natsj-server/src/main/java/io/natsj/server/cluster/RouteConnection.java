@@ -181,7 +181,7 @@ public final class RouteConnection implements RouteLink, RouteOpHandler, Deliver
             parser.awaitConnect(true);
             authTimer = schedule(this::authTimeout, manager.authTimeout().toNanos());
         }
-        enqueue(manager.infoLine());
+        enqueue(manager.initialInfoLine());
         writerThread = Thread.ofVirtual().name("natsj-route-w-" + rid).start(this::writeLoop);
         pings.start();
         LOG.info("{} - Route connection created", this);

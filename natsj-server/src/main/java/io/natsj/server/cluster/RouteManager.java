@@ -468,8 +468,19 @@ public final class RouteManager implements AutoCloseable {
         }
     }
 
-    /** The route INFO line this server sends on a new route. */
+    /** The route INFO line this server sends on a new route: with a fresh nonce, as nats-server's (not signed). */
+    byte[] initialInfoLine() {
+        byte[] raw = new byte[11];
+        ThreadLocalRandom.current().nextBytes(raw);
+        return infoLine(java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(raw));
+    }
+
+    /** The route INFO line without a nonce (updates to established routes). */
     byte[] infoLine() {
+        return infoLine(null);
+    }
+
+    private byte[] infoLine(String nonce) {
         JsonNodeFactory f = JsonNodeFactory.instance;
         ObjectNode o = f.objectNode();
         o.put("server_id", host.serverId());
@@ -493,6 +504,9 @@ public final class RouteManager implements AutoCloseable {
         }
         if (!infoIp.isEmpty()) {
             o.put("ip", infoIp);
+        }
+        if (nonce != null) {
+            o.put("nonce", nonce);
         }
         o.put("cluster", clusterName);
         if (clusterDynamic) {

@@ -165,10 +165,21 @@ class RouteIT {
     }
 
     @Test
+    void aRouteThatDoesNotAuthenticateInTimeIsClosed() throws IOException {
+        NatsServer a = start("A", cluster(ServerOptions.RANDOM_PORT)
+                .withAuthorization("ruser", "s3cret", Duration.ofMillis(300)));
+        try (RawClient raw = RawClient.open(a.clusterPort())) {
+            assertThat(raw.readReply(Duration.ofSeconds(2)))
+                    .isEqualTo(RawClient.Reply.closed("-ERR 'Authentication Timeout'\r\n"));
+        }
+    }
+
+    @Test
     void garbageOnTheRoutePortIsAnUnknownProtocolOperation() throws IOException {
         NatsServer a = start("A", cluster(ServerOptions.RANDOM_PORT));
         try (RawClient raw = RawClient.open(a.clusterPort())) {
-            assertThat(raw.infoJson()).contains("\"cluster\":\"c1\"", "\"server_name\":\"A\"", "\"lnoc\":true");
+            assertThat(raw.infoJson()).contains("\"cluster\":\"c1\"", "\"server_name\":\"A\"", "\"lnoc\":true")
+                    .containsPattern("\"max_payload\":1048576,\"nonce\":\"[A-Za-z0-9_-]{15}\",\"cluster\"");
             raw.send("GARBAGE");
             assertThat(raw.readReply()).isEqualTo(RawClient.Reply.closed("-ERR 'Unknown Protocol Operation'\r\n"));
         }
