@@ -148,6 +148,27 @@ class MixedRouteIT {
     }
 
     @Test
+    void routeAuthorizationBothWays() throws Exception {
+        // nats-server requires ruser/s3cret on its route port; natsj requires the same on its own
+        NatsServer j = natsj(ClusterOptions.listen("127.0.0.1", ServerOptions.RANDOM_PORT).withName("c1")
+                .withAuthorization("ruser", "s3cret", Duration.ofSeconds(2)));
+        int cp = RouteIT.freePort();
+        int hp = RouteIT.freePort();
+        String conf = "server_name: NS\nhttp: \"127.0.0.1:" + hp + "\"\ncluster {\n  name: c1\n  listen: \"127.0.0.1:"
+                + cp + "\"\n  authorization { user: ruser, password: s3cret }\n  routes: [\"nats-route://ruser:s3cret@127.0.0.1:"
+                + j.clusterPort() + "\"]\n}\n";
+        closing.add(NatsServerProcess.withConfig(conf));
+        NatsServer k = natsj(ClusterOptions.listen("127.0.0.1", ServerOptions.RANDOM_PORT).withName("c1")
+                .withRoutes(List.of(URI.create("nats-route://ruser:s3cret@127.0.0.1:" + cp))));
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+            assertThat(j.routes()).extracting(RouteConnection::remoteServerName).contains("NS");
+            assertThat(k.routes()).extracting(RouteConnection::remoteServerName).contains("NS");
+            assertThat(routez(hp)).contains("\"remote_id\": \"" + j.serverId() + "\"",
+                    "\"remote_id\": \"" + k.serverId() + "\"");
+        });
+    }
+
+    @Test
     void aNatsServerWithAnotherClusterNameIsRefused() throws Exception {
         NatsServer j = natsj(ClusterOptions.listen("127.0.0.1", ServerOptions.RANDOM_PORT).withName("other"));
         int hp = RouteIT.freePort();
