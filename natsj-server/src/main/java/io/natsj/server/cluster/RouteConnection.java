@@ -484,6 +484,7 @@ public final class RouteConnection implements RouteLink, RouteOpHandler, Deliver
         }
         outMsgs.incrementAndGet();
         outBytes.addAndGet(totalLen);
+        manager.stats().addOut(1, totalLen); // the server's out_msgs count route deliveries too, as nats-server's
         checkPending();
         batch.flushLater(this);
         return true;
