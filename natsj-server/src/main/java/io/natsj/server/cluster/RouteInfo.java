@@ -63,15 +63,21 @@ public record RouteInfo(String serverId, String serverName, String version, int 
         if (ip.isEmpty()) {
             copy.put("ip", routeUrl);
         }
-        return line("INFO ", copy);
+        return line("INFO ", copy, false);
     }
 
-    /** {@code <verb><json>\r\n} with Go's JSON encoding. */
-    static byte[] line(String verb, ObjectNode json) {
+    /**
+     * {@code <verb><json>\r\n} with Go's JSON encoding; with {@code spaceBeforeCrlf} a space ends the JSON, as in
+     * the INFO nats-server writes of its own ({@code generateInfoJSON}); forwarded INFO and CONNECT have none.
+     */
+    static byte[] line(String verb, ObjectNode json, boolean spaceBeforeCrlf) {
         byte[] body = GoJson.COMPACT.writeValueAsBytes(json);
         byte[] v = verb.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-        byte[] out = Arrays.copyOf(v, v.length + body.length + 2);
+        byte[] out = Arrays.copyOf(v, v.length + body.length + (spaceBeforeCrlf ? 3 : 2));
         System.arraycopy(body, 0, out, v.length, body.length);
+        if (spaceBeforeCrlf) {
+            out[out.length - 3] = ' ';
+        }
         out[out.length - 2] = '\r';
         out[out.length - 1] = '\n';
         return out;
@@ -98,7 +104,7 @@ public record RouteInfo(String serverId, String serverName, String version, int 
             o.put("cluster_dynamic", true);
         }
         o.put("lnoc", true);
-        return line("CONNECT ", o);
+        return line("CONNECT ", o, false);
     }
 
     private static JsonNode readObject(byte[] buf, int off, int len) {

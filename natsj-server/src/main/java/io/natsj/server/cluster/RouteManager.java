@@ -527,7 +527,7 @@ public final class RouteManager implements AutoCloseable {
             putPermission(o, "export", cluster.permissions().subscribe());
         }
         o.put("lnoc", true);
-        return RouteInfo.line("INFO ", o);
+        return RouteInfo.line("INFO ", o, true);
     }
 
     private static void putPermission(ObjectNode o, String name, io.natsj.server.auth.Permissions.SubjectPermission p) {

@@ -178,6 +178,7 @@ class RouteIT {
     void garbageOnTheRoutePortIsAnUnknownProtocolOperation() throws IOException {
         NatsServer a = start("A", cluster(ServerOptions.RANDOM_PORT));
         try (RawClient raw = RawClient.open(a.clusterPort())) {
+            assertThat(raw.infoLine()).as("a space before CRLF, as nats-server's INFO").endsWith("} \r\n");
             assertThat(raw.infoJson()).contains("\"cluster\":\"c1\"", "\"server_name\":\"A\"", "\"lnoc\":true")
                     .containsPattern("\"max_payload\":1048576,\"nonce\":\"[A-Za-z0-9_-]{15}\",\"cluster\"");
             raw.send("GARBAGE");
