@@ -168,6 +168,54 @@ class MixedRouteIT {
         });
     }
 
+    /** The first two lines a dialing server sends to a listener that plays the accepting peer (and sends nothing). */
+    private static List<String> firstLinesDialed(java.net.ServerSocket listener) throws IOException {
+        listener.setSoTimeout(10_000);
+        try (java.net.Socket s = listener.accept()) {
+            s.setSoTimeout(10_000);
+            java.io.InputStream in = s.getInputStream();
+            List<String> lines = new ArrayList<>();
+            StringBuilder line = new StringBuilder();
+            while (lines.size() < 2) {
+                int b = in.read();
+                if (b < 0) {
+                    break;
+                }
+                line.append((char) b);
+                if (b == '\n') {
+                    lines.add(line.toString());
+                    line.setLength(0);
+                }
+            }
+            return lines;
+        }
+    }
+
+    /** Masks what differs between two servers (ids, nonces, versions, ports) in a route protocol line. */
+    private static String masked(String line) {
+        return line.replaceAll("\"(name|server_id|nonce|version|go)\":\"[^\"]*\"", "\"$1\":\"*\"")
+                .replaceAll("\"(port)\":\\d+", "\"$1\":0")
+                .replaceAll("\"connect_urls\":\\[[^]]*]", "\"connect_urls\":[*]")
+                .replaceAll("\"server_name\":\"[^\"]*\"", "\"server_name\":\"*\"");
+    }
+
+    @Test
+    void aDialingNatsjSendsWhatADialingNatsServerSends() throws Exception {
+        try (java.net.ServerSocket peer = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            String route = "nats-route://127.0.0.1:" + peer.getLocalPort();
+            NatsServerProcess ns = natsServer(RouteIT.freePort(), RouteIT.freePort(), route);
+            List<String> fromNatsServer = firstLinesDialed(peer);
+            ns.close();
+            natsj(ClusterOptions.listen("127.0.0.1", ServerOptions.RANDOM_PORT).withName("c1")
+                    .withRoutes(List.of(URI.create(route))));
+            List<String> fromNatsj = firstLinesDialed(peer);
+            assertThat(fromNatsServer).hasSize(2);
+            assertThat(fromNatsServer.getFirst()).startsWith("CONNECT {\"echo\":true,");
+            assertThat(fromNatsj.stream().map(MixedRouteIT::masked).toList())
+                    .isEqualTo(fromNatsServer.stream().map(MixedRouteIT::masked).toList());
+        }
+    }
+
     @Test
     void aNatsServerWithAnotherClusterNameIsRefused() throws Exception {
         NatsServer j = natsj(ClusterOptions.listen("127.0.0.1", ServerOptions.RANDOM_PORT).withName("other"));
