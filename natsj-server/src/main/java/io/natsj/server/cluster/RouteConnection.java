@@ -342,12 +342,17 @@ public final class RouteConnection implements RouteLink, RouteOpHandler, Deliver
             close(ClosedReason.DUPLICATE_SERVER_NAME, false);
             return;
         }
+        if (!info.routeAccount().isEmpty()) {
+            // A 2.10+ peer's dedicated route for one account (by default its system account). natsj does not pool:
+            // the peer sees no route_pool_size in our INFO, closes this connection and does not redial it (its
+            // "Not possible to have a dedicated route for account" case); it must not become the peer's route.
+            LOG.debug("{} - Ignoring the dedicated route for account \"{}\" (no route pooling)", this,
+                    info.routeAccount());
+            return;
+        }
         remote = info;
         remoteId = info.serverId();
         headers = info.headers();
-        if (info.routeAccount() != null && !info.routeAccount().isEmpty()) {
-            parser.pinnedAccount(info.routeAccount());
-        }
         if (url == null) {
             url = URI.create("nats-route://" + hostPort(info.host(), info.port()) + "/");
         }

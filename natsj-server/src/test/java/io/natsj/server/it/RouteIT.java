@@ -277,6 +277,22 @@ class RouteIT {
     }
 
     @Test
+    void aDedicatedAccountRouteOfAPoolingPeerIsNotTakenAsItsRoute() throws IOException {
+        NatsServer a = start("A", cluster(ServerOptions.RANDOM_PORT));
+        try (RawClient pinned = RawClient.open(a.clusterPort()); RawClient plain = RawClient.open(a.clusterPort())) {
+            pinned.send("CONNECT {\"name\":\"NPEER\",\"cluster\":\"c1\"}\r\nINFO {\"server_id\":\"NPEER\","
+                    + "\"server_name\":\"peer\",\"cluster\":\"c1\",\"route_pool_size\":3,\"route_account\":\"$SYS\"}\r\n"
+                    + "PING\r\n");
+            assertThat(pinned.readLine()).isEqualTo("PONG");
+            assertThat(a.routes()).isEmpty();
+            plain.send("CONNECT {\"name\":\"NPEER\",\"cluster\":\"c1\"}\r\nINFO {\"server_id\":\"NPEER\","
+                    + "\"server_name\":\"peer\",\"cluster\":\"c1\",\"route_pool_size\":3}\r\n");
+            await().atMost(Duration.ofSeconds(5)).until(() -> peerNames(a).equals(Set.of("peer")));
+            assertThat(a.routes().getFirst().remotePort()).isEqualTo(plain.localPort());
+        }
+    }
+
+    @Test
     void aPeerThatAnswersPingsStays() throws IOException {
         NatsServer a = start(ServerOptions.builder().host("127.0.0.1").port(0).serverName("A")
                 .pingInterval(Duration.ofMillis(100)).pingMax(2).cluster(cluster(ServerOptions.RANDOM_PORT)));
