@@ -12,9 +12,14 @@ import io.natsj.server.auth.ClientAuthenticator;
 import io.natsj.server.client.ClientConnection;
 import io.natsj.server.client.ClosedReason;
 import io.natsj.server.client.ServerContext;
+import io.natsj.server.cluster.RouteConnection;
+import io.natsj.server.cluster.RouteManager;
+import io.natsj.server.cluster.RouteInterest;
 import io.natsj.server.monitor.MonitorServer;
 import io.natsj.server.monitor.MonitoredServer;
 import io.natsj.server.monitor.SystemEvents;
+import io.natsj.server.routing.Subscription;
+import io.natsj.server.monitor.RouteFacts;
 import io.natsj.server.monitor.SystemRequests;
 import io.natsj.server.protocol.InfoLineTemplate;
 import io.natsj.server.protocol.ServerInfo;
@@ -29,6 +34,7 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -74,13 +80,14 @@ public final class NatsServer implements AutoCloseable, MonitoredServer {
     private final AtomicBoolean closing = new AtomicBoolean();
     private final AtomicBoolean lameDuck = new AtomicBoolean();
     /** The cluster layer's part of lame duck mode: tell the routes (nats-server's INFO with ldm to each route). */
-    private volatile Runnable lameDuckRoutes = () -> { };
     private final CountDownLatch shutdown = new CountDownLatch(1);
     private final Context context = new Context();
     private volatile Instant startTime;
-    private InfoLineTemplate infoTemplate;
+    private volatile InfoLineTemplate infoTemplate;
     /** The INFO after a "TLS first" handshake: tls_required even with allow_non_tls. */
-    private InfoLineTemplate tlsFirstInfoTemplate;
+    private volatile InfoLineTemplate tlsFirstInfoTemplate;
+    /** The cluster's client URLs for INFO {@code connect_urls}: null until a peer announced some. */
+    private List<String> clientConnectUrls;
     private ServerTls tls;
     private volatile ServerSocket listener;
     private volatile Thread acceptThread;
@@ -90,6 +97,7 @@ public final class NatsServer implements AutoCloseable, MonitoredServer {
     private volatile ClusterInterest clusterInterest;
     private SystemEvents systemEvents;
     private JetStream jetStream;
+    private volatile RouteManager routes;
 
     public NatsServer(ServerOptions options) {
         this(options, ServerClock.SYSTEM);
@@ -195,10 +203,26 @@ public final class NatsServer implements AutoCloseable, MonitoredServer {
                 Log.LOG.warn("Clients that are not using \"TLS Handshake First\" option will fail to connect");
             }
         }
+        if (options.cluster() != null) {
+            try {
+                startRoutes();
+            } catch (IOException | RuntimeException e) {
+                close();
+                throw e;
+            }
+            refreshClientInfo();
+        }
         long watch = Math.max(50, Math.min(1000, options.writeDeadline().toMillis() / 2));
         timers.scheduleAtFixedRate(this::checkWriteDeadlines, watch, watch, TimeUnit.MILLISECONDS);
         acceptThread = Thread.ofPlatform().name("natsj-accept").daemon(true).start(this::acceptLoop);
         Log.LOG.info("Server is ready");
+    }
+
+    private void startRoutes() throws IOException {
+        RouteManager manager = new RouteManager(new RouteHost(), options, clusterInterest, clock, timers,
+                nextCid::incrementAndGet, stats);
+        routes = manager;
+        manager.start();
     }
 
     /** nats-server refuses both monitoring ports at once, and HTTPS without the TLS certificate. */
@@ -253,6 +277,10 @@ public final class NatsServer implements AutoCloseable, MonitoredServer {
                 .jetStream(jetStream != null);
         if (jetStream != null && options.jetStream().domain() != null) {
             info.domain(options.jetStream().domain());
+        }
+        RouteManager r = routes;
+        if (r != null) {
+            info.cluster(r.clusterName()).connectUrls(clientConnectUrls);
         }
         return info;
     }
@@ -366,6 +394,54 @@ public final class NatsServer implements AutoCloseable, MonitoredServer {
         return listener.getLocalPort();
     }
 
+    /** The bound cluster (route) port, or 0 when clustering is off. */
+    @Override
+    public int clusterPort() {
+        RouteManager r = routes;
+        return r == null ? 0 : r.port();
+    }
+
+    /** The routes to peer servers, one per peer (empty when clustering is off). */
+    public List<RouteConnection> routes() {
+        RouteManager r = routes;
+        return r == null ? List.of() : r.routes();
+    }
+
+    @Override
+    public List<RouteFacts> routeFacts() {
+        ClusterInterest interest = clusterInterest;
+        List<RouteFacts> facts = new ArrayList<>();
+        for (RouteConnection r : routes()) {
+            List<RouteFacts.AccountSubscription> subs = new ArrayList<>();
+            if (interest != null) {
+                for (Subscription s : interest.remoteSubscriptions(r)) {
+                    subs.add(new RouteFacts.AccountSubscription(((RouteInterest) s.subscriber()).account(), s));
+                }
+            }
+            long rtt = r.rttNanos();
+            facts.add(new RouteFacts(r.rid(), r.remoteServerId(), r.remoteServerName(), r.solicited(), r.explicit(),
+                    r.remoteIp(), r.remotePort(), r.startTime(), r.lastActivity(),
+                    rtt > 0 ? Duration.ofNanos(rtt) : null, r.pendingBytes(), r.inMsgs(), r.outMsgs(), r.inBytes(),
+                    r.outBytes(), subs, "", "off"));
+        }
+        return facts;
+    }
+
+    /** The cluster's name (possibly agreed with the peers), or null when clustering is off. */
+    @Override
+    public String clusterName() {
+        RouteManager r = routes;
+        return r == null ? null : r.clusterName();
+    }
+
+    /** Tells the cluster this server entered lame duck mode: the peers drop its client URLs from their clients'. */
+    public void announceLameDuckToRoutes() {
+        RouteManager r = routes;
+        if (r != null) {
+            r.announceLameDuck();
+        }
+    }
+
     /** The bound monitoring port, or 0 when HTTP monitoring is off. */
     @Override
     public int httpPort() {
@@ -464,14 +540,6 @@ public final class NatsServer implements AutoCloseable, MonitoredServer {
         return lameDuck.get();
     }
 
-    /**
-     * Sets what tells the routes about lame duck mode (the cluster layer: nats-server sends each route an INFO with
-     * {@code ldm}); called when lame duck mode starts, before the clients are told. Nothing by default.
-     */
-    public void lameDuckRoutesHook(Runnable notifyRoutes) {
-        this.lameDuckRoutes = notifyRoutes;
-    }
-
     /** Blocks until the server has shut down. */
     public void awaitShutdown() throws InterruptedException {
         shutdown.await();
@@ -494,6 +562,10 @@ public final class NatsServer implements AutoCloseable, MonitoredServer {
             }
         } catch (IOException e) {
             Log.LOG.debug("closing listener: {}", e.toString());
+        }
+        RouteManager r = routes;
+        if (r != null) {
+            r.close();
         }
         for (ClientConnection c : clients.values()) {
             c.close(ClosedReason.SERVER_SHUTDOWN, false);
@@ -544,7 +616,7 @@ public final class NatsServer implements AutoCloseable, MonitoredServer {
 
         @Override
         public void announce() {
-            lameDuckRoutes.run();
+            announceLameDuckToRoutes();
             InfoLineTemplate info = InfoLineTemplate.of(buildInfo().lameDuckMode(true));
             for (ClientConnection c : clients.values()) {
                 c.sendAsyncInfo(info.encode(c.cid(), c.remoteIp(), null));
@@ -559,6 +631,104 @@ public final class NatsServer implements AutoCloseable, MonitoredServer {
         @Override
         public void shutdown() {
             close();
+        }
+    }
+
+    /**
+     * This server's client URLs ({@code host:port}) as nats-server advertises them: {@code client_advertise} when
+     * set, else the listen host, or every non-loopback address of this machine when listening on all interfaces.
+     */
+    List<String> ownClientConnectUrls() {
+        String adv = options.clientAdvertise();
+        if (adv != null && !adv.isEmpty()) {
+            return List.of(adv.contains(":") && !adv.startsWith("[") && adv.indexOf(':') == adv.lastIndexOf(':')
+                    ? adv : adv + ":" + port());
+        }
+        String host = options.host();
+        if (!host.equals("0.0.0.0") && !host.equals("::") && !host.isEmpty()) {
+            return List.of((host.contains(":") ? "[" + host + "]" : host) + ":" + port());
+        }
+        List<String> urls = new ArrayList<>();
+        try {
+            for (java.net.NetworkInterface ni : java.util.Collections.list(java.net.NetworkInterface.getNetworkInterfaces())) {
+                for (java.net.InetAddress a : java.util.Collections.list(ni.getInetAddresses())) {
+                    if (!a.isLoopbackAddress() && !a.isLinkLocalAddress()) {
+                        String ip = a.getHostAddress();
+                        int zone = ip.indexOf('%');
+                        ip = zone >= 0 ? ip.substring(0, zone) : ip;
+                        urls.add((ip.contains(":") ? "[" + ip + "]" : ip) + ":" + port());
+                    }
+                }
+            }
+        } catch (SocketException e) {
+            Log.LOG.debug("listing interfaces: {}", e.toString());
+        }
+        return urls;
+    }
+
+    /**
+     * Rebuilds the client INFO with the cluster's name and client URLs (this server's first, then the peers', as
+     * nats-server lists them; none with {@code no_advertise}); true when {@code connect_urls} changed.
+     */
+    private synchronized boolean refreshClientInfo() {
+        RouteManager r = routes;
+        List<String> urls = clientConnectUrls;
+        if (r != null && !options.cluster().noAdvertise()) {
+            java.util.LinkedHashSet<String> all = new java.util.LinkedHashSet<>(ownClientConnectUrls());
+            all.addAll(r.peerClientUrls());
+            urls = clientConnectUrls == null && all.size() == ownClientConnectUrls().size() ? null : List.copyOf(all);
+        }
+        boolean changed = !java.util.Objects.equals(urls, clientConnectUrls);
+        clientConnectUrls = urls;
+        infoTemplate = InfoLineTemplate.of(buildInfo());
+        tlsFirstInfoTemplate = InfoLineTemplate.of(buildInfo().tlsRequired(tls != null));
+        return changed;
+    }
+
+    /** The server as the route layer sees it. */
+    private final class RouteHost implements RouteManager.Host {
+        @Override
+        public String serverId() {
+            return serverId;
+        }
+
+        @Override
+        public String serverName() {
+            return serverName;
+        }
+
+        @Override
+        public String version() {
+            return Versions.natsApiVersion();
+        }
+
+        @Override
+        public int maxPayload() {
+            return options.maxPayload();
+        }
+
+        @Override
+        public boolean jetStream() {
+            return jetStream != null;
+        }
+
+        @Override
+        public List<String> clientConnectUrls() {
+            return ownClientConnectUrls();
+        }
+
+        @Override
+        public boolean hasAccount(String name) {
+            return accounts.get(name) != null;
+        }
+
+        @Override
+        public void peersChanged() {
+            if (refreshClientInfo()) {
+                for (ClientConnection c : clients.values()) {
+                    c.sendAsyncInfo(context.infoLine(c));
+                }
+            }
         }
     }
 

@@ -141,7 +141,8 @@ public final class ClientAuthenticator {
         return null;
     }
 
-    private static boolean secretMatches(String configured, String given) {
+    /** Whether {@code given} matches a configured secret (plain, or checked with bcrypt when it is a hash). */
+    public static boolean secretMatches(String configured, String given) {
         if (BCRYPT.matcher(configured).matches()) {
             try {
                 return BCRYPT_VERIFIER.verify(given.getBytes(StandardCharsets.UTF_8),

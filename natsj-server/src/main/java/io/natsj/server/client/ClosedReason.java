@@ -18,6 +18,10 @@ public enum ClosedReason {
     MAX_CONTROL_LINE_EXCEEDED("Maximum Control Line Exceeded"),
     NO_RESPONDERS_REQUIRES_HEADERS("No Responders Requires Headers"),
     TLS_HANDSHAKE_ERROR("TLS Handshake Failure"),
+    WRONG_PORT("Incorrect Port"),
+    DUPLICATE_ROUTE("Duplicate Route"),
+    CLUSTER_NAME_CONFLICT("Cluster Name Conflict"),
+    DUPLICATE_SERVER_NAME("Duplicate Server Name"),
     SERVER_SHUTDOWN("Server Shutdown");
 
     private final String text;

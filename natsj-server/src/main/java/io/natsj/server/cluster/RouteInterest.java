@@ -25,6 +25,11 @@ public final class RouteInterest implements PeerSubscriber {
         this.account = account;
     }
 
+    /** The account whose subject index holds this peer's interest. */
+    public String account() {
+        return account;
+    }
+
     /** The peer. */
     public RouteLink link() {
         return link;

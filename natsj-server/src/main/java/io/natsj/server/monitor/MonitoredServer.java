@@ -77,7 +77,7 @@ public interface MonitoredServer {
     }
 
     /** The route connections now (a snapshot, one entry per connection); empty without a cluster. */
-    default List<RouteFacts> routes() {
+    default List<RouteFacts> routeFacts() {
         return List.of();
     }
 }

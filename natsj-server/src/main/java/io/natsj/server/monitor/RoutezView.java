@@ -24,7 +24,7 @@ final class RoutezView {
         boolean detail = q.get("subs").equalsIgnoreCase("detail");
         boolean subs = !detail && q.bool("subs");
         Instant now = server.clock().now();
-        List<RouteFacts> routes = server.routes();
+        List<RouteFacts> routes = server.routeFacts();
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("server_id", server.serverId());
         m.put("server_name", server.serverName());

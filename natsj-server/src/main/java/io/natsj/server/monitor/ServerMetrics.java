@@ -65,7 +65,7 @@ final class ServerMetrics implements MultiCollector {
 
     /** The route connections, and per connection its peer's messages, bytes and interest. */
     private void routes(MetricSet m, String id) {
-        List<RouteFacts> routes = server.routes();
+        List<RouteFacts> routes = server.routeFacts();
         m.gauge("natsj_routes", "Route connections open now (varz routes)", Labels.of("server_id", id), routes.size());
         for (RouteFacts r : routes) {
             Labels l = Labels.of("server_id", id, "remote_id", r.remoteId(), "remote_name", r.remoteName(), "rid",

@@ -88,7 +88,7 @@ final class VarzView {
         m.put("cpu", cpuPercent(cores));
         m.put("connections", server.connections().size());
         m.put("total_connections", st.totalConnections());
-        List<RouteFacts> routes = server.routes();
+        List<RouteFacts> routes = server.routeFacts();
         m.put("routes", routes.size());
         m.put("remotes", RoutezView.remotes(routes));
         m.put("leafnodes", 0);

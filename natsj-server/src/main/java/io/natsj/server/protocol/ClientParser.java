@@ -521,7 +521,7 @@ public final class ClientParser {
     }
 
     /** A size of 1 to 9 ASCII digits, or -1 (as nats-server: longer or non-digit sizes are invalid). */
-    static int parseSize(byte[] b, int from, int to) {
+    public static int parseSize(byte[] b, int from, int to) {
         int n = to - from;
         if (n <= 0 || n > MAX_SIZE_DIGITS) {
             return -1;
@@ -584,7 +584,7 @@ public final class ClientParser {
     }
 
     /** Up to 64 bytes from {@code from}, quoted, with non-printable bytes escaped. */
-    private static String snippet(byte[] b, int from, int to) {
+    public static String snippet(byte[] b, int from, int to) {
         StringBuilder sb = new StringBuilder("'");
         int stop = Math.min(to, from + 64);
         for (int i = from; i < stop; i++) {

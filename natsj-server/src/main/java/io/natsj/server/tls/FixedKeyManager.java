@@ -59,11 +59,17 @@ final class FixedKeyManager extends X509ExtendedKeyManager {
 
     @Override
     public String[] getClientAliases(String keyType, Principal[] issuers) {
-        return null;
+        return getServerAliases(keyType, issuers);
     }
 
+    /** The same key as a client's, for a route this server dials (routes verify both ends, as nats-server). */
     @Override
     public String chooseClientAlias(String[] keyType, Principal[] issuers, Socket socket) {
+        for (String type : keyType) {
+            if (matches(type)) {
+                return ALIAS;
+            }
+        }
         return null;
     }
 }

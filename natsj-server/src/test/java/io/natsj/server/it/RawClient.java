@@ -93,6 +93,11 @@ final class RawClient implements AutoCloseable {
         return c;
     }
 
+    /** The local port of this connection (the server sees it as the remote port). */
+    int localPort() {
+        return socket.getLocalPort();
+    }
+
     /** The INFO line as received, with its line ending. */
     String infoLine() {
         return infoLine;

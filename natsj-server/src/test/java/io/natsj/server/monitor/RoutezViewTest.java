@@ -160,7 +160,7 @@ class RoutezViewTest {
             public int port() { return r.port(); }
             public int httpPort() { return r.httpPort(); }
             public int httpsPort() { return r.httpsPort(); }
-            public List<RouteFacts> routes() { return routes; }
+            public List<RouteFacts> routeFacts() { return routes; }
         };
     }
 }

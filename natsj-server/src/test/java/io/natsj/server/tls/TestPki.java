@@ -61,6 +61,7 @@ public final class TestPki {
     private final Issued client;
     private final Issued otherCa;
     private final Issued otherClient;
+    private final Issued route;
 
     private TestPki(Path dir) throws Exception {
         this.dir = dir;
@@ -69,12 +70,15 @@ public final class TestPki {
         client = issue(ca, "CN=alice,O=Acme", false, ecKeys());
         otherCa = selfSignedCa("CN=other CA");
         otherClient = issue(otherCa, "CN=mallory", false, ecKeys());
+        route = issueRoute(ca, ecKeys());
         writeCert("ca.pem", ca.cert());
         writeCert("server.pem", server.cert());
         writePkcs8("server-key.pem", server.keys());
         writeCert("client.pem", client.cert());
         writePkcs8("client-key.pem", client.keys());
         writeCert("other-ca.pem", otherCa.cert());
+        writeCert("route.pem", route.cert());
+        writePkcs8("route-key.pem", route.keys());
     }
 
     private static TestPki shared;
@@ -114,6 +118,9 @@ public final class TestPki {
     public Path clientCert() { return dir.resolve("client.pem"); }
     public Path clientKey() { return dir.resolve("client-key.pem"); }
     public Path otherCaFile() { return dir.resolve("other-ca.pem"); }
+    /** A certificate for both ends of a route ({@code localhost}, 127.0.0.1; server and client use). */
+    public Path routeCert() { return dir.resolve("route.pem"); }
+    public Path routeKey() { return dir.resolve("route-key.pem"); }
     public Issued ca() { return ca; }
     public Issued server() { return server; }
     public Issued client() { return client; }
@@ -233,6 +240,22 @@ public final class TestPki {
         } else {
             b.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_clientAuth));
         }
+        return new Issued(sign(b, issuer.keys()), keys);
+    }
+
+    /** A certificate good as server and as client, as nats-server's routes need (they verify both ends). */
+    static Issued issueRoute(Issued issuer, KeyPair keys) throws Exception {
+        Instant now = Instant.now();
+        X509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(issuer.cert(),
+                BigInteger.valueOf(SERIAL.incrementAndGet()), Date.from(now.minus(Duration.ofHours(1))),
+                Date.from(now.plus(Duration.ofDays(2))), new X500Name("CN=localhost"), keys.getPublic());
+        b.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
+        b.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature | KeyUsage.keyEncipherment));
+        b.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(new GeneralName[]{
+            new GeneralName(GeneralName.dNSName, "localhost"),
+            new GeneralName(GeneralName.iPAddress, "127.0.0.1")}));
+        b.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(
+                new KeyPurposeId[]{KeyPurposeId.id_kp_serverAuth, KeyPurposeId.id_kp_clientAuth}));
         return new Issued(sign(b, issuer.keys()), keys);
     }
 
