@@ -45,6 +45,22 @@ function freePort() {
   });
 }
 
+// A free port below the ephemeral range (32768+): a route dialing a server that is not up yet takes an ephemeral
+// local port, which must never be one chosen for a server of the cluster.
+async function freeLowPort() {
+  for (let i = 0; i < 50; i++) {
+    const port = 20000 + Math.floor(Math.random() * 12000);
+    const ok = await new Promise((res) => {
+      const srv = createServer();
+      srv.unref();
+      srv.on("error", () => res(false));
+      srv.listen(port, "127.0.0.1", () => srv.close(() => res(true)));
+    });
+    if (ok) return port;
+  }
+  throw new Error("no free port in 20000-31999");
+}
+
 const pause = (ms) => new Promise((r) => setTimeout(r, ms));
 
 // Resolves true when a TCP connection to the port gets a line starting with "INFO " (the server is ready).
@@ -91,12 +107,50 @@ function releaseLock() {
 export async function startServer() {
   const deadline = Date.now() + START_TIMEOUT_MS;
   await acquireLock(deadline + 60_000);
+  try {
+    const port = await freePort();
+    return await launch(port, (storeDir) => ["-js", "-sd", storeDir], deadline);
+  } finally {
+    releaseLock();
+  }
+}
+
+/**
+ * Starts a cluster of n servers on loopback (core NATS, no JetStream), each with the others as explicit routes
+ * (nats-server's flags: --cluster, --cluster_name, --routes, --server_name); resolves { servers: [{ url, port,
+ * clusterPort, output(), stop() }], urls, stop() } once every server accepts clients. Whether the routes are up is
+ * for the test to find out (interest takes a moment to spread).
+ */
+export async function startCluster(n, name = "node-cluster") {
+  const deadline = Date.now() + START_TIMEOUT_MS;
+  await acquireLock(deadline + 60_000);
+  const servers = [];
+  try {
+    const ports = [];
+    for (let i = 0; i < n; i++) ports.push({ port: await freeLowPort(), cluster: await freeLowPort() });
+    for (let i = 0; i < n; i++) {
+      const routes = ports.filter((_, j) => j !== i).map((p) => `nats://127.0.0.1:${p.cluster}`).join(",");
+      const args = ["--server_name", `${name}-${i + 1}`, "--cluster_name", name,
+        "--cluster", `nats://127.0.0.1:${ports[i].cluster}`, "--routes", routes];
+      const s = await launch(ports[i].port, () => args, deadline);
+      servers.push({ ...s, clusterPort: ports[i].cluster });
+    }
+  } catch (e) {
+    await Promise.all(servers.map((s) => s.stop()));
+    throw e;
+  } finally {
+    releaseLock();
+  }
+  return { servers, urls: servers.map((s) => s.url), stop: () => Promise.all(servers.map((s) => s.stop())) };
+}
+
+// Spawns one server on the port (its extra flags from extraArgs(storeDir)) and waits until it accepts clients.
+async function launch(port, extraArgs, deadline) {
   let child;
   const storeDir = mkdtempSync(join(tmpdir(), "natsj-node-js-"));
   try {
-    const port = await freePort();
     const [cmd, ...pre] = serverCommand();
-    const args = [...pre, "-a", "127.0.0.1", "-p", String(port), "-js", "-sd", storeDir];
+    const args = [...pre, "-a", "127.0.0.1", "-p", String(port), ...extraArgs(storeDir)];
     let out = "";
     // own process group: during the first start bin/natsj-server runs Maven as a child, which must die with it
     child = spawn(cmd, args, { cwd: REPO_ROOT, detached: true, stdio: ["ignore", "pipe", "pipe"] });
@@ -138,8 +192,6 @@ export async function startServer() {
     if (child && child.exitCode === null) { try { process.kill(-child.pid, "SIGKILL"); } catch { /* gone */ } }
     rmSync(storeDir, { recursive: true, force: true });
     throw e;
-  } finally {
-    releaseLock();
   }
 }
 

@@ -724,6 +724,11 @@ public final class NatsServer implements AutoCloseable, MonitoredServer {
 
         @Override
         public void peersChanged() {
+            // a server shutting down closes its routes too, which must not tell its clients to forget the other
+            // servers just before they need them to reconnect (nats-server sends no INFO then either)
+            if (closing.get()) {
+                return;
+            }
             if (refreshClientInfo()) {
                 for (ClientConnection c : clients.values()) {
                     c.sendAsyncInfo(context.infoLine(c));

@@ -10,9 +10,7 @@ import io.natsj.server.cli.Main;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.ServerSocket;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -65,7 +63,6 @@ final class ClusterProcesses implements AutoCloseable {
 
     private static final Duration START = Duration.ofSeconds(30);
     private static final Duration MESH = Duration.ofSeconds(30);
-    private static Boolean natsjClusters;
 
     private final String name;
     private final Path dir;
@@ -130,21 +127,6 @@ final class ClusterProcesses implements AutoCloseable {
             c.close();
             throw e;
         }
-    }
-
-    /**
-     * Skips the calling test unless natsj forms clusters: one natsj process given a {@code cluster {}} block must
-     * open its route port (a natsj without the route layer ignores the block). Probed once per test JVM.
-     */
-    static synchronized void assumeNatsjClusters() throws IOException {
-        if (natsjClusters == null) {
-            try (ClusterProcesses one = start(Kind.NATSJ)) {
-                natsjClusters = one.routePortOpen(0, Duration.ofSeconds(5));
-            } catch (RuntimeException e) {
-                natsjClusters = false;
-            }
-        }
-        assumeTrue(natsjClusters, "natsj does not open a route port for a cluster {} block yet");
     }
 
     /**
@@ -319,21 +301,6 @@ final class ClusterProcesses implements AutoCloseable {
     void restart(int i) throws IOException {
         NatsServerProcess.stop(members.get(i).process);
         launch(i);
-    }
-
-    /** Whether member i's route port accepts connections within {@code within}. */
-    boolean routePortOpen(int i, Duration within) {
-        try {
-            await().atMost(within).pollInterval(Duration.ofMillis(50)).ignoreExceptions().until(() -> {
-                try (Socket s = new Socket()) {
-                    s.connect(new InetSocketAddress("127.0.0.1", routePort(i)), 1000);
-                    return true;
-                }
-            });
-            return true;
-        } catch (RuntimeException e) {
-            return false;
-        }
     }
 
     @Override

@@ -54,9 +54,6 @@ class ClusterProcessesIT {
 
     /** A cluster of these kinds with this text in every member's cluster block, once its mesh is formed. */
     private static ClusterProcesses start(List<Kind> kinds, MemberConfig clusterBlock) throws Exception {
-        if (kinds.contains(NATSJ)) {
-            ClusterProcesses.assumeNatsjClusters();
-        }
         ClusterProcesses cluster = ClusterProcesses.start(kinds, MemberConfig.NONE, clusterBlock);
         try {
             cluster.awaitMesh();
