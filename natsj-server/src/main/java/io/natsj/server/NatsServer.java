@@ -257,6 +257,8 @@ public final class NatsServer implements AutoCloseable, MonitoredServer {
         if (options.cluster().name().isEmpty()) {
             throw new IllegalStateException("jetstream cluster requires `cluster.name` to be set");
         }
+        Log.LOG.warn("JetStream is not replicated in a natsj cluster yet: this server keeps its own streams and "
+                + "answers the JetStream API for the whole cluster; enable JetStream on one server only");
     }
 
     private ServerInfo buildInfo() {
