@@ -125,7 +125,19 @@ public final class Account {
     public int publishAs(Subscriber publisher, boolean echo, String route, String subject, String reply, int hdrLen,
                          byte[] buf, int off, int totalLen, DeliveryBatch batch) {
         return deliverMatch(publisher, echo, index.match(route), route, subject, reply, hdrLen, buf, off, totalLen,
-                batch);
+                batch, true);
+    }
+
+    /**
+     * As {@link #publishAs}, to this server's own subscribers only: how a stream import hands a message to the
+     * importing account. The other servers apply the import themselves: its subscription in the exporting account is
+     * interest they hear of, as nats-server's shadow subscriptions are, so the message reaches them in the exporting
+     * account, once.
+     */
+    int publishLocallyAs(String route, String subject, String reply, int hdrLen, byte[] buf, int off, int totalLen,
+                         DeliveryBatch batch) {
+        return deliverMatch(null, true, index.match(route), route, subject, reply, hdrLen, buf, off, totalLen, batch,
+                false);
     }
 
     /**
@@ -149,7 +161,7 @@ public final class Account {
     int publishReplyAs(String replySubject, String subject, String reply, int hdrLen, byte[] buf, int off,
                        int totalLen, DeliveryBatch batch) {
         return deliverMatch(null, true, index.matchOnce(replySubject), replySubject, subject, reply, hdrLen, buf, off,
-                totalLen, batch);
+                totalLen, batch, true);
     }
 
     /**
@@ -161,7 +173,8 @@ public final class Account {
      * the queue groups for which no local member took it (a local member is always preferred, as in nats-server).
      */
     private int deliverMatch(Subscriber publisher, boolean echo, SubjectMatch match, String route, String subject,
-                             String reply, int hdrLen, byte[] buf, int off, int totalLen, DeliveryBatch batch) {
+                             String reply, int hdrLen, byte[] buf, int off, int totalLen, DeliveryBatch batch,
+                             boolean toPeers) {
         if (match.isEmpty()) {
             return 0;
         }
@@ -171,7 +184,7 @@ public final class Account {
         for (Subscription sub : match.plain()) {
             Subscriber s = sub.subscriber();
             if (s instanceof PeerSubscriber peer) {
-                if (!sub.isClosed()) {
+                if (toPeers && !sub.isClosed()) {
                     peers = RouteTargets.add(peers, peer, null);
                 }
             } else if (s != skip && !deliver(sub, route, subject, reply, hdrLen, buf, off, totalLen, batch)
@@ -180,7 +193,7 @@ public final class Account {
             }
         }
         for (Subscription[] group : match.queues()) {
-            if (!deliverToOne(group, skip, route, subject, reply, hdrLen, buf, off, totalLen, batch)) {
+            if (!deliverToOne(group, skip, route, subject, reply, hdrLen, buf, off, totalLen, batch) && toPeers) {
                 peers = toPeer(peers, group, null);
             }
         }
@@ -192,7 +205,8 @@ public final class Account {
 
     /**
      * Delivers a message a peer server sent ({@code RMSG}) to this server's own subscribers only: every plain match
-     * the peers know of (not imports, which the publishing server applied), and one local member of each queue group
+     * the peers know of (stream imports included: the peer sent the message in the exporting account because of this
+     * server's import; service imports not, the requesting server applied those), and one local member of each queue group
      * in {@code queues}. A group whose local members are all gone goes on to another peer's member, as nats-server
      * does, never back to {@code from}.
      */

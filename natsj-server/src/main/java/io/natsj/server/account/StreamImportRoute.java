@@ -6,7 +6,8 @@ import io.natsj.server.routing.Subscription;
 /**
  * A stream import at work: subscribed in the exporting account to the imported subject, it republishes every
  * message it matches in the importing account under the local subject (the same subject, a prefixed one, or a
- * mapped one), with the message's reply subject unchanged. A JetStream delivery is republished under its mapped
+ * mapped one), with the message's reply subject unchanged, to this server's subscribers only (as nats-server applies an
+ * import on the subscriber's server). A JetStream delivery is republished under its mapped
  * deliver subject and keeps showing the stored message's subject.
  *
  * <p>Threading: called on publishers' threads; immutable.
@@ -25,7 +26,7 @@ final class StreamImportRoute implements ImportRoute {
     public boolean forward(Subscription sub, String route, String subject, String reply, byte[] buf, int off,
                            int hdrLen, int totalLen, DeliveryBatch batch) {
         String to = mapping.apply(route);
-        return ImportDepth.hop(() -> importer.publishAs(null, true, to, ImportRoute.shown(route, subject, to), reply,
+        return ImportDepth.hop(() -> importer.publishLocallyAs(to, ImportRoute.shown(route, subject, to), reply,
                 hdrLen, buf, off, totalLen, batch) > 0);
     }
 
@@ -34,10 +35,14 @@ final class StreamImportRoute implements ImportRoute {
         return importer.hasInterest(mapping.apply(route));
     }
 
-    /** Every server holds the same imports and applies them where a message is published: never sent to peers. */
+    /**
+     * Interest the other servers hear of, in the exporting account, as nats-server's shadow subscriptions: a message
+     * published there on another server comes here in the exporting account and is handed to this server's importing
+     * subscribers; what this import hands over never goes on to peers ({@link Account#publishLocallyAs}).
+     */
     @Override
     public boolean visibleToRoutes() {
-        return false;
+        return true;
     }
 
     @Override

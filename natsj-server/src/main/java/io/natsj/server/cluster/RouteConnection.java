@@ -23,6 +23,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * One route socket to a peer server: the INFO/CONNECT handshake as nats-server's {@code createRoute},
@@ -44,6 +45,9 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class RouteConnection implements RouteLink, RouteOpHandler, DeliveryBatch.Flushable {
 
+    /** The longest a publisher waits for a route that fell behind, per message (nats-server: 2–5 ms). */
+    private static final long STALL_MAX_NANOS = 5_000_000;
+    private static final long STALL_STEP_NANOS = 200_000;
     /** The clients this reader delivered to in the current read, flushed once at its end (as a client's reader). */
     private final PublishBatch deliveries = new PublishBatch();
     /** When the peer last sent anything (the server clock's wall time), for monitoring. */
@@ -500,7 +504,7 @@ public final class RouteConnection implements RouteLink, RouteOpHandler, Deliver
         outMsgs.incrementAndGet();
         outBytes.addAndGet(totalLen);
         manager.stats().addOut(1, totalLen); // the server's out_msgs count route deliveries too, as nats-server's
-        checkPending();
+        stallWhileBehind();
         batch.flushLater(this);
         return true;
     }
@@ -528,24 +532,34 @@ public final class RouteConnection implements RouteLink, RouteOpHandler, Deliver
     /** Queues protocol bytes and wakes the writer. */
     void send(byte[] bytes) {
         if (out.append(bytes, 0, bytes.length)) {
-            checkPending();
             out.flush();
         }
     }
 
-    private void checkPending() {
-        long pending;
+    /**
+     * Back-pressure from a route that falls behind, as nats-server applies it: a route is never closed for the bytes
+     * queued for it (only a write blocked past {@code write_deadline} closes it); instead a publisher whose message
+     * finds more than three quarters of {@code max_pending} queued waits until the writer has caught up below that,
+     * at most {@link #STALL_MAX_NANOS} per message (nats-server stalls producers 2–5 ms).
+     */
+    private void stallWhileBehind() {
+        long limit = manager.options().maxPending() / 4 * 3;
+        if (pending() <= limit) {
+            return;
+        }
+        long deadline = manager.clock().nanoTime() + STALL_MAX_NANOS;
+        while (!closed.get() && pending() > limit && manager.clock().nanoTime() < deadline) {
+            out.flush();
+            LockSupport.parkNanos(STALL_STEP_NANOS);
+        }
+    }
+
+    private long pending() {
         out.lock();
         try {
-            pending = out.pending();
+            return out.pending();
         } finally {
             out.unlock();
-        }
-        if (pending > manager.options().maxPending()) {
-            countSlowConsumer();
-            LOG.info("{} - Slow Consumer Detected: MaxPending of {} Exceeded", this, manager.options().maxPending());
-            close(ClosedReason.SLOW_CONSUMER_PENDING_BYTES, false);
-            closeSocket();
         }
     }
 

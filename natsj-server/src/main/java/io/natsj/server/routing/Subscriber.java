@@ -40,8 +40,8 @@ public interface Subscriber {
     /**
      * Whether the subscriptions of this subscriber are interest the cluster's other servers hear of ({@code RS+}) and
      * therefore receive messages that come from a route. False for a peer's own interest (a full mesh never forwards
-     * from route to route) and for account imports, which every server holds and applies itself where the message is
-     * published.
+     * from route to route) and for service imports, which the requesting server applies itself (a stream import's
+     * subscription in the exporting account is interest peers hear of, as nats-server's shadow subscriptions).
      */
     default boolean visibleToRoutes() {
         return true;

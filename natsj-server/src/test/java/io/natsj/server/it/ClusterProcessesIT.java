@@ -161,6 +161,47 @@ class ClusterProcessesIT {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("clusters")
+    void aStreamImportDeliversEachMessageOnceAcrossServers(String label, List<Kind> kinds) throws Exception {
+        MemberConfig accounts = (c, i) -> """
+                accounts {
+                  A: { users: [{user: a, password: a}], exports: [{stream: "feed.>"}] }
+                  B: { users: [{user: b, password: b}], imports: [{stream: {account: A, subject: "feed.>"}}] }
+                }
+                no_auth_user: a
+                """;
+        try (ClusterProcesses cluster = ClusterProcesses.start(kinds, accounts, MemberConfig.NONE)) {
+            cluster.awaitMesh();
+            try (Connection pub = Nats.connect(Options.builder().server(cluster.url(0)).userInfo("a", "a")
+                    .noReconnect().build());
+                 // server 2: in the mixed clusters of another kind than the publisher's
+                 Connection sub = Nats.connect(Options.builder().server(cluster.url(1)).userInfo("b", "b")
+                         .noReconnect().build())) {
+                Subscription s = sub.subscribe("feed.>");
+                sub.flush(WAIT);
+                await().atMost(WAIT).until(() -> {
+                    pub.publish("feed.probe", new byte[0]);
+                    pub.flush(WAIT);
+                    return s.nextMessage(Duration.ofMillis(100)) != null;
+                });
+                while (s.nextMessage(Duration.ofMillis(100)) != null) {
+                    // drain the probes
+                }
+                for (int i = 0; i < 50; i++) {
+                    pub.publish("feed." + i, ("m" + i).getBytes(StandardCharsets.UTF_8));
+                }
+                pub.flush(WAIT);
+                for (int i = 0; i < 50; i++) {
+                    Message m = s.nextMessage(WAIT);
+                    assertThat(m).as("message %d", i).isNotNull();
+                    assertThat(m.getSubject()).isEqualTo("feed." + i);
+                }
+                assertThat(s.nextMessage(Duration.ofMillis(300))).as("no message twice").isNull();
+            }
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("clusters")
     void theClusterServesAgainAfterAMemberIsPausedKilledAndRestarted(String label, List<Kind> kinds)
             throws Exception {
         try (ClusterProcesses cluster = start(kinds)) {
