@@ -27,9 +27,13 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.stream.Collectors;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -172,6 +176,51 @@ class RoutePoolIT {
     }
 
     @Test
+    void serversLearntByGossipGetTheirPoolsAndPinnedRoutesToo() throws Exception {
+        int pa = RouteIT.freePort();
+        NatsServer a = natsj("A", pa, "  accounts: [ A3 ]");
+        NatsServer b = natsj("B", RouteIT.freePort(), "  accounts: [ A3 ]\n" + routeTo(pa));
+        NatsServer c = natsj("C", RouteIT.freePort(), "  accounts: [ A3 ]\n" + routeTo(pa));
+        for (NatsServer s : List.of(a, b, c)) {
+            await().atMost(WAIT).untilAsserted(() -> {
+                assertThat(s.routes()).hasSize(2);
+                for (NatsServer o : List.of(a, b, c)) {
+                    if (o != s) {
+                        assertThat(s.routeFacts().stream().filter(r -> r.remoteId().equals(o.serverId()))
+                                .map(r -> r.account().isEmpty() ? "pool" : r.account()).sorted().toList())
+                                .as(s.serverName() + " to " + o.serverName())
+                                .containsExactly("A3", "SYS", "pool", "pool", "pool");
+                    }
+                }
+            });
+        }
+        publishAndCheckOrder(b, subscribeEverywhere(c, b), 50);
+    }
+
+    @Test
+    void aPooledConnectionThatDropsIsRedialedAndItsAccountsInterestSentAgain() throws Exception {
+        int pa = RouteIT.freePort();
+        NatsServer a = natsj("A", pa, "");
+        NatsServer b = natsj("B", RouteIT.freePort(), routeTo(pa));
+        await().atMost(WAIT).until(() -> pooled(a).size() == 3 && pooled(b).size() == 3);
+        Map<String, Subscription> subs = subscribeEverywhere(b, a);
+        io.natsj.server.cluster.RouteConnection dropped = b.routes().getFirst();
+        Set<Long> before = pooled(a).stream().map(RouteFacts::rid).collect(Collectors.toSet());
+        dropped.close(io.natsj.server.client.ClosedReason.READ_ERROR, false);
+        await().atMost(WAIT).untilAsserted(() -> {
+            assertThat(pooled(a)).hasSize(3);
+            assertThat(pooled(a).stream().map(RouteFacts::rid).collect(Collectors.toSet())).isNotEqualTo(before);
+            assertThat(pooled(b)).hasSize(3);
+        });
+        await().atMost(WAIT).untilAsserted(() -> assertThat(a.routeFacts().stream()
+                .flatMap(r -> r.subscriptions().stream())
+                .filter(s -> s.subscription().subject().startsWith("ord."))
+                .map(RouteFacts.AccountSubscription::account).toList())
+                .containsExactlyInAnyOrderElementsOf(ACCOUNTS));
+        publishAndCheckOrder(a, subs, 50);
+    }
+
+    @Test
     void interestAndRepliesWorkInEveryAccountAcrossThePool() throws Exception {
         int pa = RouteIT.freePort();
         NatsServer a = natsj("A", pa, "");
@@ -232,6 +281,30 @@ class RoutePoolIT {
                 line = peer.readLine();
             } while (!line.startsWith("RMSG"));
             assertThat(line).isEqualTo("RMSG pin.y 4");
+        }
+    }
+
+    @Test
+    void theInterestAConnectionCarriedGoesWithIt() throws Exception {
+        NatsServer a = natsj("A", RouteIT.freePort(), "  accounts: [ A2 ]");
+        Connection pub = connect(a, "A2");
+        String peer = "CONNECT {\"name\":\"RAWPEER\",\"cluster\":\"c1\"}\r\nINFO {\"server_id\":\"RAWPEER\","
+                + "\"server_name\":\"raw\",\"cluster\":\"c1\",\"host\":\"127.0.0.1\",\"port\":1,\"route_pool_size\":3";
+        try (RawClient plain = RawClient.open(a.clusterPort())) {
+            plain.send(peer + "}\r\n");
+            try (RawClient pinned = RawClient.open(a.clusterPort())) {
+                pinned.send(peer + ",\"route_account\":\"A2\"}\r\nRS+ gone.x\r\n");
+                await().atMost(WAIT).until(() -> a.routeFacts().stream()
+                        .anyMatch(r -> r.account().equals("A2") && r.subscriptions().size() == 1));
+                // the peer has interest (it never answers): the request times out rather than meeting no responders
+                assertThatThrownBy(() -> pub.request("gone.x", new byte[0]).get(300, TimeUnit.MILLISECONDS))
+                        .isInstanceOf(TimeoutException.class);
+            }
+            await().atMost(WAIT).until(() -> a.routeFacts().size() == 1);
+            assertThat(a.routes()).hasSize(1); // the peer is still up through its pool connection
+            // the interest that came on the closed connection is gone: no responders now
+            assertThatThrownBy(() -> pub.request("gone.x", new byte[0]).get(5, TimeUnit.SECONDS))
+                    .isInstanceOf(CancellationException.class);
         }
     }
 
