@@ -281,6 +281,8 @@ class RoutePoolIT {
                 line = peer.readLine();
             } while (!line.startsWith("RMSG"));
             assertThat(line).isEqualTo("RMSG pin.y 4");
+            // under a pinned route, /routez names the peer's subscriptions without the account, as its protocol
+            assertThat(http(a, "/routez?subs=detail")).contains("\"account\": \"A2\"", "\"sid\": \"pin.y\"");
         }
     }
 
