@@ -221,6 +221,23 @@ class RoutePoolIT {
     }
 
     @Test
+    void twoServersDialingEachOtherSettleOnOnePool() throws Exception {
+        int pa = RouteIT.freePort();
+        int pb = RouteIT.freePort();
+        NatsServer a = natsj("A", pa, routeTo(pb));
+        NatsServer b = natsj("B", pb, routeTo(pa));
+        await().atMost(WAIT).during(Duration.ofMillis(1500)).untilAsserted(() -> {
+            for (NatsServer s : List.of(a, b)) {
+                assertThat(pooled(s)).hasSize(3);
+                assertThat(pinnedAccounts(s)).containsExactly("SYS");
+                assertThat(s.routeFacts()).hasSize(4);
+            }
+        });
+        publishAndCheckOrder(a, subscribeEverywhere(b, a), 100);
+        publishAndCheckOrder(b, subscribeEverywhere(a, b), 100);
+    }
+
+    @Test
     void interestAndRepliesWorkInEveryAccountAcrossThePool() throws Exception {
         int pa = RouteIT.freePort();
         NatsServer a = natsj("A", pa, "");
