@@ -39,8 +39,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * gossiped peer to dial (implicit route).
  *
  * <p>Threading: a virtual reader thread parses and handles input; a virtual writer thread drains the
- * {@link Outbound}, which any thread appends to ({@link RouteLink} methods are called by publishers). Timers (PING,
- * authorization timeout) run on the server's timer thread. {@link #close} may be called from any thread; only the
+ * {@link Outbound}, which any thread appends to (publishers call the send methods through {@link RoutePeer}).
+ * Timers (PING, authorization timeout) run on the server's timer thread. {@link #close} may be called from any thread; only the
  * first call acts.
  */
 public final class RouteConnection implements RouteOpHandler, DeliveryBatch.Flushable {

@@ -100,6 +100,7 @@ public final class RouteManager implements AutoCloseable {
     private final Map<String, RoutePeer> remotes = new ConcurrentHashMap<>();
     /** Accounts with a dedicated route ({@code accounts [ ]}, and the system account when pooling). */
     private final Set<String> pinned;
+    private final java.util.concurrent.atomic.AtomicLong poolDials = new java.util.concurrent.atomic.AtomicLong();
     private final Set<RouteConnection> connections = ConcurrentHashMap.newKeySet();
     private final Set<String> dialing = ConcurrentHashMap.newKeySet();
     private final Set<Thread> dialers = ConcurrentHashMap.newKeySet();
@@ -236,10 +237,10 @@ public final class RouteManager implements AutoCloseable {
         dialAfter(url, explicit, 0, null);
     }
 
-    /** The next connection of a peer's pool, after 0–100 ms (nats-server), not deduplicated. */
+    /** The next connection of a peer's pool, at once (nats-server's processPong), not deduplicated. */
     void dialNextPooled(URI url, boolean explicit) {
         if (url != null) {
-            dialAfter(url, explicit, ThreadLocalRandom.current().nextLong(100), POOL_DIAL + ids.getAsLong());
+            dialAfter(url, explicit, 0, POOL_DIAL + poolDials.incrementAndGet());
         }
     }
 
