@@ -413,18 +413,23 @@ public final class NatsServer implements AutoCloseable, MonitoredServer {
     public List<RouteFacts> routeFacts() {
         ClusterInterest interest = clusterInterest;
         List<RouteFacts> facts = new ArrayList<>();
-        for (RouteConnection r : routes()) {
+        RouteManager manager = routes;
+        for (RouteConnection r : manager == null ? List.<RouteConnection>of() : manager.routeConnections()) {
             List<RouteFacts.AccountSubscription> subs = new ArrayList<>();
-            if (interest != null) {
-                for (Subscription s : interest.remoteSubscriptions(r)) {
-                    subs.add(new RouteFacts.AccountSubscription(((RouteInterest) s.subscriber()).account(), s));
+            var peer = manager.peerOf(r);
+            if (interest != null && peer != null) {
+                for (Subscription s : interest.remoteSubscriptions(peer)) {
+                    String account = ((RouteInterest) s.subscriber()).account();
+                    if (r.carriedInterest(account, s.subject(), s.queue())) {
+                        subs.add(new RouteFacts.AccountSubscription(account, s));
+                    }
                 }
             }
             long rtt = r.rttNanos();
             facts.add(new RouteFacts(r.rid(), r.remoteServerId(), r.remoteServerName(), r.solicited(), r.explicit(),
                     r.remoteIp(), r.remotePort(), r.startTime(), r.lastActivity(),
                     rtt > 0 ? Duration.ofNanos(rtt) : null, r.pendingBytes(), r.inMsgs(), r.outMsgs(), r.inBytes(),
-                    r.outBytes(), subs, "", "off"));
+                    r.outBytes(), subs, r.pinnedAccount(), "off"));
         }
         return facts;
     }

@@ -22,6 +22,7 @@ public enum ClosedReason {
     DUPLICATE_ROUTE("Duplicate Route"),
     CLUSTER_NAME_CONFLICT("Cluster Name Conflict"),
     DUPLICATE_SERVER_NAME("Duplicate Server Name"),
+    MISSING_ACCOUNT("Missing Account"),
     SERVER_SHUTDOWN("Server Shutdown");
 
     private final String text;

@@ -120,6 +120,20 @@ public final class ClusterInterest implements RouteHandler {
     }
 
     @Override
+    public void resendInterest(RouteLink link, java.util.function.Predicate<String> accounts) {
+        synchronized (lock) {
+            if (!links.contains(link)) {
+                return; // routeUp, still to come, sends it all
+            }
+            local.forEach((account, counts) -> {
+                if (accounts.test(account)) {
+                    counts.forEach((key, n) -> link.sendSubscribe(account, key.subject(), key.queue(), n));
+                }
+            });
+        }
+    }
+
+    @Override
     public void routeDown(RouteLink link) {
         synchronized (lock) {
             links.remove(link);

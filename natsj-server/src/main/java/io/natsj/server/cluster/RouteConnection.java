@@ -28,8 +28,9 @@ import java.util.concurrent.locks.LockSupport;
 /**
  * One route socket to a peer server: the INFO/CONNECT handshake as nats-server's {@code createRoute},
  * {@code processRouteConnect} and {@code processRouteInfo} do it, PINGs, authorization of an accepted route, and
- * the route protocol in both directions. Without route pooling a peer is one connection, so this is also the peer's
- * {@link RouteLink}.
+ * the route protocol in both directions. A peer is one or more of these (a pool, and a connection per pinned
+ * account, as nats-server 2.10+): its {@link RoutePeer} is what the interest layer sees. A connection pinned to one
+ * account leaves the account out of {@code RS+}/{@code RS-}/{@code RMSG} both ways.
  *
  * <p>Handshake: a dialing server sends CONNECT then INFO; an accepting one INFO. Each side takes the other's INFO:
  * a peer that is this server is dropped ({@code Duplicate Route}); a cluster name that differs is adopted when ours
@@ -39,11 +40,11 @@ import java.util.concurrent.locks.LockSupport;
  * gossiped peer to dial (implicit route).
  *
  * <p>Threading: a virtual reader thread parses and handles input; a virtual writer thread drains the
- * {@link Outbound}, which any thread appends to ({@link RouteLink} methods are called by publishers). Timers (PING,
- * authorization timeout) run on the server's timer thread. {@link #close} may be called from any thread; only the
+ * {@link Outbound}, which any thread appends to (publishers call the send methods through {@link RoutePeer}).
+ * Timers (PING, authorization timeout) run on the server's timer thread. {@link #close} may be called from any thread; only the
  * first call acts.
  */
-public final class RouteConnection implements RouteLink, RouteOpHandler, DeliveryBatch.Flushable {
+public final class RouteConnection implements RouteOpHandler, DeliveryBatch.Flushable {
 
     /** The longest a publisher waits for a route that fell behind, per message (nats-server: 2–5 ms). */
     private static final long STALL_MAX_NANOS = 5_000_000;
@@ -75,7 +76,8 @@ public final class RouteConnection implements RouteLink, RouteOpHandler, Deliver
     private final Instant start;
     private final String remoteIp;
     private final int remotePort;
-    private final Set<String> remoteSubs = ConcurrentHashMap.newKeySet();
+    /** The peer's interest that arrived on this connection (dropped with it). */
+    private final Set<RemoteSub> remoteSubs = ConcurrentHashMap.newKeySet();
     private final AtomicLong outMsgs = new AtomicLong();
     private final AtomicLong outBytes = new AtomicLong();
     private volatile long inMsgs;
@@ -89,8 +91,14 @@ public final class RouteConnection implements RouteLink, RouteOpHandler, Deliver
     private volatile String remoteId = "";
     private volatile boolean headers;
     private volatile boolean registered;
-    private final Object upDown = new Object();
-    private boolean upAnnounced; // guarded by upDown
+    /** The account this connection is dedicated to (pinned), or null for a pooled or unpooled one. */
+    private volatile String pinnedAccount;
+    /** The slot in the peer's pool, -1 until registered (and for pinned connections). */
+    private volatile int poolIdx = -1;
+    private volatile RoutePeer peer;
+    /** Dial the peer's next pool connection once the PING sent on registration is answered (nats-server). */
+    private volatile boolean startNewRoute;
+    private volatile boolean noReconnect;
     private volatile boolean retry;
     private volatile ClosedReason closedReason;
     private volatile ScheduledFuture<?> authTimer;
@@ -100,8 +108,9 @@ public final class RouteConnection implements RouteLink, RouteOpHandler, Deliver
     /**
      * @param url      the URL dialed (with user info for authorization), or null for an accepted connection
      * @param explicit whether {@code url} is one of the configured routes (retried forever)
+     * @param account  the pinned account of a dialed per-account route, or null
      */
-    RouteConnection(RouteManager manager, Socket socket, long rid, URI url, boolean explicit) {
+    RouteConnection(RouteManager manager, Socket socket, long rid, URI url, boolean explicit, String account) {
         this.manager = manager;
         this.socket = socket;
         this.io = socket;
@@ -117,6 +126,9 @@ public final class RouteConnection implements RouteLink, RouteOpHandler, Deliver
         this.remoteIp = addr == null ? "" : addr.getAddress().getHostAddress();
         this.remotePort = addr == null ? 0 : addr.getPort();
         this.parser = new RouteParser(this, manager.options().maxControlLine() * CONTROL_LINE_FACTOR);
+        if (account != null) {
+            pinAccount(account);
+        }
         this.pings = new RoutePinger(manager.timers(), manager.clock(), manager.options().pingInterval().toNanos(),
                 manager.options().pingMax(), new RoutePinger.Target() {
                     @Override
@@ -192,7 +204,9 @@ public final class RouteConnection implements RouteLink, RouteOpHandler, Deliver
             parser.awaitConnect(true);
             authTimer = schedule(this::authTimeout, manager.authTimeout().toNanos());
         }
-        enqueue(manager.initialInfoLine());
+        if (!solicited || pinnedAccount != null || !manager.pooling()) {
+            enqueue(manager.initialInfoLine(pinnedAccount, 0));
+        } // else a pooling dialer sends its INFO once it has the peer's (with the slot): RouteManager.register
         writerThread = Thread.ofVirtual().name("natsj-route-w-" + rid).start(this::writeLoop);
         pings.start();
         LOG.info("{} - Route connection created", this);
@@ -344,7 +358,7 @@ public final class RouteConnection implements RouteLink, RouteOpHandler, Deliver
         RouteInfo known = remote;
         if (known != null) {
             if (!remoteId.isEmpty() && !remoteId.equals(info.serverId())) {
-                manager.implicitRoute(info); // gossip: a peer of our peer
+                manager.implicitRoute(info, peer != null && peer.noPool()); // gossip: a peer of our peer
             } else if (info.lameDuck()) {
                 manager.peerLameDuck(this);
             }
@@ -355,13 +369,8 @@ public final class RouteConnection implements RouteLink, RouteOpHandler, Deliver
             close(ClosedReason.DUPLICATE_SERVER_NAME, false);
             return;
         }
-        if (!info.routeAccount().isEmpty()) {
-            // A 2.10+ peer's dedicated route for one account (by default its system account). natsj does not pool:
-            // the peer sees no route_pool_size in our INFO, closes this connection and does not redial it (its
-            // "Not possible to have a dedicated route for account" case); it must not become the peer's route.
-            LOG.debug("{} - Ignoring the dedicated route for account \"{}\" (no route pooling)", this,
-                    info.routeAccount());
-            return;
+        if (!solicited && !info.routeAccount().isEmpty()) {
+            pinAccount(info.routeAccount()); // the peer's dedicated route for one account
         }
         remote = info;
         remoteId = info.serverId();
@@ -374,7 +383,14 @@ public final class RouteConnection implements RouteLink, RouteOpHandler, Deliver
                 LOG.debug("{} - Detected duplicate remote route \"{}\"", this, info.serverId());
                 close(ClosedReason.DUPLICATE_ROUTE, false);
             }
-            case ADDED -> LOG.debug("{} - Registering remote route \"{}\"", this, info.serverId());
+            case ADDED -> {
+                if (pinnedAccount != null) {
+                    LOG.debug("{} - Registering remote route \"{}\" for account \"{}\"", this, info.serverId(),
+                            pinnedAccount);
+                } else {
+                    LOG.debug("{} - Registering remote route \"{}\"", this, info.serverId());
+                }
+            }
             default -> {
             }
         }
@@ -392,6 +408,10 @@ public final class RouteConnection implements RouteLink, RouteOpHandler, Deliver
     @Override
     public void onPong() {
         pings.pong();
+        if (startNewRoute) {
+            startNewRoute = false;
+            manager.dialNextPooled(dialUrl, dialExplicit);
+        }
     }
 
     @Override
@@ -417,8 +437,8 @@ public final class RouteConnection implements RouteLink, RouteOpHandler, Deliver
             LOG.debug("{} - Can not export \"{}\", ignoring remote subscription request", this, subject);
             return;
         }
-        remoteSubs.add(queue == null ? account + " " + subject : account + " " + subject + " " + queue);
-        manager.handler().remoteSubscribe(this, account, subject, queue, weight);
+        remoteSubs.add(new RemoteSub(account, subject, queue));
+        manager.handler().remoteSubscribe(peer, account, subject, queue, weight);
     }
 
     @Override
@@ -426,8 +446,8 @@ public final class RouteConnection implements RouteLink, RouteOpHandler, Deliver
         if (!registered || !manager.hasAccount(account)) {
             return;
         }
-        remoteSubs.remove(queue == null ? account + " " + subject : account + " " + subject + " " + queue);
-        manager.handler().remoteUnsubscribe(this, account, subject, queue);
+        remoteSubs.remove(new RemoteSub(account, subject, queue));
+        manager.handler().remoteUnsubscribe(peer, account, subject, queue);
     }
 
     @Override
@@ -439,7 +459,7 @@ public final class RouteConnection implements RouteLink, RouteOpHandler, Deliver
         if (!manager.hasAccount(account)) {
             LOG.debug("{} - Unknown account \"{}\" for routed message on subject: \"{}\"", this, account, subject);
         } else if (registered) {
-            manager.handler().remoteMessage(this, account, subject, reply, queues, buf, off, hdrLen, totalLen,
+            manager.handler().remoteMessage(peer, account, subject, reply, queues, buf, off, hdrLen, totalLen,
                     deliveries);
         }
     }
@@ -465,39 +485,37 @@ public final class RouteConnection implements RouteLink, RouteOpHandler, Deliver
         }
     }
 
-    // ---------------------------------------------------------------- RouteLink (any thread)
+    // ---------------------------------------------------------------- sending (any thread, through RoutePeer)
 
-    @Override
     public String remoteServerId() {
         return remoteId;
     }
 
-    @Override
     public String remoteServerName() {
         RouteInfo r = remote;
         return r == null || r.serverName().isEmpty() ? remoteId : r.serverName();
     }
 
-    @Override
+    /** {@code RS+}, without the account on a pinned connection. */
     public void sendSubscribe(String account, String subject, String queue, int weight) {
         if (!manager.canImport(subject)) {
             return;
         }
-        send(RouteEncoder.subscribe(account, subject, queue, weight));
+        send(RouteEncoder.subscribe(pinnedAccount == null ? account : null, subject, queue, weight));
     }
 
-    @Override
+    /** {@code RS-}, without the account on a pinned connection. */
     public void sendUnsubscribe(String account, String subject, String queue) {
         if (!manager.canImport(subject)) {
             return;
         }
-        send(RouteEncoder.unsubscribe(account, subject, queue));
+        send(RouteEncoder.unsubscribe(pinnedAccount == null ? account : null, subject, queue));
     }
 
-    @Override
+    /** {@code RMSG}/{@code HMSG}, without the account on a pinned connection; false when closed or refused. */
     public boolean sendMessage(String account, String subject, String reply, List<String> queues, byte[] buf,
                                int off, int hdrLen, int totalLen, DeliveryBatch batch) {
-        int n = RouteEncoder.appendMessage(out, account, subject, reply, queues, buf, off, hdrLen, totalLen, headers);
+        int n = RouteEncoder.appendMessage(out, pinnedAccount == null ? account : null, subject, reply, queues, buf, off, hdrLen, totalLen, headers);
         if (n < 0) {
             return false;
         }
@@ -509,7 +527,6 @@ public final class RouteConnection implements RouteLink, RouteOpHandler, Deliver
         return true;
     }
 
-    @Override
     public boolean isClosed() {
         return closed.get();
     }
@@ -610,31 +627,50 @@ public final class RouteConnection implements RouteLink, RouteOpHandler, Deliver
 
     // ---------------------------------------------------------------- state for the manager and monitoring
 
-    /**
-     * Tells the handler the route is up, unless it closed meanwhile: {@code routeUp} and {@code routeDown} are
-     * reported at most once each, in that order, even when the route closes (on another thread) while it registers.
-     */
-    void announceUp(RouteHandler handler) {
-        synchronized (upDown) {
-            if (!closed.get()) {
-                upAnnounced = true;
-                handler.routeUp(this);
-            }
-        }
-    }
-
-    /** Tells the handler the route is down, if it was told the route was up. */
-    void announceDown(RouteHandler handler) {
-        synchronized (upDown) {
-            if (upAnnounced) {
-                upAnnounced = false;
-                handler.routeDown(this);
-            }
-        }
-    }
-
-    void markRegistered() {
+    /** Registered as (part of) {@code peer}: its pool slot {@code idx}, or -1 when pinned. */
+    void markRegistered(RoutePeer peer, int idx) {
+        this.peer = peer;
+        this.poolIdx = idx;
         registered = true;
+    }
+
+    private void pinAccount(String account) {
+        pinnedAccount = account;
+        parser.pinnedAccount(account);
+    }
+
+    /** The account this connection is dedicated to, or null. */
+    public String pinnedAccount() {
+        return pinnedAccount;
+    }
+
+    /** The slot in the peer's pool, or -1. */
+    int poolIdx() {
+        return poolIdx;
+    }
+
+    RoutePeer peer() {
+        return peer;
+    }
+
+    /** Dial the peer's next pool connection when the PING just sent is answered. */
+    void startNewRouteOnPong() {
+        startNewRoute = true;
+        send(ServerOps.PING);
+    }
+
+    /** Sends {@code -ERR '<text>'} and closes as a protocol violation (logged as nats-server's sendErrAndErr). */
+    void refuse(String text, ClosedReason reason) {
+        LOG.error("{} - {}", this, text);
+        errAndClose(text, reason);
+    }
+
+    void noReconnect(boolean v) {
+        noReconnect = v;
+    }
+
+    boolean noReconnect() {
+        return noReconnect;
     }
 
     boolean registered() {
@@ -664,12 +700,25 @@ public final class RouteConnection implements RouteLink, RouteOpHandler, Deliver
         return dialExplicit;
     }
 
-    /** Drops the interest the peer had registered (when the route goes down). */
-    void clearRemoteSubs() {
+    /** Takes the interest that arrived on this connection (when it goes down), leaving none. */
+    List<RemoteSub> takeRemoteSubs() {
+        List<RemoteSub> all = List.copyOf(remoteSubs);
         remoteSubs.clear();
+        return all;
+    }
+
+    /** Whether the peer's interest in {@code account}/{@code subject}/{@code queue} arrived on this connection. */
+    public boolean carriedInterest(String account, String subject, String queue) {
+        return remoteSubs.contains(new RemoteSub(account, subject, queue));
+    }
+
+    /** One interest the peer sent on this connection. */
+    record RemoteSub(String account, String subject, String queue) {
     }
 
     public long rid() { return rid; }
+    /** Whether this server dialed this very connection. */
+    boolean dialed() { return solicited; }
     /** Whether this server dialed the route (or took over a dialed duplicate): {@code did_solicit}. */
     public boolean solicited() { return dialUrl != null; }
     /** Whether the route is one of the configured routes: {@code is_configured}. */

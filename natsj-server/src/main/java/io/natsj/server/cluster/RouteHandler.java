@@ -18,6 +18,13 @@ public interface RouteHandler {
     /** A peer's route is up (handshake done): send it all local interest now. */
     void routeUp(RouteLink link);
 
+    /**
+     * Another connection of a peer that is up registered (a pool slot or a pinned account's route): send the local
+     * interest of the accounts it carries ({@code accounts}) again; the link now routes them to it.
+     */
+    default void resendInterest(RouteLink link, java.util.function.Predicate<String> accounts) {
+    }
+
     /** A peer's route is gone: drop all the interest it had sent. */
     void routeDown(RouteLink link);
 

@@ -20,7 +20,7 @@ import java.util.List;
 public record RouteInfo(String serverId, String serverName, String version, int proto, String host, int port,
                         boolean headers, boolean authRequired, boolean tlsRequired, String cluster, boolean dynamic,
                         List<String> connectUrls, String ip, boolean lnoc, boolean lnocu, boolean jetStream,
-                        boolean lameDuck, int poolSize, String routeAccount, ObjectNode json) {
+                        boolean lameDuck, int poolSize, int poolIdx, String routeAccount, ObjectNode json) {
 
     /** Parses INFO's JSON argument; throws {@link IllegalArgumentException} when it is not a JSON object. */
     public static RouteInfo parse(byte[] buf, int off, int len) {
@@ -37,7 +37,7 @@ public record RouteInfo(String serverId, String serverName, String version, int 
                 n.path("cluster_dynamic").asBoolean(false), List.copyOf(urls), n.path("ip").asString(""),
                 n.path("lnoc").asBoolean(false), n.path("lnocu").asBoolean(false),
                 n.path("jetstream").asBoolean(false), n.path("ldm").asBoolean(false),
-                n.path("route_pool_size").asInt(0), n.path("route_account").asString(""), (ObjectNode) n);
+                n.path("route_pool_size").asInt(0), n.path("route_pool_idx").asInt(0), n.path("route_account").asString(""), (ObjectNode) n);
     }
 
     /** A peer's CONNECT on a route: the fields nats-server reads. */
@@ -56,12 +56,18 @@ public record RouteInfo(String serverId, String serverName, String version, int 
         }
     }
 
-    /** The INFO line to forward to other peers so that they connect to this one (gossip): no nonce, with {@code ip}. */
-    public byte[] gossipLine(String routeUrl) {
+    /**
+     * The INFO line to forward to other peers so that they connect to this one (gossip): no nonce, with {@code ip},
+     * and with {@code route_account} when it announces a route for that pinned account (or null).
+     */
+    public byte[] gossipLine(String routeUrl, String account) {
         ObjectNode copy = json.deepCopy();
         copy.remove("nonce");
         if (ip.isEmpty()) {
             copy.put("ip", routeUrl);
+        }
+        if (account != null) {
+            copy.put("route_account", account);
         }
         return line("INFO ", copy, false);
     }

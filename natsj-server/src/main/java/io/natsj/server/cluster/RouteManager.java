@@ -35,8 +35,16 @@ import java.util.function.LongSupplier;
 /**
  * The cluster's route layer for one server: listens on the cluster port, dials the configured routes (forever, a
  * second apart, as nats-server) and the peers learnt by gossip (implicit routes, {@code connect_retries} times),
- * keeps one registered route per peer server, tells the other peers about a new one (gossip), redials a dialed route
- * that drops, and knows the peers' client URLs for the clients' {@code connect_urls}.
+ * keeps the registered routes of each peer server (a {@link RoutePeer}: a pool of {@code pool_size} connections and
+ * one per pinned account, as nats-server 2.10+ negotiates them, or a single route with a peer that does not pool),
+ * tells the other peers about a new one (gossip), redials a dialed route that drops, and knows the peers' client
+ * URLs for the clients' {@code connect_urls}.
+ *
+ * <p>Pooling: this server announces {@code route_pool_size}; a peer announcing one too gets
+ * {@code max(ours, theirs)} connections (nats-server 2.11.10+; before, a mismatch was refused). The dialer sends its
+ * INFO only after the peer's, with the slot ({@code route_pool_idx}) it picked, and dials the next connection once
+ * the PING it sends on registration is answered. Each pinned account ({@code accounts [ ]}, plus the system account)
+ * gets a connection of its own to every configured route, with {@code route_account} in its INFO.
  *
  * <p>Two servers dialing each other at once: each registers the first route whose INFO it takes and closes the
  * other as {@code Duplicate Route}; the route kept takes over the dropped one's URL and is redialed should it close,
@@ -52,6 +60,8 @@ public final class RouteManager implements AutoCloseable {
     static final long ROUTE_CONNECT_DELAY_MILLIS = 1000;
     /** nats-server's {@code DEFAULT_ROUTE_DIAL}. */
     static final int ROUTE_DIAL_TIMEOUT_MILLIS = 1000;
+    /** Marks a dial of a pool's next connection (unique, so never deduplicated against a redial). */
+    private static final String POOL_DIAL = "\0pool";
 
     /** What the route layer needs from its server. */
     public interface Host {
@@ -87,7 +97,10 @@ public final class RouteManager implements AutoCloseable {
     private final LongSupplier ids;
     private final ServerStats stats;
 
-    private final Map<String, RouteConnection> remotes = new ConcurrentHashMap<>();
+    private final Map<String, RoutePeer> remotes = new ConcurrentHashMap<>();
+    /** Accounts with a dedicated route ({@code accounts [ ]}, and the system account when pooling). */
+    private final Set<String> pinned;
+    private final java.util.concurrent.atomic.AtomicLong poolDials = new java.util.concurrent.atomic.AtomicLong();
     private final Set<RouteConnection> connections = ConcurrentHashMap.newKeySet();
     private final Set<String> dialing = ConcurrentHashMap.newKeySet();
     private final Set<Thread> dialers = ConcurrentHashMap.newKeySet();
@@ -118,6 +131,11 @@ public final class RouteManager implements AutoCloseable {
                 : io.natsj.server.auth.UserPermissions.compile(cluster.permissions());
         this.tls = cluster.tls() == null ? null : io.natsj.server.tls.ServerTls.create(cluster.tls());
         this.clusterDynamic = cluster.name().isEmpty();
+        Set<String> p = new LinkedHashSet<>(cluster.pinnedAccounts());
+        if (cluster.poolSize() > 0) {
+            p.add(options.systemAccount() == null ? io.natsj.server.account.Account.SYSTEM : options.systemAccount());
+        }
+        this.pinned = Set.copyOf(p);
         this.clusterName = clusterDynamic ? UUID.randomUUID().toString().replace("-", "").substring(0, 22)
                 .toUpperCase(Locale.ROOT) : cluster.name();
     }
@@ -145,6 +163,11 @@ public final class RouteManager implements AutoCloseable {
         timers.scheduleAtFixedRate(this::checkWriteDeadlines, watch, watch, TimeUnit.MILLISECONDS);
         for (URI url : cluster.routes()) {
             dial(url, true);
+        }
+        for (String account : pinned) {
+            for (URI url : cluster.routes()) {
+                dialAfter(url, true, 0, account);
+            }
         }
     }
 
@@ -188,17 +211,17 @@ public final class RouteManager implements AutoCloseable {
                 LOG.error("Error accepting route connection: {}", e.toString());
                 continue;
             }
-            startConnection(s, null, false);
+            startConnection(s, null, false, null);
         }
     }
 
-    private void startConnection(Socket s, URI url, boolean explicit) {
+    private void startConnection(Socket s, URI url, boolean explicit, String account) {
         try {
             s.setTcpNoDelay(true);
         } catch (SocketException e) {
             LOG.debug("setTcpNoDelay: {}", e.toString());
         }
-        RouteConnection c = new RouteConnection(this, s, ids.getAsLong(), url, explicit);
+        RouteConnection c = new RouteConnection(this, s, ids.getAsLong(), url, explicit, account);
         connections.add(c);
         if (closing) {
             c.close(ClosedReason.SERVER_SHUTDOWN, false);
@@ -211,11 +234,23 @@ public final class RouteManager implements AutoCloseable {
 
     /** Dials {@code url} on a virtual thread: explicit routes forever, implicit ones {@code connect_retries} times. */
     void dial(URI url, boolean explicit) {
-        dialAfter(url, explicit, 0);
+        dialAfter(url, explicit, 0, null);
     }
 
-    private void dialAfter(URI url, boolean explicit, long delayMillis) {
-        String key = url.getHost() + ":" + url.getPort();
+    /** The next connection of a peer's pool, at once (nats-server's processPong), not deduplicated. */
+    void dialNextPooled(URI url, boolean explicit) {
+        if (url != null) {
+            dialAfter(url, explicit, 0, POOL_DIAL + poolDials.incrementAndGet());
+        }
+    }
+
+    /**
+     * Dials {@code url} after {@code delayMillis}, for the pool ({@code account} null) or for one pinned account;
+     * one dial at a time per URL and account.
+     */
+    private void dialAfter(URI url, boolean explicit, long delayMillis, String account) {
+        String key = url.getHost() + ":" + url.getPort() + (account == null ? "" : " " + account);
+        String pinnedAccount = account == null || account.startsWith(POOL_DIAL) ? null : account;
         if (!dialing.add(key)) {
             return;
         }
@@ -224,7 +259,7 @@ public final class RouteManager implements AutoCloseable {
                 if (delayMillis > 0) {
                     Thread.sleep(delayMillis);
                 }
-                dialLoop(url, explicit);
+                dialLoop(url, explicit, pinnedAccount);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             } finally {
@@ -241,14 +276,14 @@ public final class RouteManager implements AutoCloseable {
         t.start();
     }
 
-    private void dialLoop(URI url, boolean explicit) throws InterruptedException {
+    private void dialLoop(URI url, boolean explicit, String account) throws InterruptedException {
         int attempts = 0;
         while (!closing) {
             Socket s = new Socket();
             try {
                 LOG.debug("Trying to connect to route on {}", url.getHost() + ":" + url.getPort());
                 s.connect(new InetSocketAddress(url.getHost(), url.getPort()), ROUTE_DIAL_TIMEOUT_MILLIS);
-                startConnection(s, url, explicit);
+                startConnection(s, url, explicit, account);
                 return;
             } catch (IOException e) {
                 closeQuietly(s);
@@ -274,10 +309,20 @@ public final class RouteManager implements AutoCloseable {
         }
     }
 
-    /** A peer told us about a server it is routed to: dial it unless it is us, known, configured or being dialed. */
-    void implicitRoute(RouteInfo info) {
-        if (closing || info.serverId().equals(host.serverId()) || remotes.containsKey(info.serverId())
-                || isConfigured(info.host(), info.port()) || info.ip().isEmpty()) {
+    /**
+     * A peer told us about a server it is routed to (or about one of that server's pinned-account routes): dial it
+     * unless it is us, known, configured or being dialed. Told by a peer that does not pool, also dial the pinned
+     * accounts' routes, which such a peer never announces (nats-server's processImplicitRoute).
+     */
+    void implicitRoute(RouteInfo info, boolean fromNoPool) {
+        String account = info.routeAccount();
+        RoutePeer known = remotes.get(info.serverId());
+        if (!account.isEmpty() && (!pooling() || known != null && known.pinned(account) != null)
+                || account.isEmpty() && known != null && known.hasPooled()) {
+            return;
+        }
+        if (closing || info.serverId().equals(host.serverId()) || isConfigured(info.host(), info.port())
+                || info.ip().isEmpty()) {
             return;
         }
         URI url;
@@ -290,7 +335,12 @@ public final class RouteManager implements AutoCloseable {
         if (info.authRequired()) {
             url = ClusterAuth.withUserInfo(url, cluster.user(), cluster.password());
         }
-        dial(url, false);
+        dialAfter(url, false, 0, account.isEmpty() ? null : account);
+        if (fromNoPool && account.isEmpty()) {
+            for (String a : pinned) {
+                dialAfter(url, false, 0, a);
+            }
+        }
     }
 
     private boolean isConfigured(String h, int p) {
@@ -305,71 +355,257 @@ public final class RouteManager implements AutoCloseable {
 
     // ---------------------------------------------------------------- registration
 
-    /** A route's INFO arrived: registers it as the peer's route unless the peer has one already. */
+    /**
+     * A route's INFO arrived: registers it in its peer's pool, as the peer's single route when either side does not
+     * pool, or as a pinned account's route (nats-server's {@code addRoute}); refuses it with nats-server's errors.
+     */
     Registration register(RouteConnection c, RouteInfo info) {
-        boolean sendInfo;
-        RouteConnection existing;
+        String account = c.pinnedAccount();
+        if (account != null && !host.hasAccount(account)) {
+            c.refuse("Unable to lookup account \"" + account + "\": account missing", ClosedReason.MISSING_ACCOUNT);
+            return Registration.REFUSED;
+        }
+        String id = info.serverId();
+        RoutePeer peer;
+        boolean newPeer;
+        boolean doOnce;
+        boolean gossip;
+        int idx = -1;
+        boolean startNew = false;
         synchronized (this) {
             if (closing || c.isClosed()) {
                 return Registration.REFUSED;
             }
-            existing = remotes.putIfAbsent(info.serverId(), c);
-            if (existing == null) {
-                c.markRegistered();
-                sendInfo = remotes.size() > 1;
+            boolean pool = info.poolSize() > 0;
+            int effective = Math.max(ourPoolSize(), info.poolSize());
+            String error = null;
+            if (info.poolSize() <= 0 || cluster.poolSize() < 0) {
+                if (account != null) {
+                    error = "Not possible to have a dedicated route for account \"" + account
+                            + "\" between those servers";
+                    c.noReconnect(true);
+                } else {
+                    pool = false;
+                }
+            } else if (c.dialed()) {
+                if (info.poolIdx() != 0) {
+                    error = "Route pool index should not be set but is set to " + info.poolIdx();
+                }
+            } else if (info.poolIdx() < 0 || info.poolIdx() >= effective) {
+                error = "Invalid route pool index: " + info.poolIdx() + " - pool size is " + info.poolSize();
+            }
+            if (error == null && account != null && !pinned.contains(account)) {
+                error = "No route for account \"" + account + "\"";
+            }
+            if (error != null) {
+                c.refuse(error, ClosedReason.PROTOCOL_VIOLATION);
+                return Registration.REFUSED;
+            }
+            peer = remotes.get(id);
+            newPeer = peer == null;
+            if (newPeer) {
+                peer = new RoutePeer(this, id, ourPoolSize());
+            }
+            if (account != null) {
+                RouteConnection existing = peer.pinned(account);
+                if (existing != null) {
+                    duplicate(existing, c, true);
+                    return Registration.DUPLICATE;
+                }
+                peer.putPinned(account, c);
+                c.markRegistered(peer, -1);
+                doOnce = newPeer;
+                RoutePeer self = peer;
+                gossip = remotes.values().stream().anyMatch(p -> p != self && p.pinned(account) != null);
             } else {
-                sendInfo = false;
-                if (c.solicited()) {
-                    existing.takeOverDial(c.dialUrl(), c.dialExplicit());
+                int sz = 0;
+                if (!peer.hasPooled()) {
+                    peer.noPool(!pool);
+                    peer.ensureSlots(pool ? effective : 1);
+                    idx = pool ? info.poolIdx() : 0;
+                } else if (pool && !peer.noPool()) {
+                    peer.ensureSlots(effective);
+                    RouteConnection[] slots = peer.slots();
+                    if (!c.dialed()) {
+                        idx = info.poolIdx();
+                        if (slots[idx] != null) {
+                            duplicate(slots[idx], c, false);
+                            return Registration.DUPLICATE;
+                        }
+                        for (RouteConnection r : slots) {
+                            if (r != null && r.solicited()) {
+                                c.takeOverDial(r.dialUrl(), r.dialExplicit()); // redialed from here should it close
+                                break;
+                            }
+                        }
+                    } else {
+                        for (RouteConnection r : slots) {
+                            if (r != null && !r.solicited()) {
+                                r.takeOverDial(c.dialUrl(), c.dialExplicit());
+                            }
+                        }
+                    }
+                    for (int i = 0; i < slots.length; i++) {
+                        if (idx == -1 && slots[i] == null) {
+                            idx = i;
+                        } else if (slots[i] != null) {
+                            sz++;
+                        }
+                    }
+                    if (idx == -1) {
+                        LOG.debug("{} - Route pool size reached, closing extra connection to \"{}\"", c, id);
+                        c.noReconnect(true);
+                        return Registration.DUPLICATE;
+                    }
+                } else {
+                    duplicate(peer.slots()[0], c, !pool); // one route with a peer that does not pool
+                    return Registration.DUPLICATE;
                 }
-                existing.retry(true); // both ends may keep opposite connections: redial once should it close
+                if (c.dialed() && pooling()) {
+                    c.send(infoLine(initialNonce(), null, idx)); // the INFO held back, before any interest
+                }
+                peer.setSlot(idx, c);
+                c.markRegistered(peer, idx);
+                sz++;
+                doOnce = !pool || sz == 1;
+                RoutePeer self = peer;
+                gossip = doOnce && remotes.values().stream().anyMatch(p -> p != self && p.hasPooled());
+                startNew = pool && c.dialed() && sz != effective;
+            }
+            peer.info(info);
+            if (newPeer) {
+                remotes.put(id, peer);
             }
         }
-        if (existing != null) {
-            return Registration.DUPLICATE;
+        if (newPeer) {
+            peer.announceUp(handler);
+        } else {
+            int slot = idx;
+            RoutePeer p = peer;
+            handler.resendInterest(p, a -> p.carries(a, slot, account));
         }
-        c.announceUp(handler);
-        if (sendInfo) {
-            byte[] gossip = info.gossipLine(info.ip().isEmpty()
-                    ? "nats-route://" + RouteConnection.hostPort(c.remoteIp(), info.port()) + "/" : info.ip());
-            for (RouteConnection r : remotes.values()) {
-                if (r != c) {
-                    r.send(gossip);
-                }
-            }
+        if (gossip) {
+            gossip(c, info, account, id);
         }
-        if (!cluster.noAdvertise() && !info.connectUrls().isEmpty()) {
+        if (doOnce && !cluster.noAdvertise() && !info.connectUrls().isEmpty()) {
             host.peersChanged();
+        }
+        if (startNew) {
+            c.startNewRouteOnPong();
         }
         return Registration.ADDED;
     }
 
-    /** A route closed: unregisters it, drops its interest, and redials it when it was dialed. */
-    void closed(RouteConnection c) {
-        boolean wasRegistered;
-        synchronized (this) {
-            connections.remove(c);
-            wasRegistered = c.registered() && remotes.remove(c.remoteServerId(), c);
-        }
-        if (wasRegistered) {
-            c.announceDown(handler);
-            c.clearRemoteSubs();
-            boolean hadUrls = c.remoteInfo() != null && !c.remoteInfo().connectUrls().isEmpty();
-            lameDuckPeers.remove(c.remoteServerId());
-            if (hadUrls && !cluster.noAdvertise()) {
-                host.peersChanged();
+    /**
+     * A new route's INFO goes to the other peers so that they dial it (a pinned account's route through their
+     * route for that account, never to a peer that does not pool), as nats-server's forwardNewRouteInfoToKnownServers.
+     */
+    private void gossip(RouteConnection c, RouteInfo info, String account, String id) {
+        byte[] line = info.gossipLine(info.ip().isEmpty()
+                ? "nats-route://" + RouteConnection.hostPort(c.remoteIp(), info.port()) + "/" : info.ip(), account);
+        for (RoutePeer p : remotes.values()) {
+            if (p.remoteServerId().equals(id) || account != null && p.noPool()) {
+                continue;
+            }
+            RouteConnection to = account == null ? null : p.pinned(account);
+            to = to == null ? p.primary() : to;
+            if (to != null) {
+                to.send(line);
             }
         }
+    }
+
+    /**
+     * {@code c} duplicates {@code remote} (nats-server's handleDuplicateRoute): {@code remote} takes over the URL of
+     * a dialed {@code c} and is redialed once should it close, so a race that drops both ends in one route again.
+     */
+    private static void duplicate(RouteConnection remote, RouteConnection c, boolean noReconnect) {
+        if (noReconnect) {
+            c.noReconnect(true);
+        }
+        if (c.dialed() && (!remote.solicited() || c.dialExplicit() && !remote.dialExplicit())) {
+            remote.takeOverDial(c.dialUrl(), c.dialExplicit());
+        }
+        remote.retry(true);
+    }
+
+    /** A route closed: unregisters it, drops the interest it carried, and redials it as nats-server does. */
+    void closed(RouteConnection c) {
+        RoutePeer peer = c.peer();
+        boolean wasRegistered;
+        boolean last = false;
+        synchronized (this) {
+            connections.remove(c);
+            wasRegistered = c.registered() && peer != null && remotes.get(peer.remoteServerId()) == peer;
+            if (wasRegistered) {
+                last = peer.remove(c);
+                if (last) {
+                    remotes.remove(peer.remoteServerId(), peer);
+                    peer.markClosed();
+                }
+            }
+        }
+        List<RouteConnection.RemoteSub> subs = c.takeRemoteSubs();
+        if (wasRegistered) {
+            if (last) {
+                peer.announceDown(handler);
+                boolean hadUrls = peer.info() != null && !peer.info().connectUrls().isEmpty();
+                lameDuckPeers.remove(peer.remoteServerId());
+                if (hadUrls && !cluster.noAdvertise()) {
+                    host.peersChanged();
+                }
+            } else {
+                for (RouteConnection.RemoteSub s : subs) {
+                    handler.remoteUnsubscribe(peer, s.account(), s.subject(), s.queue());
+                }
+            }
+        }
+        redial(c, last && peer.noPool());
+    }
+
+    private void redial(RouteConnection c, boolean lostUnpooledPeer) {
         URI url = c.dialUrl();
         String rid = c.remoteServerId();
-        if (closing || url == null || c.closedReason() == ClosedReason.SERVER_SHUTDOWN
-                || rid.equals(host.serverId()) || !rid.isEmpty() && remotes.containsKey(rid)) {
+        if (closing || c.closedReason() == ClosedReason.SERVER_SHUTDOWN || rid.equals(host.serverId())) {
             return;
         }
-        if (c.dialExplicit() || c.retry()) {
-            long delay = ThreadLocalRandom.current().nextLong(100) + (c.dialExplicit() ? ROUTE_CONNECT_DELAY_MILLIS : 0);
-            dialAfter(url, c.dialExplicit(), delay);
+        URI routeUrl = c.url();
+        if (lostUnpooledPeer && pooling() && routeUrl != null && routeUrl.getHost() != null
+                && routeUrl.getPort() > 0) {
+            // the peer may come back pooling: dial its pool and pinned routes (nats-server's removeRoute)
+            if (ourPoolSize() > 1) {
+                dialAfter(routeUrl, c.dialExplicit(), 0, null);
+            }
+            for (String a : pinned) {
+                dialAfter(routeUrl, c.dialExplicit(), 0, a);
+            }
         }
+        if (url == null || c.noReconnect()) {
+            return;
+        }
+        if (!pooling() && c.pinnedAccount() == null && !rid.isEmpty() && remotes.containsKey(rid)) {
+            return; // one route per peer, and it is up
+        }
+        boolean retryImplicit = c.retry() || pooling() && !c.dialExplicit();
+        if (c.dialExplicit() || retryImplicit) {
+            long delay = ThreadLocalRandom.current().nextLong(100) + (c.dialExplicit() ? ROUTE_CONNECT_DELAY_MILLIS : 0);
+            dialAfter(url, c.dialExplicit(), delay, c.pinnedAccount());
+        }
+    }
+
+    /** Whether this server pools its routes ({@code pool_size} ≥ 1). */
+    boolean pooling() {
+        return cluster.poolSize() > 0;
+    }
+
+    /** This server's pool size: 1 when it does not pool. */
+    int ourPoolSize() {
+        return Math.max(1, cluster.poolSize());
+    }
+
+    /** Whether {@code account} has a dedicated route to each peer (pinned). */
+    boolean isPinned(String account) {
+        return pinned.contains(account);
     }
 
     /** A peer announced lame duck mode: its client URLs leave {@code connect_urls}. */
@@ -463,24 +699,33 @@ public final class RouteManager implements AutoCloseable {
     public void announceLameDuck() {
         lameDuck = true;
         byte[] info = infoLine();
-        for (RouteConnection r : remotes.values()) {
-            r.send(info);
+        for (RoutePeer p : remotes.values()) {
+            for (RouteConnection r : p.connections()) {
+                r.send(info);
+            }
         }
     }
 
-    /** The route INFO line this server sends on a new route: with a fresh nonce, as nats-server's (not signed). */
-    byte[] initialInfoLine() {
+    /**
+     * The route INFO line this server sends on a new route: with a fresh nonce, as nats-server's (not signed), the
+     * pinned account of a per-account route and the pool slot a dialer picked.
+     */
+    byte[] initialInfoLine(String account, int poolIdx) {
+        return infoLine(initialNonce(), account, poolIdx);
+    }
+
+    private static String initialNonce() {
         byte[] raw = new byte[11];
         ThreadLocalRandom.current().nextBytes(raw);
-        return infoLine(java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(raw));
+        return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(raw);
     }
 
     /** The route INFO line without a nonce (updates to established routes). */
     byte[] infoLine() {
-        return infoLine(null);
+        return infoLine(null, null, 0);
     }
 
-    private byte[] infoLine(String nonce) {
+    private byte[] infoLine(String nonce, String account, int poolIdx) {
         JsonNodeFactory f = JsonNodeFactory.instance;
         ObjectNode o = f.objectNode();
         o.put("server_id", host.serverId());
@@ -527,6 +772,15 @@ public final class RouteManager implements AutoCloseable {
             putPermission(o, "export", cluster.permissions().subscribe());
         }
         o.put("lnoc", true);
+        if (cluster.poolSize() > 0) {
+            o.put("route_pool_size", cluster.poolSize());
+        }
+        if (poolIdx != 0) {
+            o.put("route_pool_idx", poolIdx);
+        }
+        if (account != null) {
+            o.put("route_account", account);
+        }
         return RouteInfo.line("INFO ", o, true);
     }
 
@@ -545,16 +799,37 @@ public final class RouteManager implements AutoCloseable {
 
     // ---------------------------------------------------------------- views
 
-    /** The registered routes, one per peer server. */
+    /** The registered routes, one per peer server (its first pool connection, else a pinned one). */
     public List<RouteConnection> routes() {
-        return List.copyOf(remotes.values());
+        List<RouteConnection> all = new ArrayList<>();
+        for (RoutePeer p : remotes.values()) {
+            RouteConnection c = p.primary();
+            if (c != null) {
+                all.add(c);
+            }
+        }
+        return all;
+    }
+
+    /** Every registered route connection: each peer's pool and pinned-account routes. */
+    public List<RouteConnection> routeConnections() {
+        List<RouteConnection> all = new ArrayList<>();
+        for (RoutePeer p : remotes.values()) {
+            all.addAll(p.connections());
+        }
+        return all;
+    }
+
+    /** The peer (interest layer link) a registered connection belongs to, or null. */
+    public RouteLink peerOf(RouteConnection c) {
+        return c.peer();
     }
 
     /** The peers' client URLs, in no particular order, leaving out peers in lame duck mode. */
     public List<String> peerClientUrls() {
         Set<String> urls = new LinkedHashSet<>();
-        for (RouteConnection r : remotes.values()) {
-            RouteInfo info = r.remoteInfo();
+        for (RoutePeer r : remotes.values()) {
+            RouteInfo info = r.info();
             if (info != null && !lameDuckPeers.contains(info.serverId())) {
                 urls.addAll(info.connectUrls());
             }

@@ -60,7 +60,7 @@ final class RoutezView {
         m.put("subscriptions", r.subscriptions().size());
         if (!r.subscriptions().isEmpty()) {
             if (detail) {
-                m.put("subscriptions_list_detail", r.subscriptions().stream().map(s -> subDetail(s, r.rid())).toList());
+                m.put("subscriptions_list_detail", r.subscriptions().stream().map(s -> subDetail(s, r.rid(), r.account().isEmpty())).toList());
             } else if (subs) {
                 m.put("subscriptions_list", r.subscriptions().stream()
                         .map(s -> s.subscription().subject()).toList());
@@ -73,16 +73,17 @@ final class RoutezView {
 
     /**
      * A route's subscription as nats-server lists it under a route: no account field, the sid being
-     * {@code <account> <subject>} (with {@code <queue>} after it for a queue group).
+     * {@code <account> <subject>} (with {@code <queue>} after it for a queue group); on a route pinned to one account
+     * the protocol has no account, and neither has the sid.
      */
-    private static Map<String, Object> subDetail(RouteFacts.AccountSubscription as, long rid) {
+    private static Map<String, Object> subDetail(RouteFacts.AccountSubscription as, long rid, boolean withAccount) {
         var sub = as.subscription();
         Map<String, Object> d = new LinkedHashMap<>();
         d.put("subject", sub.subject());
         if (sub.queue() != null) {
             d.put("qgroup", sub.queue());
         }
-        d.put("sid", as.account() + " " + sub.subject() + (sub.queue() == null ? "" : " " + sub.queue()));
+        d.put("sid", (withAccount ? as.account() + " " : "") + sub.subject() + (sub.queue() == null ? "" : " " + sub.queue()));
         d.put("msgs", sub.delivered());
         if (sub.maxMsgs() > 0) {
             d.put("max", sub.maxMsgs());
