@@ -15,6 +15,9 @@ NATSJ_SERVER_MAIN="io.natsj.server.cli.Main"
 
 # Sets the array NATSJ_SERVER_JVM: the server's JVM options, archives aside. NATSJ_JAVA_OPTS replaces the first two.
 natsj_server_jvm_options() {
+  # HotSpot suspends its threads with SIGUSR2 (JFR samples that way every few milliseconds), which nats-server uses
+  # for lame duck mode: the JVM takes another signal, so SIGUSR2 reaches natsj (cli/ServerSignals checks this).
+  export _JAVA_SR_SIGNUM="${_JAVA_SR_SIGNUM:-39}"
   # shellcheck disable=SC2206 # word splitting of NATSJ_JAVA_OPTS is intended
   NATSJ_SERVER_JVM=(${NATSJ_JAVA_OPTS:--XX:+UseParallelGC -Xss512k})
   if [ "$NATSJ_JDK_MAJOR" -ge 25 ] 2>/dev/null; then

@@ -24,12 +24,12 @@ final class ServerSignals {
     private ServerSignals() {
     }
 
+    /** The signal HotSpot suspends threads with (for JFR's samples, among others) unless told another. */
+    private static final int JVM_SUSPEND_SIGNAL_DEFAULT = 12; // SIGUSR2
+
     /** Installs the handlers for {@code server}. */
     static void install(NatsServer server) {
-        handle("USR2", sig -> {
-            trapped("user defined signal 2");
-            server.lameDuckMode();
-        });
+        installLameDuckSignal(server, System.getenv("_JAVA_SR_SIGNUM"));
         SignalHandler[] jvmTerm = new SignalHandler[1];
         jvmTerm[0] = handle("TERM", sig -> {
             if (server.isLameDuckMode()) {
@@ -49,6 +49,36 @@ final class ServerSignals {
             trapped("user defined signal 1");
             LOG.warn("natsj does not support reopening the log file yet");
         });
+    }
+
+    /**
+     * SIGUSR2 enters lame duck mode, but only when the JVM suspends its threads with another signal
+     * ({@code _JAVA_SR_SIGNUM}, which {@code bin/natsj-server} sets): by default HotSpot sends SIGUSR2 to its own
+     * threads to suspend them (JFR samples every few milliseconds that way), and each would reach this handler and put
+     * the server in lame duck mode.
+     */
+    static boolean installLameDuckSignal(NatsServer server, String suspendSignal) {
+        if (!usableForLameDuck(suspendSignal)) {
+            LOG.warn("SIGUSR2 (--signal ldm) does not enter lame duck mode: the JVM suspends threads with it; start "
+                    + "the server with _JAVA_SR_SIGNUM set to another signal (bin/natsj-server does)");
+            return false;
+        }
+        return handle("USR2", sig -> {
+            trapped("user defined signal 2");
+            server.lameDuckMode();
+        }) != null;
+    }
+
+    /** Whether {@code _JAVA_SR_SIGNUM}'s value moves the JVM's suspend signal off SIGUSR2. */
+    static boolean usableForLameDuck(String suspendSignal) {
+        if (suspendSignal == null || suspendSignal.isBlank()) {
+            return false;
+        }
+        try {
+            return Integer.parseInt(suspendSignal.trim()) != JVM_SUSPEND_SIGNAL_DEFAULT;
+        } catch (NumberFormatException e) {
+            return false;
+        }
     }
 
     private static void trapped(String name) {

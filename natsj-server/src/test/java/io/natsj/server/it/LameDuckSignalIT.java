@@ -52,16 +52,30 @@ class LameDuckSignalIT {
 
     /** Starts natsj's command-line server with a pid file and a config of lame duck times; returns its port. */
     private int startServer() throws IOException {
+        return startServer(List.of(), "39");
+    }
+
+    /**
+     * As {@link #startServer()} with extra JVM options and the JVM's suspend signal ({@code _JAVA_SR_SIGNUM}, as
+     * bin/natsj-server sets it; null leaves HotSpot's SIGUSR2).
+     */
+    private int startServer(List<String> jvmOptions, String suspendSignal) throws IOException {
         int port;
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             port = s.getLocalPort();
         }
         Path conf = Files.writeString(dir.resolve("ldm.conf"), "lame_duck_duration: \"30s\"\n"
                 + "lame_duck_grace_period: \"" + GRACE.toSeconds() + "s\"\n");
-        List<String> command = List.of(java(),
-                "-cp", System.getProperty("java.class.path"), Main.class.getName(), "-a", "127.0.0.1", "-p",
-                Integer.toString(port), "-P", dir.resolve("natsj.pid").toString(), "-c", conf.toString());
-        process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log().toFile()).start();
+        List<String> command = new java.util.ArrayList<>(List.of(java()));
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName(), "-a", "127.0.0.1",
+                "-p", Integer.toString(port), "-P", dir.resolve("natsj.pid").toString(), "-c", conf.toString()));
+        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log().toFile());
+        pb.environment().remove("_JAVA_SR_SIGNUM");
+        if (suspendSignal != null) {
+            pb.environment().put("_JAVA_SR_SIGNUM", suspendSignal);
+        }
+        process = pb.start();
         await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> {
             try (Socket s = new Socket("127.0.0.1", port); InputStream in = s.getInputStream()) {
                 return in.read() == 'I' && Files.exists(dir.resolve("natsj.pid"));
@@ -92,6 +106,23 @@ class LameDuckSignalIT {
             Connection nc = Nats.connect(o);
             nc.flush(Duration.ofSeconds(5));
             return new Client(nc, events);
+        }
+    }
+
+    @Test
+    void aServerProfiledWithJfrStaysUpWhereTheJvmSuspendsThreadsWithSigusr2() throws Exception {
+        // HotSpot suspends threads with SIGUSR2 for JFR's samples (every 10 ms with "profile"): a handler for it
+        // would take each sample for "--signal ldm"
+        Path jfr = dir.resolve("rec.jfr");
+        int port = startServer(List.of("-XX:StartFlightRecording=filename=" + jfr + ",settings=profile"), null);
+        Client c = Client.connect(port);
+        try {
+            await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(10))
+                    .until(() -> c.nc().getStatus() == Connection.Status.CONNECTED
+                            && !c.events().contains(ConnectionListener.Events.LAME_DUCK));
+            assertThat(logText()).doesNotContain("Entering lame duck mode").contains("does not enter lame duck mode");
+        } finally {
+            c.nc().close();
         }
     }
 
