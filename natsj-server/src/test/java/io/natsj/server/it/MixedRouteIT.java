@@ -87,13 +87,13 @@ class MixedRouteIT {
         natsServer(cp, hp, null);
         NatsServer j = natsj(ClusterOptions.listen("127.0.0.1", ServerOptions.RANDOM_PORT).withName("c1")
                 .withRoutes(List.of(URI.create("nats-route://127.0.0.1:" + cp))));
+        // natsj also dials its pinned system-account route, as 2.10+ does; 2.9.10 takes it for a second route and
+        // settles on one of the two, so which side dialed the route that remains is not fixed
         await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> {
             assertThat(j.routes()).extracting(RouteConnection::remoteServerName).containsExactly("NS");
-            assertThat(routez(hp)).contains("\"num_routes\": 1", "\"remote_id\": \"" + j.serverId() + "\"",
-                    "\"did_solicit\": false");
+            assertThat(routez(hp)).contains("\"num_routes\": 1", "\"remote_id\": \"" + j.serverId() + "\"");
         });
         RouteConnection r = j.routes().getFirst();
-        assertThat(r.solicited()).isTrue();
         assertThat(r.remoteInfo().version()).isEqualTo("2.9.10");
         await().atMost(Duration.ofSeconds(10)).until(() -> r.rttNanos() > 0); // its PONGs answer our PINGs
     }
