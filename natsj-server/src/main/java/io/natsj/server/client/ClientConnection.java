@@ -814,12 +814,7 @@ public final class ClientConnection implements ClientOpHandler, Subscriber, Deli
 
     /** Bytes queued for this connection and not yet written. */
     public long pendingBytes() {
-        out.lock();
-        try {
-            return out.pending();
-        } finally {
-            out.unlock();
-        }
+        return out.pendingNow();
     }
 
     @Override

@@ -168,12 +168,6 @@ public final class ClusterInterest implements RouteHandler {
 
     @Override
     public void remoteMessage(RouteLink link, String account, String subject, String reply, List<String> queues,
-                              byte[] buf, int off, int hdrLen, int totalLen) {
-        remoteMessage(link, account, subject, reply, queues, buf, off, hdrLen, totalLen, DeliveryBatch.IMMEDIATE);
-    }
-
-    @Override
-    public void remoteMessage(RouteLink link, String account, String subject, String reply, List<String> queues,
                               byte[] buf, int off, int hdrLen, int totalLen, DeliveryBatch batch) {
         Account acc = accounts.get(account);
         if (acc != null) {

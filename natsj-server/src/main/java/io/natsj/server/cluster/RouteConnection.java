@@ -561,22 +561,13 @@ public final class RouteConnection implements RouteOpHandler, DeliveryBatch.Flus
      */
     private void stallWhileBehind() {
         long limit = manager.options().maxPending() / 4 * 3;
-        if (pending() <= limit) {
+        if (pendingBytes() <= limit) {
             return;
         }
         long deadline = manager.clock().nanoTime() + STALL_MAX_NANOS;
-        while (!closed.get() && pending() > limit && manager.clock().nanoTime() < deadline) {
+        while (!closed.get() && pendingBytes() > limit && manager.clock().nanoTime() < deadline) {
             out.flush();
             LockSupport.parkNanos(STALL_STEP_NANOS);
-        }
-    }
-
-    private long pending() {
-        out.lock();
-        try {
-            return out.pending();
-        } finally {
-            out.unlock();
         }
     }
 
@@ -739,12 +730,7 @@ public final class RouteConnection implements RouteOpHandler, DeliveryBatch.Flus
     public boolean headers() { return headers; }
 
     public long pendingBytes() {
-        out.lock();
-        try {
-            return out.pending();
-        } finally {
-            out.unlock();
-        }
+        return out.pendingNow();
     }
 
     @Override

@@ -37,17 +37,9 @@ public interface RouteHandler {
     /**
      * {@code RMSG}/{@code HMSG} (or {@code LMSG}) from the peer: deliver to local subscribers: every plain match, and
      * one member of each queue group in {@code queues} (none when empty). The buffer is only valid during the call.
+     * The clients written to register in {@code batch}, the route reader's, and are flushed once at the end of its
+     * read ({@link DeliveryBatch#IMMEDIATE} flushes each at once).
      */
     void remoteMessage(RouteLink link, String account, String subject, String reply, List<String> queues, byte[] buf,
-                       int off, int hdrLen, int totalLen);
-
-    /**
-     * As {@link #remoteMessage(RouteLink, String, String, String, List, byte[], int, int, int)}, with the route
-     * reader's batch: the clients written to are flushed once at the end of the reader's batch rather than once per
-     * message. A handler that does not batch ignores it.
-     */
-    default void remoteMessage(RouteLink link, String account, String subject, String reply, List<String> queues,
-                               byte[] buf, int off, int hdrLen, int totalLen, DeliveryBatch batch) {
-        remoteMessage(link, account, subject, reply, queues, buf, off, hdrLen, totalLen);
-    }
+                       int off, int hdrLen, int totalLen, DeliveryBatch batch);
 }

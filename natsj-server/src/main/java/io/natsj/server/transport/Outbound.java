@@ -56,6 +56,16 @@ public final class Outbound {
         return (long) fillLen + inFlight;
     }
 
+    /** As {@link #pending()}, taking the lock: for callers outside it (monitoring, back-pressure checks). */
+    public long pendingNow() {
+        lock.lock();
+        try {
+            return pending();
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** True once {@link #close} was called; caller holds the lock. */
     public boolean isClosing() {
         return closing;

@@ -222,7 +222,7 @@ final class InMemoryCluster implements AutoCloseable {
             byte[] copy = Arrays.copyOfRange(buf, off, off + totalLen);
             List<String> q = List.copyOf(queues);
             toRemote(() -> remote.clusterInterest().remoteMessage(reverse, account, subject, reply, q, copy, 0,
-                    hdrLen, totalLen));
+                    hdrLen, totalLen, DeliveryBatch.IMMEDIATE));
             return true;
         }
 

@@ -257,7 +257,8 @@ class MixedRouteIT {
 
         @Override
         public void remoteMessage(RouteLink l, String account, String subject, String reply, List<String> queues,
-                                  byte[] buf, int off, int hdrLen, int totalLen) {
+                                  byte[] buf, int off, int hdrLen, int totalLen,
+                                  io.natsj.server.routing.DeliveryBatch batch) {
             events.add("MSG " + account + " " + subject + " " + reply + " " + queues + " " + hdrLen + " "
                     + new String(buf, off, totalLen, StandardCharsets.ISO_8859_1));
         }
