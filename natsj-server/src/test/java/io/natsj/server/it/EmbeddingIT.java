@@ -8,6 +8,7 @@ import io.natsj.server.account.AccountConfig;
 import io.natsj.server.auth.UserEntry;
 import io.natsj.server.jetstream.JetStreamAccountLimits;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.api.Timeout;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -39,6 +40,9 @@ import static org.awaitility.Awaitility.await;
  */
 @Timeout(60)
 class EmbeddingIT {
+
+    @TempDir
+    Path tempDir;
 
     private static final int ROUNDS = 20;
 
@@ -184,7 +188,7 @@ class EmbeddingIT {
     /** The README's example: accounts, imports and users configured in code. */
     @Test
     void accountsCanBeConfiguredInCode() throws Exception {
-        Path dir = Files.createTempDirectory("natsj-embed-accounts");
+        Path dir = tempDir;
         ServerOptions options = ServerFixture.options()
                 .jetStream(ServerOptions.JetStreamOptions.DISABLED.withEnabled(true).withStoreDir(dir))
                 .accounts(List.of(

@@ -167,7 +167,7 @@ class JetStreamAccountsApiIT {
             assertThat(answer(own, subject, "")).as(subject).isEqualTo("nothing");
         }
 
-        Path store = Files.createTempDirectory("nats-server-accounts");
+        Path store = Files.createDirectories(dir.resolve("nats-server-store"));
         try (NatsServerProcess ns = NatsServerProcess.withConfig(CONFIG.formatted(store))) {
             Connection ref = connect("nats://127.0.0.1:" + ns.port(), "c", "pc");
             List<String> expected = new ArrayList<>();
@@ -199,7 +199,7 @@ class JetStreamAccountsApiIT {
             assertThat(answer(a, subject, "{}")).as(subject).isEqualTo("nothing");
         }
         assertThat(answer(a, "$JS.API.CONSUMER.MSG.NEXT.S.NOPE", "1")).isEqualTo("status 503");
-        Path store = Files.createTempDirectory("nats-server-accounts");
+        Path store = Files.createDirectories(dir.resolve("nats-server-store"));
         try (NatsServerProcess ns = NatsServerProcess.withConfig(CONFIG.formatted(store))) {
             Connection ref = connect("nats://127.0.0.1:" + ns.port(), "a", "pa");
             for (String subject : UNKNOWN) {
@@ -223,7 +223,7 @@ class JetStreamAccountsApiIT {
         for (String subject : List.of("META.LEADER.STEPDOWN", "SERVER.REMOVE", "ACCOUNT.FOO", "ACCOUNT.PURGE.A.B")) {
             assertThat(answer(sys, "$JS.API." + subject, "")).as(subject).isEqualTo("nothing");
         }
-        Path store = Files.createTempDirectory("nats-server-accounts");
+        Path store = Files.createDirectories(dir.resolve("nats-server-store"));
         try (NatsServerProcess ns = NatsServerProcess.withConfig(CONFIG.formatted(store))) {
             assertThat(answer(connect("nats://127.0.0.1:" + ns.port(), "sys", "psys"), "$JS.API.INFO", ""))
                     .isEqualTo(info);
@@ -264,7 +264,7 @@ class JetStreamAccountsApiIT {
         List<String> natsj = purgeScenario(natsj("a"), natsj("sys"), dir.resolve("store/jetstream/A"));
         assertThat(natsj).containsExactly("dir before true", "purge A " + initiated, "purge C " + initiated,
                 "purge NOPE " + initiated, "pull 409 Consumer Deleted", "streams []", "dir after false", "again 1 1");
-        Path store = Files.createTempDirectory("nats-server-accounts");
+        Path store = Files.createDirectories(dir.resolve("nats-server-store"));
         try (NatsServerProcess ns = NatsServerProcess.withConfig(CONFIG.formatted(store))) {
             String url = "nats://127.0.0.1:" + ns.port();
             assertThat(purgeScenario(connect(url, "a", "pa"), connect(url, "sys", "psys"),

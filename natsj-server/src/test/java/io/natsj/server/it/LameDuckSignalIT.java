@@ -114,7 +114,8 @@ class LameDuckSignalIT {
         // HotSpot suspends threads with SIGUSR2 for JFR's samples (every 10 ms with "profile"): a handler for it
         // would take each sample for "--signal ldm"
         Path jfr = dir.resolve("rec.jfr");
-        int port = startServer(List.of("-XX:StartFlightRecording=filename=" + jfr + ",settings=profile"), null);
+        int port = startServer(List.of("-XX:FlightRecorderOptions=repository=" + dir.resolve("jfr-repository"),
+                "-XX:StartFlightRecording=filename=" + jfr + ",settings=profile"), null);
         Client c = Client.connect(port);
         try {
             await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(10))

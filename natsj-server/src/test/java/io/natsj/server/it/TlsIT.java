@@ -12,6 +12,7 @@ import io.natsj.server.tls.TestPki;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.api.Timeout;
 
 import javax.net.ssl.SSLContext;
@@ -37,6 +38,9 @@ import static org.awaitility.Awaitility.await;
  */
 @Timeout(60)
 class TlsIT {
+
+    @TempDir
+    Path tempDir;
 
     static final TestPki pki = TestPki.shared();
 
@@ -143,7 +147,7 @@ class TlsIT {
     void rsaServerKeyInPkcs1Form() throws Exception {
         java.security.KeyPair keys = TestPki.rsaKeys();
         TestPki.Issued cert = TestPki.issue(pki.ca(), "CN=localhost", true, keys);
-        Path dir = java.nio.file.Files.createTempDirectory("natsj-rsa");
+        Path dir = tempDir;
         Path certFile = java.nio.file.Files.writeString(dir.resolve("rsa.pem"), TestPki.pem(cert.cert()));
         Path keyFile = java.nio.file.Files.writeString(dir.resolve("rsa-key.pem"), TestPki.pem(keys.getPrivate()));
         start(TlsOptions.files(certFile, keyFile));
