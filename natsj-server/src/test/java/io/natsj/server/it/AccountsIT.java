@@ -247,7 +247,7 @@ class AccountsIT {
 
     @Test
     void sameObservationsAsNatsServer() throws Exception {
-        Path store = Files.createTempDirectory("nats-server-accounts");
+        Path store = Files.createDirectories(dir.resolve("nats-server-store"));
         try (NatsServerProcess ns = NatsServerProcess.withConfig(CONFIG.formatted(store))) {
             Connection a = connect("nats://127.0.0.1:" + ns.port(), "a", "pa");
             assertThat(LimitScenario.run(a)).containsExactlyElementsOf(LimitScenario.EXPECTED);
