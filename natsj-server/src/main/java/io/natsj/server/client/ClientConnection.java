@@ -639,7 +639,7 @@ public final class ClientConnection implements ClientOpHandler, Subscriber, Deli
             slowConsumerFlagged = true;
         }
         server.stats().slowConsumer();
-        LOG.debug("{} slow consumer, closing", this);
+        LOG.info("{} - Slow Consumer Detected: MaxPending of {} Exceeded", this, options.maxPending());
         close(ClosedReason.SLOW_CONSUMER_PENDING_BYTES, false);
         closeSocket();
     }

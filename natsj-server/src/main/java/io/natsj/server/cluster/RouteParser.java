@@ -2,6 +2,7 @@ package io.natsj.server.cluster;
 
 import io.natsj.server.protocol.ClientParser;
 import io.natsj.server.protocol.ProtocolError;
+import io.natsj.server.protocol.RecentStrings;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -77,6 +78,7 @@ public final class RouteParser {
     private final RouteOpHandler handler;
     private final int maxControlLine;
     private String pinnedAccount;
+    private final RecentStrings recentStrings = new RecentStrings();
     private boolean leafUnsubOrigin;
     private boolean awaitConnect;
 
@@ -384,8 +386,8 @@ public final class RouteParser {
             return;
         }
         pOrigin = hasOrigin ? token(line, 0) : null;
-        pAccount = account(line, a);
-        pSubject = token(line, a);
+        pAccount = pinnedAccount != null ? pinnedAccount : recent(line, a - 1);
+        pSubject = recent(line, a);
         pReply = reply;
         pQueues = queues;
         pHdrLen = hdr;
@@ -468,6 +470,11 @@ public final class RouteParser {
 
     private String token(byte[] line, int t) {
         return latin1(line, tokStart[t], tokEnd[t]);
+    }
+
+    /** A message's account or subject token, as a String made recently for the same bytes when there is one. */
+    private String recent(byte[] line, int t) {
+        return recentStrings.get(line, tokStart[t], tokEnd[t]);
     }
 
     private static int indexOfLf(byte[] buf, int from, int to) {

@@ -28,6 +28,7 @@ final class RoutePeer implements RouteLink {
     private volatile RouteConnection[] pool = new RouteConnection[0];
     private final Map<String, RouteConnection> pinned = new ConcurrentHashMap<>();
     private volatile boolean noPool;
+    private volatile AccountSlot lastSlot;
     private volatile RouteInfo info;
     private volatile boolean closed;
     private final Object upDown = new Object();
@@ -63,11 +64,29 @@ final class RoutePeer implements RouteLink {
             return p.length > 0 ? p[0] : null;
         }
         RouteConnection c = pinned.get(account);
-        if (c != null || manager.isPinned(account)) {
+        AccountSlot slot = slotOf(account);
+        if (c != null || slot.pinned()) {
             return c;
         }
-        int idx = poolIndex(ourPoolSize, account);
-        return idx < p.length ? p[idx] : null;
+        return slot.index() < p.length ? p[slot.index()] : null;
+    }
+
+    /**
+     * Where this server maps {@code account}: pinned (configured), or its pool slot. Both are fixed for the server's
+     * life, and a route's messages nearly all belong to one account, so the last answer is kept: no hashing of the
+     * name per message.
+     */
+    private AccountSlot slotOf(String account) {
+        AccountSlot last = lastSlot;
+        if (last != null && (last.account() == account || last.account().equals(account))) {
+            return last;
+        }
+        AccountSlot slot = new AccountSlot(account, manager.isPinned(account), poolIndex(ourPoolSize, account));
+        lastSlot = slot;
+        return slot;
+    }
+
+    private record AccountSlot(String account, boolean pinned, int index) {
     }
 
     /** Whether {@code c} (pool slot {@code idx}, or pinned to {@code pinnedAccount}) carries {@code account}. */

@@ -104,6 +104,7 @@ public final class ClientParser {
     private final int[] tokEnd = new int[MAX_TOKENS];
 
     private String pendingSubject;
+    private final RecentStrings recentStrings = new RecentStrings();
     private String pendingReply;
     private int pendingHdrLen;
     private int pendingTotal;
@@ -427,7 +428,7 @@ public final class ClientParser {
             fail(ProtocolError.MAX_PAYLOAD_VIOLATION, "size " + total + " above max_payload " + max);
             return;
         }
-        pendingSubject = token(line, 0);
+        pendingSubject = recentStrings.get(line, tokStart[0], tokEnd[0]);
         pendingReply = hasReply ? token(line, 1) : null;
         pendingHdrLen = hdrLen;
         pendingTotal = total;
