@@ -561,7 +561,7 @@ public final class RouteConnection implements RouteOpHandler, DeliveryBatch.Flus
      */
     private void stallWhileBehind() {
         long limit = manager.options().maxPending() / 4 * 3;
-        if (pendingBytes() <= limit) {
+        if (out.pendingRecent() <= limit || pendingBytes() <= limit) {
             return;
         }
         long deadline = manager.clock().nanoTime() + STALL_MAX_NANOS;

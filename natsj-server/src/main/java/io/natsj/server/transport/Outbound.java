@@ -66,6 +66,14 @@ public final class Outbound {
         }
     }
 
+    /**
+     * As {@link #pendingNow()} without the lock: a recent value, possibly stale, for a per-message check that only
+     * decides whether to look closer (the caller re-reads with {@link #pendingNow()} before acting on it).
+     */
+    public long pendingRecent() {
+        return (long) fillLen + inFlight;
+    }
+
     /** True once {@link #close} was called; caller holds the lock. */
     public boolean isClosing() {
         return closing;
