@@ -11,7 +11,7 @@ import java.nio.file.Path;
 import java.util.zip.CRC32C;
 
 /**
- * A Raft group's current term and vote on disk, in two copies ({@code state} file, slots at offsets 0 and
+ * A Raft group's hard state on disk (current term, vote, known commit index, recovery flag), in two copies ({@code state} file, slots at offsets 0 and
  * {@link #SLOT_SIZE}), so that no single torn write or damaged block loses them. {@link #save} writes slot A and
  * forces it, then slot B and forces it; the caller answers a vote only after {@code save} returned, so every vote
  * ever sent is in both slots. On {@link #load} the valid slot with the higher sequence wins: after a crash between
@@ -26,9 +26,11 @@ import java.util.zip.CRC32C;
  *  4       1     version 1
  *  5       8     seq     incremented by every save
  *  13      8     term    current term
- *  21      2     V       vote length in bytes (u16), 0 for none
- *  23      V     vote    the peer voted for in this term, UTF-8
- *  23+V    4     crc     CRC-32C of bytes [0, 23+V)
+ *  21      8     commit  the commit index this replica knows of
+ *  29      1     recovery the consensus layer's recovery state (0 none; its meaning is the layer's)
+ *  30      2     V       vote length in bytes (u16), 0 for none
+ *  32      V     vote    the peer voted for in this term, UTF-8
+ *  32+V    4     crc     CRC-32C of bytes [0, 32+V)
  * </pre>
  *
  * <p>Threading: confined to its group's thread.
@@ -40,10 +42,14 @@ public final class HardStateFile implements Closeable {
     static final String NAME = "state";
     private static final int MAGIC = 0x4E524853; // "NRHS"
     private static final int VERSION = 1;
-    private static final int FIXED = 27;
+    private static final int FIXED = 36;
+    private static final int VOTE_AT = 32;
 
-    /** What {@link #load} found: the term and vote ({@code null} for none), and whether both copies were lost. */
-    public record State(long term, String vote, boolean lost) {
+    /**
+     * What {@link #load} found: the term, vote ({@code null} for none), commit index and recovery state, and whether
+     * both copies were lost.
+     */
+    public record State(long term, String vote, long commit, int recovery, boolean lost) {
     }
 
     private final FileHandle handle;
@@ -70,21 +76,22 @@ public final class HardStateFile implements Closeable {
         Slot best = a == null ? b : b == null || a.seq >= b.seq ? a : b;
         if (best == null) {
             seq = 0;
-            return new State(0, null, size >= SLOT_SIZE + FIXED); // a save completed once (slot B), now both bad
+            return new State(0, null, 0, 0, size >= SLOT_SIZE + FIXED); // a save completed once (slot B), both bad
         }
         seq = best.seq;
-        return new State(best.term, best.vote, false);
+        return new State(best.term, best.vote, best.commit, best.recovery, false);
     }
 
     /** Writes and forces both copies; returns once the state is durable. */
-    public void save(long term, String vote) throws IOException {
+    public void save(long term, String vote, long commit, int recovery) throws IOException {
         byte[] v = vote == null ? new byte[0] : vote.getBytes(StandardCharsets.UTF_8);
         if (FIXED + v.length > SLOT_SIZE) {
             throw new IllegalArgumentException("vote longer than " + (SLOT_SIZE - FIXED) + " bytes");
         }
         seq++;
         ByteBuffer slot = ByteBuffer.allocate(SLOT_SIZE);
-        slot.putInt(MAGIC).put((byte) VERSION).putLong(seq).putLong(term).putShort((short) v.length).put(v);
+        slot.putInt(MAGIC).put((byte) VERSION).putLong(seq).putLong(term).putLong(commit).put((byte) recovery)
+                .putShort((short) v.length).put(v);
         CRC32C crc = new CRC32C();
         crc.update(slot.array(), 0, slot.position());
         slot.putInt((int) crc.getValue());
@@ -99,7 +106,7 @@ public final class HardStateFile implements Closeable {
         handle.close();
     }
 
-    private record Slot(long seq, long term, String vote) {
+    private record Slot(long seq, long term, long commit, int recovery, String vote) {
     }
 
     private Slot read(long at, long size) throws IOException {
@@ -114,16 +121,16 @@ public final class HardStateFile implements Closeable {
         if (b.remaining() < FIXED || b.getInt(0) != MAGIC || b.get(4) != VERSION) {
             return null;
         }
-        int v = Short.toUnsignedInt(b.getShort(21));
+        int v = Short.toUnsignedInt(b.getShort(VOTE_AT - 2));
         if (FIXED + v > b.remaining()) {
             return null;
         }
         CRC32C crc = new CRC32C();
-        crc.update(b.array(), 0, 23 + v);
-        if ((int) crc.getValue() != b.getInt(23 + v)) {
+        crc.update(b.array(), 0, VOTE_AT + v);
+        if ((int) crc.getValue() != b.getInt(VOTE_AT + v)) {
             return null;
         }
-        String vote = v == 0 ? null : new String(b.array(), 23, v, StandardCharsets.UTF_8);
-        return new Slot(b.getLong(5), b.getLong(13), vote);
+        String vote = v == 0 ? null : new String(b.array(), VOTE_AT, v, StandardCharsets.UTF_8);
+        return new Slot(b.getLong(5), b.getLong(13), b.getLong(21), b.get(29), vote);
     }
 }

@@ -24,7 +24,7 @@ class HardStateFileTest {
     private void save(long term, String vote) throws IOException {
         try (HardStateFile f = HardStateFile.open(io, DIR)) {
             f.load();
-            f.save(term, vote);
+            f.save(term, vote, term, 0);
         }
     }
 
@@ -36,26 +36,29 @@ class HardStateFileTest {
 
     @Test
     void aNewGroupStartsAtTermZeroWithoutAVote() throws IOException {
-        assertThat(reload()).isEqualTo(new HardStateFile.State(0, null, false));
+        assertThat(reload()).isEqualTo(new HardStateFile.State(0, null, 0, 0, false));
     }
 
     @Test
     void theLastSavedTermAndVoteSurviveACrash() throws IOException {
         save(3, "S2");
         save(4, null);
-        save(7, "peer-ü");
+        try (HardStateFile f = HardStateFile.open(io, DIR)) {
+            f.load();
+            f.save(7, "peer-ü", 12, 1);
+        }
         io = io.crash();
-        assertThat(reload()).isEqualTo(new HardStateFile.State(7, "peer-ü", false));
+        assertThat(reload()).isEqualTo(new HardStateFile.State(7, "peer-ü", 12, 1, false));
     }
 
     @Test
     void oneDamagedCopyLeavesTheOther() throws IOException {
         save(5, "S3");
         flip(14); // slot A's term
-        assertThat(reload()).isEqualTo(new HardStateFile.State(5, "S3", false));
+        assertThat(reload()).isEqualTo(new HardStateFile.State(5, "S3", 5, 0, false));
         save(6, "S1");
         flip(HardStateFile.SLOT_SIZE + 20); // slot B
-        assertThat(reload()).isEqualTo(new HardStateFile.State(6, "S1", false));
+        assertThat(reload()).isEqualTo(new HardStateFile.State(6, "S1", 6, 0, false));
     }
 
     @Test
@@ -70,10 +73,10 @@ class HardStateFileTest {
     void aTornVeryFirstSaveWasNeverActedOnAndIsNotALoss() throws IOException {
         try (HardStateFile f = HardStateFile.open(io, DIR)) {
             f.load();
-            f.save(1, "S1");
+            f.save(1, "S1", 0, 0);
         }
         io.setBytes(FILE, java.util.Arrays.copyOf(io.bytes(FILE), 10)); // the first write cut short
-        assertThat(reload()).isEqualTo(new HardStateFile.State(0, null, false));
+        assertThat(reload()).isEqualTo(new HardStateFile.State(0, null, 0, 0, false));
     }
 
     @Test
@@ -85,6 +88,6 @@ class HardStateFileTest {
         byte[] mixed = old.clone();
         System.arraycopy(newer, 0, mixed, 0, HardStateFile.SLOT_SIZE); // A written, B not yet
         io.setBytes(FILE, mixed);
-        assertThat(reload()).isEqualTo(new HardStateFile.State(3, "S3", false));
+        assertThat(reload()).isEqualTo(new HardStateFile.State(3, "S3", 3, 0, false));
     }
 }
