@@ -51,11 +51,13 @@ class RaftSimulationTest {
         long seeds = 0;
         long steps = 0;
         long acked = 0;
+        java.util.TreeMap<String, Long> events = new java.util.TreeMap<>();
         for (long seed = first; minutes > 0 ? System.nanoTime() < deadline : seed < first + count; seed++) {
             try {
                 Simulation.Result r = new Simulation(seed, profile(), RaftConfig.Unsafe.NONE).run();
                 steps += r.steps();
                 acked += r.acked();
+                r.events().forEach((k, v) -> events.merge(k, (long) v, Long::sum));
             } catch (SimulationFailure f) {
                 failures.add(f.getMessage());
                 if (failures.size() >= 5) {
@@ -66,6 +68,7 @@ class RaftSimulationTest {
         }
         System.out.printf("raft simulation: %d seeds from %d, %d steps, %d acknowledged values, %.1f s%n", seeds,
                 first, steps, acked, (System.nanoTime() - started) / 1e9);
+        System.out.println("  faults and events: " + events);
         if (!failures.isEmpty()) {
             fail(failures.size() + " failing seed(s):\n" + String.join("\n", failures));
         }

@@ -37,7 +37,8 @@ public final class Simulation {
     }
 
     /** What a finished run reports. */
-    public record Result(long seed, int nodes, long steps, long virtualTime, int acked, int leaderChanges) {
+    public record Result(long seed, int nodes, long steps, long virtualTime, int acked, int leaderChanges,
+                         Map<String, Integer> events) {
     }
 
     private final long seed;
@@ -55,6 +56,7 @@ public final class Simulation {
     private long nextValue = 1;
     private boolean chaos = true;
     private int leaderChanges;
+    private final Map<String, Integer> counts = new java.util.TreeMap<>();
 
     public Simulation(long seed, FaultProfile profile, RaftConfig.Unsafe unsafe) {
         this.seed = seed;
@@ -91,7 +93,7 @@ public final class Simulation {
             heal();
             settle();
             invariants.finalCheck(nodes);
-            return new Result(seed, nodes.size(), steps, now, invariants.ackedCount(), leaderChanges);
+            return new Result(seed, nodes.size(), steps, now, invariants.ackedCount(), leaderChanges, counts);
         } catch (SimulationFailure f) {
             throw f;
         } catch (RuntimeException | AssertionError e) {
@@ -110,6 +112,10 @@ public final class Simulation {
         checkLeaders();
     }
 
+    private void count(String what) {
+        counts.merge(what, 1, Integer::sum);
+    }
+
     private void schedule(long delay, Runnable action) {
         events.add(new Event(now + delay, eventSeq++, action));
     }
@@ -120,6 +126,7 @@ public final class Simulation {
         if (damaged) {
             boolean hardStateLost = random.nextDouble() < profile.hardStateLossRate();
             node.disk().damage(random, 6, hardStateLost);
+            count(hardStateLost ? "damaged restarts (hard state lost)" : "damaged restarts");
         }
         node.start(random);
         int inc = node.incarnation();
@@ -186,6 +193,7 @@ public final class Simulation {
 
     private void apply(SimNode node, Ready r) {
         if (r.snapshot() != null) {
+            count("snapshots installed");
             node.installSnapshot(r.snapshot());
             invariants.onSnapshot(node.id(), node.state());
         }
@@ -263,16 +271,18 @@ public final class Simulation {
             return;
         }
         int n = nodes.size();
-        switch (random.nextInt(6)) {
+        switch (random.nextInt(8)) {
             case 0, 1 -> {
                 SimNode victim = nodes.get(random.nextInt(n));
                 if (victim.up()) {
                     victim.crash();
+                    count("crashes");
                     long downFor = 1 + random.nextInt(60 * TICK);
                     schedule(downFor, () -> restart(victim));
                 }
             }
             case 2 -> {
+                count("partitions");
                 int mask = 1 + random.nextInt((1 << n) - 2);
                 for (int a = 0; a < n; a++) {
                     for (int b = 0; b < n; b++) {
@@ -287,6 +297,16 @@ public final class Simulation {
                 int b = random.nextInt(n);
                 blocked[a][b] = a != b;
             }
+            case 6 -> changeMembership();
+            case 7 -> {
+                SimNode leader = anyLeader();
+                if (leader != null) {
+                    if (leader.raft().transferLeadership(nodes.get(random.nextInt(n)).id())) {
+                        count("transfers");
+                    }
+                    drain(leader);
+                }
+            }
             default -> {
                 for (boolean[] row : blocked) {
                     java.util.Arrays.fill(row, false);
@@ -296,13 +316,36 @@ public final class Simulation {
         schedule(1 + random.nextInt(2 * profile.chaosEvery()), this::chaosEvent);
     }
 
+    /**
+     * In 5-replica groups, a leader removes a voter (possibly itself) or adds one back; one at a time, so a group
+     * never drops below 4 voters.
+     */
+    private void changeMembership() {
+        SimNode leader = anyLeader();
+        if (leader == null || nodes.size() < 5) {
+            return;
+        }
+        Membership m = leader.raft().membership();
+        String pick = nodes.get(random.nextInt(nodes.size())).id();
+        Membership next = m.voters().size() == nodes.size() ? m.without(pick) : m.isVoter(pick) ? m : m.with(pick);
+        if (leader.raft().proposeMembership(next) instanceof ProposeResult.Accepted) {
+            count("membership changes");
+        }
+        drain(leader);
+    }
+
+    private SimNode anyLeader() {
+        List<SimNode> leaders = nodes.stream().filter(x -> x.up() && x.raft().isLeader()).toList();
+        return leaders.isEmpty() ? null : leaders.get(random.nextInt(leaders.size()));
+    }
+
     private void restart(SimNode node) {
         if (node.up()) {
             return;
         }
         long damaged = nodes.stream().filter(x -> x != node && damaged(x)).count();
-        boolean damage = chaos && random.nextDouble() < profile.damageRate()
-                && damaged + 1 <= (nodes.size() - 1) / 2;
+        int tolerated = nodes.size() == 5 ? 1 : (nodes.size() - 1) / 2;
+        boolean damage = chaos && random.nextDouble() < profile.damageRate() && damaged + 1 <= tolerated;
         start(node, damage);
     }
 
@@ -316,9 +359,8 @@ public final class Simulation {
         if (!chaos) {
             return;
         }
-        List<SimNode> leaders = nodes.stream().filter(x -> x.up() && x.raft().isLeader()).toList();
-        if (!leaders.isEmpty()) {
-            SimNode leader = leaders.get(random.nextInt(leaders.size()));
+        SimNode leader = anyLeader();
+        if (leader != null) {
             int count = 1 + random.nextInt(3);
             for (int i = 0; i < count; i++) {
                 propose(leader);
@@ -351,9 +393,13 @@ public final class Simulation {
         }
     }
 
-    /** Liveness: within a bounded time a leader commits a new value and every replica applies the same history. */
+    /**
+     * Liveness: within a bounded time the group is back to all its voters, a leader commits a new value and every
+     * replica applies the same history.
+     */
     private void settle() {
         long deadline = now + SETTLE_UNITS;
+        long finalValue = -1;
         long finalIndex = -1;
         SimNode proposer = null;
         long checkAt = now;
@@ -363,16 +409,24 @@ public final class Simulation {
                 continue;
             }
             checkAt = now + TICK;
-            if (finalIndex < 0 || !proposer.raft().isLeader() && proposer.appliedIndex() < finalIndex) {
-                SimNode leader = nodes.stream().filter(x -> x.raft().isLeader()).findFirst().orElse(null);
-                if (leader != null && propose(leader) instanceof ProposeResult.Accepted a) {
-                    finalIndex = a.index();
-                    proposer = leader;
+            SimNode leader = nodes.stream().filter(x -> x.raft().isLeader()).findFirst().orElse(null);
+            boolean committed = proposer != null && proposer.state().getOrDefault(finalIndex, -2L) == finalValue;
+            if (leader != null && !committed) {
+                Membership m = leader.raft().membership();
+                if (m.voters().size() < nodes.size()) {
+                    String missing = nodes.stream().map(SimNode::id).filter(id -> !m.isVoter(id)).findFirst()
+                            .orElseThrow();
+                    leader.raft().proposeMembership(m.with(missing));
                     drain(leader);
+                } else if (finalIndex < 0 || !proposer.raft().isLeader() || proposer != leader) {
+                    finalValue = nextValue;
+                    if (propose(leader) instanceof ProposeResult.Accepted a) {
+                        finalIndex = a.index();
+                        proposer = leader;
+                        drain(leader);
+                    }
                 }
-                continue;
-            }
-            if (converged(finalIndex)) {
+            } else if (committed && converged(finalIndex)) {
                 return;
             }
         }
@@ -385,6 +439,7 @@ public final class Simulation {
         for (SimNode n : nodes) {
             if (n.appliedIndex() < finalIndex || n.appliedIndex() != applied
                     || n.raft().commitIndex() != n.appliedIndex()
+                    || n.raft().membership().voters().size() != nodes.size()
                     || n.raft().recovery() != HardState.Recovery.NONE) {
                 return false;
             }
