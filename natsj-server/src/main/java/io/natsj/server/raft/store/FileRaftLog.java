@@ -30,6 +30,9 @@ import java.util.List;
  */
 public final class FileRaftLog implements Closeable {
 
+    /** The file that records damage found and not yet taken over by the consensus layer. */
+    static final String DAMAGE_MARK = "damaged";
+
     private final FileIO io;
     private final Path dir;
     private final long segmentBytes;
@@ -63,9 +66,31 @@ public final class FileRaftLog implements Closeable {
         return log;
     }
 
-    /** Whether recovery found damage and cut the log before it (see the class comment). */
+    /**
+     * Whether recovery found damage and cut the log before it (see the class comment), now or at an earlier open:
+     * the damage is remembered on disk (a {@value #DAMAGE_MARK} file, synced before anything is cut) until
+     * {@link #clearDamaged()}, so a crash cannot make a cut log look whole.
+     */
     public boolean damaged() {
         return damaged;
+    }
+
+    /** Forgets the damage, once the consensus layer has recorded it durably in its own state. */
+    public void clearDamaged() throws IOException {
+        if (damaged) {
+            io.delete(dir.resolve(DAMAGE_MARK));
+            io.syncDirectory(dir);
+            damaged = false;
+        }
+    }
+
+    /** Notes damage durably before the log is cut. */
+    private void damage() throws IOException {
+        if (!damaged || !io.exists(dir.resolve(DAMAGE_MARK))) {
+            io.open(dir.resolve(DAMAGE_MARK), true).close();
+            io.syncDirectory(dir);
+        }
+        damaged = true;
     }
 
     /** The first index held; {@code lastIndex() + 1} when the log is empty. */
@@ -274,6 +299,7 @@ public final class FileRaftLog implements Closeable {
     // ---------------------------------------------------------------- recovery
 
     private void recover(long snapshotIndex) throws IOException {
+        damaged = io.exists(dir.resolve(DAMAGE_MARK));
         List<Path> files = new ArrayList<>();
         for (Path f : io.list(dir)) {
             if (LogSegment.firstIndexOf(f) > 0) {
@@ -286,7 +312,7 @@ public final class FileRaftLog implements Closeable {
             long first = LogSegment.firstIndexOf(f);
             boolean fits = segments.isEmpty() ? first <= snapshotIndex + 1 : first == lastIndex + 1;
             if (!fits) {
-                damaged = true;
+                damage();
                 deleteFrom(files, k);
                 break;
             }
@@ -338,7 +364,7 @@ public final class FileRaftLog implements Closeable {
                 return true;
             }
             if (found != LogRecordCodec.Scan.TORN || !lastSegment) {
-                damaged = true;
+                damage();
             }
             s.handle().truncate(at);
             s.handle().force();

@@ -161,9 +161,15 @@ class FileRaftLogTest {
             log.sync();
         }
         assertThat(segments()).hasSize(2);
+        io = io.crash();
+        try (FileRaftLog log = open(0)) {
+            assertThat(log.damaged()).as("remembered across a crash until cleared").isTrue();
+            assertThat(log.lastIndex()).isEqualTo(6);
+            log.clearDamaged();
+        }
+        io = io.crash();
         try (FileRaftLog log = open(0)) {
             assertThat(log.damaged()).isFalse();
-            assertThat(log.lastIndex()).isEqualTo(6);
         }
     }
 
