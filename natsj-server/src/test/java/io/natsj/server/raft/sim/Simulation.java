@@ -30,7 +30,7 @@ public final class Simulation {
 
     /** Virtual units per Raft tick. */
     static final int TICK = 10;
-    private static final long SETTLE_UNITS = 6_000;
+    private static final long SETTLE_UNITS = 20_000;
     private static final boolean TRACE = Boolean.getBoolean("natsj.raft.trace");
 
     private record Event(long time, long seq, Runnable action) {
