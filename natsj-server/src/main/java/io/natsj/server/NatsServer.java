@@ -4,6 +4,8 @@ import io.natsj.server.account.Account;
 import io.natsj.server.account.Accounts;
 import io.natsj.server.cluster.ClusterInterest;
 import io.natsj.server.jetstream.JetStream;
+import io.natsj.server.raft.host.RaftHost;
+import io.natsj.server.raft.route.RouteRaftTransport;
 import io.natsj.server.jetstream.JetStreamAccountView;
 import io.natsj.server.jetstream.JetStreamService;
 import io.natsj.server.jetstream.StreamStores;
@@ -40,6 +42,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.SplittableRandom;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ScheduledExecutorService;
@@ -65,6 +68,8 @@ public final class NatsServer implements AutoCloseable, MonitoredServer {
 
     /** nats-server keeps this many closed connections for /connz?state=closed. */
     private static final int MAX_CLOSED = 10_000;
+    /** One Raft tick: elections after 1–2 s of silence (10–20 ticks), heartbeats every 200 ms. */
+    private static final long RAFT_TICK_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
 
     private final ServerOptions options;
     private final ServerClock clock;
@@ -97,6 +102,8 @@ public final class NatsServer implements AutoCloseable, MonitoredServer {
     private volatile ClusterInterest clusterInterest;
     private SystemEvents systemEvents;
     private JetStream jetStream;
+    private volatile RaftHost raftHost;
+    private RouteRaftTransport raftTransport;
     private volatile RouteManager routes;
 
     public NatsServer(ServerOptions options) {
@@ -184,6 +191,9 @@ public final class NatsServer implements AutoCloseable, MonitoredServer {
             if (options.jetStream().enabled()) {
                 jetStream = startJetStream();
             }
+            if (options.jetStream().enabled() && options.cluster() != null) {
+                startRaft();
+            }
             systemRequests = new SystemRequests(this);
             systemRequests.startHeartbeat(timers);
             systemEvents = new SystemEvents(this);
@@ -216,6 +226,18 @@ public final class NatsServer implements AutoCloseable, MonitoredServer {
         timers.scheduleAtFixedRate(this::checkWriteDeadlines, watch, watch, TimeUnit.MILLISECONDS);
         acceptThread = Thread.ofPlatform().name("natsj-accept").daemon(true).start(this::acceptLoop);
         Log.LOG.info("Server is ready");
+    }
+
+    /**
+     * The Raft host of a clustered JetStream server: every replicated group of this server on one thread, its
+     * traffic on {@code $NRG.} subjects over the routes (issue 12).
+     */
+    private void startRaft() {
+        RouteRaftTransport transport = new RouteRaftTransport(accounts.system(), options.serverName());
+        RaftHost host = new RaftHost(options.serverName(), transport, clock, RAFT_TICK_NANOS, new SplittableRandom());
+        transport.attach(host);
+        raftTransport = transport;
+        raftHost = host.start();
     }
 
     private void startRoutes() throws IOException {
@@ -354,6 +376,11 @@ public final class NatsServer implements AutoCloseable, MonitoredServer {
     /** The global account's JetStream, or null when JetStream is off or the global account does not have it. */
     public JetStreamService jetStream() {
         return jetStream == null ? null : jetStream.account(Account.GLOBAL);
+    }
+
+    /** The Raft host of a clustered JetStream server, or null without JetStream or a cluster. */
+    public RaftHost raftHost() {
+        return raftHost;
     }
 
     /** JetStream of the whole server (every account's), or null when it is not enabled. */
@@ -576,6 +603,10 @@ public final class NatsServer implements AutoCloseable, MonitoredServer {
         }
         for (ClientConnection c : clients.values()) {
             c.close(ClosedReason.SERVER_SHUTDOWN, false);
+        }
+        if (raftHost != null) {
+            raftHost.close();
+            raftTransport.close();
         }
         if (jetStream != null) {
             jetStream.close();
