@@ -91,7 +91,7 @@ class RaftSimulationTest {
     @ParameterizedTest
     @EnumSource(value = RaftConfig.Unsafe.class, names = "NONE", mode = EnumSource.Mode.EXCLUDE)
     void aBrokenSafetyRuleIsCaught(RaftConfig.Unsafe unsafe) {
-        SimulationFailure caught = LongStream.rangeClosed(1, Long.getLong("natsj.raft.unsafeSeeds", 2000))
+        SimulationFailure caught = LongStream.rangeClosed(1, Long.getLong("natsj.raft.unsafeSeeds", 5000))
                 .mapToObj(seed -> {
                     try {
                         new Simulation(seed, FaultProfile.HOSTILE, unsafe).run();

@@ -31,6 +31,8 @@ final class SimNode {
     private long appliedIndex;
     private final Map<Long, long[]> proposals = new HashMap<>();
     long checkedLeaderTerm = -1;
+    /** While paused (as under SIGSTOP) nothing reaches the replica; its messages and timers wait. */
+    long pausedUntil;
 
     SimNode(String id, RaftConfig config, Membership voters) {
         this.id = id;
@@ -98,6 +100,7 @@ final class SimNode {
 
     void crash() {
         raft = null;
+        pausedUntil = 0;
         incarnation++;
         disk.crash();
         proposals.clear();

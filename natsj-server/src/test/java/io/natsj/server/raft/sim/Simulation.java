@@ -19,8 +19,9 @@ import java.util.SplittableRandom;
 /**
  * A deterministic simulation of one Raft group: 3 or 5 replicas, a network, disks and clients, all driven by one
  * seed on one thread with a virtual clock. During the chaos phase the network drops, delays (reordering),
- * duplicates and partitions (both ways and one way); replicas crash (losing unsynced writes) and restart, some with
- * their newest records damaged. Then everything heals and the group must elect a leader, commit a new proposal and
+ * duplicates and partitions (both ways and one way); replicas pause (as under SIGSTOP: messages wait for them),
+ * crash (losing unsynced writes) and restart, some with their newest records damaged; leaders change the membership
+ * and transfer leadership. Then everything heals and the group must elect a leader, commit a new proposal and
  * converge. {@link Invariants} are checked after every step; any violation, core exception or missed liveness
  * deadline is a {@link SimulationFailure} naming the seed.
  *
@@ -138,6 +139,10 @@ public final class Simulation {
         if (node.incarnation() != inc || !node.up()) {
             return;
         }
+        if (node.pausedUntil > now) {
+            schedule(node.pausedUntil - now, () -> tick(node, inc));
+            return;
+        }
         node.raft().tick();
         drain(node);
         schedule(TICK, () -> tick(node, inc));
@@ -171,6 +176,10 @@ public final class Simulation {
 
     private void synced(SimNode node, int inc, long seq, Ready r) {
         if (node.incarnation() != inc || !node.up()) {
+            return;
+        }
+        if (node.pausedUntil > now) {
+            schedule(node.pausedUntil - now, () -> synced(node, inc, seq, r));
             return;
         }
         node.disk().syncTo(seq);
@@ -257,6 +266,10 @@ public final class Simulation {
         if (!to.up() || blocked[indexOf(m.from())][indexOf(m.to())]) {
             return;
         }
+        if (to.pausedUntil > now) {
+            schedule(to.pausedUntil - now, () -> deliver(m));
+            return;
+        }
         if (TRACE) {
             System.out.println(now + " " + m);
         }
@@ -271,7 +284,7 @@ public final class Simulation {
             return;
         }
         int n = nodes.size();
-        switch (random.nextInt(8)) {
+        switch (random.nextInt(9)) {
             case 0, 1 -> {
                 SimNode victim = nodes.get(random.nextInt(n));
                 if (victim.up()) {
@@ -298,6 +311,13 @@ public final class Simulation {
                 blocked[a][b] = a != b;
             }
             case 6 -> changeMembership();
+            case 8 -> {
+                SimNode victim = random.nextBoolean() ? anyLeader() : nodes.get(random.nextInt(n));
+                if (victim != null && victim.up()) {
+                    count("pauses");
+                    victim.pausedUntil = now + 1 + random.nextInt(40 * TICK);
+                }
+            }
             case 7 -> {
                 SimNode leader = anyLeader();
                 if (leader != null) {
@@ -335,7 +355,8 @@ public final class Simulation {
     }
 
     private SimNode anyLeader() {
-        List<SimNode> leaders = nodes.stream().filter(x -> x.up() && x.raft().isLeader()).toList();
+        List<SimNode> leaders = nodes.stream().filter(x -> x.up() && x.pausedUntil <= now && x.raft().isLeader())
+                .toList();
         return leaders.isEmpty() ? null : leaders.get(random.nextInt(leaders.size()));
     }
 
@@ -387,6 +408,7 @@ public final class Simulation {
             java.util.Arrays.fill(row, false);
         }
         for (SimNode n : nodes) {
+            n.pausedUntil = 0;
             if (!n.up()) {
                 start(n, false);
             }
