@@ -4,7 +4,10 @@ import io.natsj.server.account.Account;
 import io.natsj.server.account.Accounts;
 import io.natsj.server.cluster.ClusterInterest;
 import io.natsj.server.jetstream.JetStream;
+import io.natsj.server.jetstream.cluster.JetStreamCluster;
+import io.natsj.server.jetstream.cluster.MetaBootstrap;
 import io.natsj.server.raft.host.RaftHost;
+import io.natsj.server.store.io.DiskFileIO;
 import io.natsj.server.raft.route.RouteRaftTransport;
 import io.natsj.server.jetstream.JetStreamAccountView;
 import io.natsj.server.jetstream.JetStreamService;
@@ -103,6 +106,7 @@ public final class NatsServer implements AutoCloseable, MonitoredServer {
     private SystemEvents systemEvents;
     private JetStream jetStream;
     private volatile RaftHost raftHost;
+    private volatile JetStreamCluster jetStreamCluster;
     private RouteRaftTransport raftTransport;
     private volatile RouteManager routes;
 
@@ -216,6 +220,9 @@ public final class NatsServer implements AutoCloseable, MonitoredServer {
         if (options.cluster() != null) {
             try {
                 startRoutes();
+                if (raftHost != null) {
+                    startJetStreamCluster();
+                }
             } catch (IOException | RuntimeException e) {
                 close();
                 throw e;
@@ -238,6 +245,22 @@ public final class NatsServer implements AutoCloseable, MonitoredServer {
         transport.attach(host);
         raftTransport = transport;
         raftHost = host.start();
+    }
+
+    /** The meta group of clustered JetStream, formed with the servers the configured routes name (ADR 0009). */
+    private void startJetStreamCluster() throws IOException {
+        int expected = MetaBootstrap.expectedServers(options.cluster(), clusterPort());
+        JetStreamCluster jsc = new JetStreamCluster(raftHost, DiskFileIO.INSTANCE,
+                storeDir().resolve("jetstream").resolve("$SYS").resolve("_js_"), options.serverName(), expected,
+                this::routedJetStreamServers, timers);
+        jetStreamCluster = jsc;
+        jsc.start();
+    }
+
+    /** The names of the JetStream servers this one has a route to. */
+    private List<String> routedJetStreamServers() {
+        return routes().stream().filter(r -> r.remoteInfo() != null && r.remoteInfo().jetStream())
+                .map(RouteConnection::remoteServerName).distinct().toList();
     }
 
     private void startRoutes() throws IOException {
@@ -356,10 +379,15 @@ public final class NatsServer implements AutoCloseable, MonitoredServer {
         }
     }
 
+    /** JetStream's store directory: {@code store_dir}, or {@code <tmp>/nats} (files under its {@code jetstream}). */
+    private Path storeDir() {
+        Path dir = options.jetStream().storeDir();
+        return dir != null ? dir : Path.of(System.getProperty("java.io.tmpdir"), "nats");
+    }
+
     private JetStream startJetStream() throws IOException {
-        Path storeDir = options.jetStream().storeDir();
-        if (storeDir == null) {
-            storeDir = Path.of(System.getProperty("java.io.tmpdir"), "nats"); // files under <tmp>/nats/jetstream
+        Path storeDir = storeDir();
+        if (options.jetStream().storeDir() == null) {
             Log.LOG.warn("Temporary storage directory used, data could be lost on system reboot");
         }
         JetStream js = new JetStream(options.jetStream(), storeDir, clock, timers, Versions.natsApiVersion(),
@@ -376,6 +404,11 @@ public final class NatsServer implements AutoCloseable, MonitoredServer {
     /** The global account's JetStream, or null when JetStream is off or the global account does not have it. */
     public JetStreamService jetStream() {
         return jetStream == null ? null : jetStream.account(Account.GLOBAL);
+    }
+
+    /** Clustered JetStream (the meta group), or null without JetStream or a cluster. */
+    public JetStreamCluster jetStreamCluster() {
+        return jetStreamCluster;
     }
 
     /** The Raft host of a clustered JetStream server, or null without JetStream or a cluster. */
@@ -603,6 +636,9 @@ public final class NatsServer implements AutoCloseable, MonitoredServer {
         }
         for (ClientConnection c : clients.values()) {
             c.close(ClosedReason.SERVER_SHUTDOWN, false);
+        }
+        if (jetStreamCluster != null) {
+            jetStreamCluster.close();
         }
         if (raftHost != null) {
             raftHost.close();

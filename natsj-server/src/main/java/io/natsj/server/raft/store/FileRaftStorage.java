@@ -54,12 +54,23 @@ public final class FileRaftStorage implements GroupStorage, Closeable {
     /**
      * Opens (creating when missing) the group's storage in {@code dir}.
      *
-     * @param voters the voters of a new group (used when the directory holds no snapshot)
+     * @param voters the voters of a new group (used, and saved as its first snapshot, when the directory holds no
+     *               snapshot); null to open an existing group only
      */
     public static FileRaftStorage open(FileIO io, Path dir, Membership voters, long segmentBytes) throws IOException {
         io.createDirectories(dir);
         SnapshotFile.Loaded loaded = SnapshotFile.load(io, dir);
-        Snapshot snapshot = loaded.snapshot() != null ? loaded.snapshot() : Snapshot.initial(voters);
+        Snapshot snapshot = loaded.snapshot();
+        if (snapshot == null) {
+            if (voters == null) {
+                throw new IOException(dir + ": no snapshot to take the group's voters from"
+                        + (loaded.damaged() ? " (damaged)" : ""));
+            }
+            snapshot = Snapshot.initial(voters);
+            if (!loaded.damaged()) {
+                SnapshotFile.save(io, dir, snapshot); // a restart finds the first voters here
+            }
+        }
         FileRaftLog log = FileRaftLog.open(io, dir, segmentBytes, snapshot.index());
         long t = log.term(snapshot.index());
         if (t != -1 && t != snapshot.term()) { // a crash while a snapshot was installed: the old log conflicts with it
@@ -71,6 +82,11 @@ public final class FileRaftStorage implements GroupStorage, Closeable {
         HardState hs = s.lost() ? HardState.EMPTY
                 : new HardState(s.term(), s.vote(), s.commit(), HardState.Recovery.values()[s.recovery()]);
         return new FileRaftStorage(io, dir, log, stateFile, snapshot, hs, s.lost(), loaded.damaged());
+    }
+
+    /** Whether {@code dir} holds a group (its snapshot file, written when the group was created). */
+    public static boolean exists(FileIO io, Path dir) {
+        return io.exists(dir.resolve(SnapshotFile.NAME));
     }
 
     /** Applies a ready's writes in the contract's order: snapshot, compaction, entries, hard state (saved on sync). */

@@ -1,0 +1,144 @@
+package io.natsj.server.jetstream.cluster;
+
+import io.natsj.server.raft.Membership;
+import io.natsj.server.raft.RaftConfig;
+import io.natsj.server.raft.host.RaftGroup;
+import io.natsj.server.raft.host.RaftHost;
+import io.natsj.server.raft.store.FileRaftStorage;
+import io.natsj.server.store.io.FileIO;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Collection;
+import java.util.List;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+/**
+ * This server's part of clustered JetStream: the meta group ({@code _meta_}, ADR 0009) on the server's Raft host,
+ * with its log under {@code <store_dir>/jetstream/$SYS/_js_/_meta_} (where nats-server keeps its own). A server that
+ * already belongs to a meta group reopens it at once; a fresh one waits until it is routed to the servers the
+ * configured routes announce ({@link MetaBootstrap}), then starts the group with them.
+ *
+ * <p>Threading: {@link #start} and {@link #close} from the server's start and stop; the bootstrap check runs on the
+ * server's timer; the getters are safe from any thread.
+ */
+public final class JetStreamCluster implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(JetStreamCluster.class);
+    /** The meta group's name, as nats-server's. */
+    public static final String META = "_meta_";
+    private static final long SEGMENT_BYTES = 8L << 20;
+    private static final long WAIT_LOG_NANOS = TimeUnit.SECONDS.toNanos(10);
+
+    private final RaftHost host;
+    private final FileIO io;
+    private final Path dir;
+    private final String self;
+    private final int expected;
+    private final Supplier<Collection<String>> routedJetStreamServers;
+    private final ScheduledExecutorService timers;
+    private final MetaState state = new MetaState();
+    private volatile RaftGroup meta;
+    private ScheduledFuture<?> bootstrap;
+    private long lastWaitLog;
+    private volatile boolean closed;
+
+    /**
+     * @param dir                    where Raft groups keep their logs ({@code <store_dir>/jetstream/$SYS/_js_})
+     * @param expected               the servers a fresh meta group starts with ({@link MetaBootstrap#expectedServers})
+     * @param routedJetStreamServers the names of the JetStream servers this one is routed to now
+     */
+    public JetStreamCluster(RaftHost host, FileIO io, Path dir, String self, int expected,
+                            Supplier<Collection<String>> routedJetStreamServers, ScheduledExecutorService timers) {
+        this.host = host;
+        this.io = io;
+        this.dir = dir;
+        this.self = self;
+        this.expected = expected;
+        this.routedJetStreamServers = routedJetStreamServers;
+        this.timers = timers;
+    }
+
+    /** Opens the meta group this server belongs to, or starts waiting to form one. */
+    public synchronized void start() throws IOException {
+        if (FileRaftStorage.exists(io, metaDir())) {
+            openMeta(null);
+            return;
+        }
+        if (expected < 2) {
+            LOG.warn("JetStream cluster: no routes are configured, so the size of the meta group is unknown; "
+                    + "list the cluster's servers in `routes` to form it");
+            return;
+        }
+        LOG.info("JetStream cluster: forming the meta group with {} servers", expected);
+        bootstrap = timers.scheduleWithFixedDelay(this::tryBootstrap, 0, 200, TimeUnit.MILLISECONDS);
+    }
+
+    /** The meta group, or null before it is formed. */
+    public RaftGroup meta() {
+        return meta;
+    }
+
+    /** The cluster's stream and consumer assignments. */
+    public MetaState state() {
+        return state;
+    }
+
+    /** The meta leader's name, or null when there is none (or no meta group yet). */
+    public String metaLeader() {
+        RaftGroup g = meta;
+        return g == null ? null : g.leader();
+    }
+
+    /** Whether this server leads the meta group. */
+    public boolean isMetaLeader() {
+        RaftGroup g = meta;
+        return g != null && g.isLeader();
+    }
+
+    @Override
+    public synchronized void close() {
+        closed = true;
+        if (bootstrap != null) {
+            bootstrap.cancel(false);
+        }
+    }
+
+    private Path metaDir() {
+        return dir.resolve(META);
+    }
+
+    private synchronized void tryBootstrap() {
+        if (closed || meta != null) {
+            return;
+        }
+        Collection<String> routed = routedJetStreamServers.get();
+        Membership voters = MetaBootstrap.voters(self, expected, routed);
+        if (voters == null) {
+            long now = System.nanoTime();
+            if (lastWaitLog == 0 || now - lastWaitLog > WAIT_LOG_NANOS) {
+                lastWaitLog = now;
+                LOG.info("JetStream cluster: waiting for {} more servers to form the meta group (routed to {})",
+                        expected - 1 - routed.size(), List.copyOf(routed));
+            }
+            return;
+        }
+        try {
+            openMeta(voters);
+            LOG.info("JetStream cluster: meta group formed with {}", voters.voters());
+        } catch (IOException | RuntimeException e) {
+            LOG.error("JetStream cluster: the meta group could not be formed", e);
+        }
+        bootstrap.cancel(false);
+    }
+
+    private void openMeta(Membership voters) throws IOException {
+        FileRaftStorage storage = FileRaftStorage.open(io, metaDir(), voters, SEGMENT_BYTES);
+        meta = host.open(META, RaftConfig::of, storage, state);
+    }
+}
