@@ -649,7 +649,8 @@ public final class RaftNode {
                 }
             }
         }
-        if (recovery == Recovery.CATCHING_UP && lastNew >= a.leaderLastIndex()) {
+        boolean caughtUp = lastNew >= a.leaderLastIndex() || cfg.unsafe() == RaftConfig.Unsafe.DAMAGE_EXIT_EARLY;
+        if (recovery == Recovery.CATCHING_UP && caughtUp) {
             recovery = Recovery.NONE;
             if (vote == null) {
                 vote = a.from();
