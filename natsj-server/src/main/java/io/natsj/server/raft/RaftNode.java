@@ -295,7 +295,10 @@ public final class RaftNode {
         needsBroadcast = false;
         HardState hs = hardState();
         Snapshot snap = log.takeSnapshot();
-        Ready r = new Ready(hs.equals(lastHardState) ? null : hs, snap, pendingCompaction, log.takeUnstable(),
+        List<Entry> entries = log.takeUnstable();
+        long truncateFrom = snap == null && !entries.isEmpty() && entries.getFirst().index() <= log.storedLastIndex()
+                ? entries.getFirst().index() : 0;
+        Ready r = new Ready(hs.equals(lastHardState) ? null : hs, snap, pendingCompaction, entries, truncateFrom,
                 msgs, msgsAfterPersist, log.takeCommitted(MAX_APPLY_BYTES));
         msgs.clear();
         msgsAfterPersist.clear();

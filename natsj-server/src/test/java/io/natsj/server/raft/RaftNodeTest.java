@@ -121,6 +121,8 @@ class RaftNodeTest {
         for (String id : List.of("n1", "n2", "n3")) {
             assertThat(g.values(id)).as(id).containsExactly("committed", "kept");
         }
+        // 1: no-op, 2: "committed", 3 and 4: n1's lost entries, replaced from 3 by the new leader's no-op and "kept"
+        assertThat(g.truncations).containsExactly("n1@3");
         MemoryRaftStorage n1log = g.disks.get("n1");
         assertThat(n1log.term(n1log.lastIndex())).isEqualTo(leader.term());
     }
