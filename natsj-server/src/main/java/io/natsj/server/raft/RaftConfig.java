@@ -25,7 +25,9 @@ public record RaftConfig(String id, int electionTicks, int heartbeatTicks, int m
         /** The leader counts its own entries before they are synced. */
         LEADER_COUNTS_UNSYNCED,
         /** Damaged storage is ignored: the replica votes and campaigns at once. */
-        IGNORE_DAMAGE
+        IGNORE_DAMAGE,
+        /** A damaged replica stops recovering at its first accepted append, before reaching the leader's end. */
+        DAMAGE_EXIT_EARLY
     }
 
     public RaftConfig {

@@ -52,6 +52,11 @@ final class RaftLog {
         return pendingSnapshot != null ? pendingSnapshot.index() : storage.lastIndex();
     }
 
+    /** The last index the storage holds (what a ready's entries may replace). */
+    long storedLastIndex() {
+        return storage.lastIndex();
+    }
+
     long lastTerm() {
         return term(lastIndex());
     }

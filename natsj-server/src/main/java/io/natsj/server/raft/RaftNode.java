@@ -12,7 +12,6 @@ import io.natsj.server.raft.RaftMessage.TimeoutNow;
 import io.natsj.server.raft.RaftMessage.VoteRequest;
 import io.natsj.server.raft.RaftMessage.VoteResponse;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -76,13 +75,12 @@ public final class RaftNode {
     private Role role = Role.FOLLOWER;
     private Recovery recovery;
     private HardState lastHardState;
-    private Membership baseMembership;
-    private final TreeMap<Long, Membership> configs = new TreeMap<>();
+    private final MembershipLog memberships;
     private int electionElapsed;
     private int heartbeatElapsed;
     private int randomizedTimeout;
     private final TreeMap<String, Boolean> votes = new TreeMap<>();
-    private final TreeMap<String, Progress> progress = new TreeMap<>();
+    private final Replicator replicator;
     private TreeMap<String, Long> probeTerms;
     private String transferee;
     private boolean needsBroadcast;
@@ -118,10 +116,11 @@ public final class RaftNode {
         if (recovery == Recovery.TERM_UNKNOWN) {
             probeTerms = new TreeMap<>();
         }
-        this.baseMembership = storage.snapshot().membership();
+        this.memberships = new MembershipLog(storage.snapshot().membership());
         for (long i = log.firstIndex(); i <= log.lastIndex(); i++) {
-            trackMembership(log.entries(i, i + 1, 1, Long.MAX_VALUE).getFirst());
+            memberships.track(log.entries(i, i + 1, 1, Long.MAX_VALUE).getFirst());
         }
+        this.replicator = new Replicator(id, config, log, this::send);
         becomeFollower(term, null);
     }
 
@@ -238,11 +237,10 @@ public final class RaftNode {
         }
         transferee = peer;
         electionElapsed = 0;
-        Progress pr = progress.get(peer);
-        if (pr.match == log.lastIndex()) {
+        if (replicator.match(peer) == log.lastIndex()) {
             send(new TimeoutNow(id, peer, term));
         } else {
-            sendAppend(peer, true);
+            replicator.sendAppend(peer, true);
         }
         return true;
     }
@@ -290,12 +288,15 @@ public final class RaftNode {
     public Ready ready() {
         checkNoReadyOut();
         if (role == Role.LEADER && needsBroadcast) {
-            broadcastAppend();
+            replicator.broadcast();
         }
         needsBroadcast = false;
         HardState hs = hardState();
         Snapshot snap = log.takeSnapshot();
-        Ready r = new Ready(hs.equals(lastHardState) ? null : hs, snap, pendingCompaction, log.takeUnstable(),
+        List<Entry> entries = log.takeUnstable();
+        long truncateFrom = snap == null && !entries.isEmpty() && entries.getFirst().index() <= log.storedLastIndex()
+                ? entries.getFirst().index() : 0;
+        Ready r = new Ready(hs.equals(lastHardState) ? null : hs, snap, pendingCompaction, entries, truncateFrom,
                 msgs, msgsAfterPersist, log.takeCommitted(MAX_APPLY_BYTES));
         msgs.clear();
         msgsAfterPersist.clear();
@@ -315,8 +316,7 @@ public final class RaftNode {
         log.stableTo();
         Snapshot c = r.compaction();
         if (c != null) {
-            baseMembership = c.membership();
-            configs.headMap(c.index(), true).clear();
+            memberships.compactTo(c.index(), c.membership());
             if (pendingCompaction == c) {
                 pendingCompaction = null;
             }
@@ -368,7 +368,7 @@ public final class RaftNode {
 
     /** The voters in force: the latest membership entry in the log, committed or not. */
     public Membership membership() {
-        return configs.isEmpty() ? baseMembership : configs.lastEntry().getValue();
+        return memberships.current();
     }
 
     /** What the next ready persists (or persisted last). */
@@ -382,7 +382,9 @@ public final class RaftNode {
                 .append(vote).append(" lead ").append(leader).append(" last ").append(log.lastIndex()).append(" commit ")
                 .append(log.committed).append(" persisted ").append(log.persisted).append(" applied ")
                 .append(log.applied).append(' ').append(recovery);
-        progress.forEach((p, pr) -> sb.append(' ').append(p).append(':').append(pr));
+        if (role == Role.LEADER) {
+            sb.append(replicator);
+        }
         return sb.append(']').toString();
     }
 
@@ -396,7 +398,7 @@ public final class RaftNode {
         role = Role.FOLLOWER;
         leader = lead;
         resetTimers();
-        progress.clear();
+        replicator.stop();
         votes.clear();
         transferee = null;
     }
@@ -405,13 +407,10 @@ public final class RaftNode {
         role = Role.LEADER;
         leader = id;
         resetTimers();
-        progress.clear();
         transferee = null;
-        for (String v : membership().voters()) {
-            addProgress(v);
-        }
+        replicator.start(term, membership());
         appendLocal(Entry.Type.NOOP, null);
-        broadcastAppend();
+        replicator.broadcast();
         needsBroadcast = false;
     }
 
@@ -496,31 +495,17 @@ public final class RaftNode {
         heartbeatElapsed++;
         if (electionElapsed >= cfg.electionTicks()) {
             electionElapsed = 0;
-            if (!quorumActive()) {
+            if (!replicator.quorumActive(membership())) {
                 becomeFollower(term, null);
                 return;
             }
-            progress.values().forEach(p -> p.recentActive = false);
+            replicator.resetActivity();
             transferee = null;
         }
         if (heartbeatElapsed >= cfg.heartbeatTicks()) {
             heartbeatElapsed = 0;
-            for (Map.Entry<String, Progress> e : progress.entrySet()) {
-                long commit = Math.min(e.getValue().match, log.committed);
-                send(new Heartbeat(id, e.getKey(), term, commit));
-            }
+            replicator.heartbeats();
         }
-    }
-
-    private boolean quorumActive() {
-        Membership m = membership();
-        int active = m.isVoter(id) ? 1 : 0;
-        for (Map.Entry<String, Progress> e : progress.entrySet()) {
-            if (m.isVoter(e.getKey()) && e.getValue().recentActive) {
-                active++;
-            }
-        }
-        return active >= m.quorum();
     }
 
     // ---------------------------------------------------------------- terms and votes
@@ -642,14 +627,15 @@ public final class RaftNode {
             return;
         }
         if (log.lastWriteFrom > 0) {
-            configs.tailMap(log.lastWriteFrom, true).clear();
+            memberships.truncateFrom(log.lastWriteFrom);
             for (Entry e : a.entries()) {
                 if (e.index() >= log.lastWriteFrom) {
-                    trackMembership(e);
+                    memberships.track(e);
                 }
             }
         }
-        if (recovery == Recovery.CATCHING_UP && lastNew >= a.leaderLastIndex()) {
+        boolean caughtUp = lastNew >= a.leaderLastIndex() || cfg.unsafe() == RaftConfig.Unsafe.DAMAGE_EXIT_EARLY;
+        if (recovery == Recovery.CATCHING_UP && caughtUp) {
             recovery = Recovery.NONE;
             if (vote == null) {
                 vote = a.from();
@@ -673,8 +659,7 @@ public final class RaftNode {
             log.commitTo(snap.index());
         } else {
             log.restore(snap);
-            baseMembership = snap.membership();
-            configs.clear();
+            memberships.reset(snap.membership());
             pendingCompaction = null;
         }
         send(new SnapshotResponse(id, s.from(), term, snap.index()));
@@ -696,11 +681,8 @@ public final class RaftNode {
         Entry e = new Entry(log.lastIndex() + 1, term, type, data);
         log.append(List.of(e));
         if (type == Entry.Type.MEMBERSHIP) {
-            trackMembership(e);
-            for (String v : membership().voters()) {
-                addProgress(v);
-            }
-            progress.keySet().removeIf(p -> !membership().isVoter(p));
+            memberships.track(e);
+            replicator.track(membership());
             if (transferee != null && !membership().isVoter(transferee)) {
                 transferee = null;
             }
@@ -712,125 +694,37 @@ public final class RaftNode {
         return e;
     }
 
-    private void addProgress(String peer) {
-        if (!peer.equals(id) && !progress.containsKey(peer)) {
-            Progress pr = new Progress(log.lastIndex() + 1, cfg.maxInflight());
-            pr.recentActive = true;
-            progress.put(peer, pr);
-        }
-    }
-
-    private void broadcastAppend() {
-        for (String peer : progress.keySet()) {
-            sendAppends(peer);
-        }
-    }
-
-    /** Sends what the follower's state allows: one probe, or appends until the pipeline is full. */
-    private void sendAppends(String peer) {
-        Progress pr = progress.get(peer);
-        while (!pr.paused() && pr.next <= log.lastIndex()) {
-            if (!sendAppend(peer, false) || pr.state != Progress.State.REPLICATE) {
-                return;
-            }
-        }
-    }
-
-    private boolean sendAppend(String peer, boolean sendIfEmpty) {
-        Progress pr = progress.get(peer);
-        if (pr.paused()) {
-            return false;
-        }
-        long prevIndex = pr.next - 1;
-        long prevTerm = log.term(prevIndex);
-        if (prevTerm < 0 || pr.next < log.firstIndex()) {
-            Snapshot snap = log.snapshot();
-            pr.becomeSnapshot(snap.index());
-            send(new InstallSnapshot(id, peer, term, snap));
-            return true;
-        }
-        List<Entry> ents = log.entries(pr.next, log.lastIndex() + 1, cfg.maxAppendEntries(), cfg.maxAppendBytes());
-        if (ents.isEmpty() && !sendIfEmpty) {
-            return false;
-        }
-        send(new Append(id, peer, term, prevIndex, prevTerm, ents, log.committed, log.lastIndex()));
-        pr.sent(prevIndex + ents.size(), ents.size());
-        return true;
-    }
-
     private void handleAppendResponse(AppendResponse r) {
-        Progress pr = progress.get(r.from());
-        if (pr == null) {
+        Replicator.Ack ack = replicator.onAppendResponse(r);
+        if (ack == Replicator.Ack.REJECTED) {
             return;
         }
-        pr.recentActive = true;
-        if (r.reject() && r.recovering() && r.lastIndex() < pr.match) {
-            pr.regressTo(r.lastIndex());
-            sendAppend(r.from(), true);
-            return;
-        }
-        if (r.reject()) {
-            long probeFrom = log.findConflictByTerm(r.hintIndex(), r.hintTerm());
-            if (pr.maybeDecrTo(r.index(), probeFrom)) {
-                sendAppend(r.from(), true);
-            }
-            return;
-        }
-        if (pr.maybeUpdate(r.index())) {
-            if (pr.state == Progress.State.PROBE
-                    || (pr.state == Progress.State.SNAPSHOT && pr.match >= pr.pendingSnapshot)) {
-                pr.becomeReplicate();
-            }
+        if (ack == Replicator.Ack.ADVANCED) {
             maybeCommit();
             if (role != Role.LEADER) {
                 return;
             }
         }
-        if (pr.state == Progress.State.PROBE && r.recovering()) {
-            sendAppend(r.from(), true);
-        }
-        sendAppends(r.from());
-        maybeSendTimeoutNow(r.from(), pr);
+        replicator.continueAfterAck(r);
+        maybeSendTimeoutNow(r.from());
     }
 
     private void handleHeartbeatResponse(HeartbeatResponse r) {
-        Progress pr = progress.get(r.from());
-        if (pr == null) {
-            return;
-        }
-        pr.recentActive = true;
-        if (pr.state == Progress.State.PROBE) {
-            pr.probeSent = false;
-        } else if (pr.state == Progress.State.REPLICATE && pr.paused()) {
-            pr.freeFirstInflight();
-        } else if (pr.state == Progress.State.SNAPSHOT
-                && ++pr.snapshotWaits * cfg.heartbeatTicks() >= cfg.electionTicks()) {
-            pr.becomeProbe();
-        }
-        if (pr.match < log.lastIndex() || r.recovering()) {
-            sendAppend(r.from(), true);
-        }
-        maybeSendTimeoutNow(r.from(), pr);
+        replicator.onHeartbeatResponse(r);
+        maybeSendTimeoutNow(r.from());
     }
 
     private void handleSnapshotResponse(SnapshotResponse r) {
-        Progress pr = progress.get(r.from());
-        if (pr == null) {
-            return;
-        }
-        pr.recentActive = true;
-        pr.maybeUpdate(r.index());
-        if (pr.state == Progress.State.SNAPSHOT) {
-            pr.becomeProbe();
-        }
-        maybeCommit();
-        if (role == Role.LEADER) {
-            sendAppend(r.from(), true);
+        if (replicator.onSnapshotResponse(r)) {
+            maybeCommit();
+            if (role == Role.LEADER) {
+                replicator.sendAppend(r.from(), true);
+            }
         }
     }
 
-    private void maybeSendTimeoutNow(String peer, Progress pr) {
-        if (peer.equals(transferee) && pr.match == log.lastIndex()) {
+    private void maybeSendTimeoutNow(String peer) {
+        if (peer.equals(transferee) && replicator.match(peer) == log.lastIndex()) {
             send(new TimeoutNow(id, peer, term));
         }
     }
@@ -838,14 +732,7 @@ public final class RaftNode {
     /** Advances the commit to the highest index a quorum holds, if it is of this term. */
     private void maybeCommit() {
         Membership m = membership();
-        long[] matches = new long[m.voters().size()];
-        int i = 0;
-        for (String v : m.voters()) {
-            Progress pr = progress.get(v);
-            matches[i++] = v.equals(id) ? selfMatch() : pr == null ? 0 : pr.match;
-        }
-        Arrays.sort(matches);
-        long candidate = matches[matches.length - m.quorum()];
+        long candidate = replicator.quorumMatch(m, selfMatch());
         if (candidate > log.committed && log.term(candidate) == term) {
             log.commitTo(candidate);
             if (!m.isVoter(id) && lastConfigIndex() <= log.committed) {
@@ -860,19 +747,12 @@ public final class RaftNode {
 
     // ---------------------------------------------------------------- membership
 
-    private void trackMembership(Entry e) {
-        if (e.type() == Entry.Type.MEMBERSHIP) {
-            configs.put(e.index(), Membership.decode(e.data()));
-        }
-    }
-
     private long lastConfigIndex() {
-        return configs.isEmpty() ? log.snapshot().index() : configs.lastKey();
+        return memberships.lastChangeIndex(log.snapshot().index());
     }
 
     private Membership membershipAt(long index) {
-        Map.Entry<Long, Membership> e = configs.floorEntry(index);
-        return e == null ? baseMembership : e.getValue();
+        return memberships.at(index);
     }
 
     // ---------------------------------------------------------------- messages

@@ -7,7 +7,8 @@ import java.util.List;
  * <ol>
  *   <li>writes, in this order: {@link #snapshot()} (replaces the whole log), {@link #compaction()} (keep the
  *       snapshot, drop the entries it covers), {@link #entries()} (drop every stored entry from the first one's
- *       index on, then append: this is how a conflicting suffix is truncated), {@link #hardState()} when not null;
+ *       index on, then append: this is how a conflicting suffix is truncated; {@link #truncateFrom()} says when that
+ *       drops something), {@link #hardState()} when not null;
  *       the writes must be readable through {@link RaftStorage} at once, synced or not;</li>
  *   <li>calls {@link RaftNode#advance(Ready)} (no other input to the node between {@code ready()} and
  *       {@code advance});</li>
@@ -23,16 +24,25 @@ import java.util.List;
  * Nothing is lost if the process dies at any point: what was not synced is simply gone, and the core restarts from
  * what the storage holds.
  *
+ * <p>{@code truncateFrom}: the first stored index the entries replace (their first index, when the storage already
+ * holds entries there), or 0 when they only extend the log.
+ *
  * <p>Threading: immutable.
  */
 public record Ready(HardState hardState, Snapshot snapshot, Snapshot compaction, List<Entry> entries,
-                   List<RaftMessage> messages, List<RaftMessage> messagesAfterPersist, List<Entry> committedEntries) {
+                   long truncateFrom, List<RaftMessage> messages, List<RaftMessage> messagesAfterPersist,
+                   List<Entry> committedEntries) {
 
     public Ready {
         entries = List.copyOf(entries);
         messages = List.copyOf(messages);
         messagesAfterPersist = List.copyOf(messagesAfterPersist);
         committedEntries = List.copyOf(committedEntries);
+    }
+
+    /** True when writing {@link #entries()} replaces stored entries (a follower's conflicting suffix). */
+    public boolean truncates() {
+        return truncateFrom > 0;
     }
 
     /** The index to report to {@link RaftNode#persisted} once this ready is synced; 0 when nothing to report. */

@@ -28,6 +28,38 @@ class RaftNodeTest {
     }
 
     @Test
+    void aSingleVoterLeadsAloneAndCommitsOnceItsOwnLogIsSynced() {
+        TestGroup g = new TestGroup("n1");
+        RaftNode n1 = g.elect("n1");
+        long index = ((ProposeResult.Accepted) n1.propose("a".getBytes())).index();
+        Ready r = n1.ready();
+        assertThat(r.committedEntries()).isEmpty();
+        g.disks.get("n1").write(r);
+        n1.advance(r);
+        n1.persisted(r.persistIndex(), r.persistTerm());
+        assertThat(n1.commitIndex()).isEqualTo(index);
+        assertThat(n1.ready().committedEntries()).extracting(Entry::index).containsExactly(index);
+    }
+
+    @Test
+    void proposalsBetweenTwoReadiesTravelInBatchedPipelinedAppends() {
+        TestGroup g = new TestGroup("n1", "n2", "n3");
+        RaftNode n1 = g.elect("n1");
+        g.propose("n1", "warm-up");
+        for (int i = 0; i < 100; i++) {
+            n1.propose(("v" + i).getBytes());
+        }
+        Ready r = n1.ready();
+        List<RaftMessage.Append> toN2 = r.messages().stream()
+                .filter(m -> m instanceof RaftMessage.Append a && a.to().equals("n2"))
+                .map(m -> (RaftMessage.Append) m).toList();
+        assertThat(toN2).extracting(a -> a.entries().size()).containsExactly(64, 36);
+        assertThat(toN2.get(1).prevIndex()).isEqualTo(toN2.get(0).prevIndex() + 64);
+        g.disks.get("n1").write(r);
+        n1.advance(r);
+    }
+
+    @Test
     void aFollowerRefusesProposalsAndNamesTheLeader() {
         TestGroup g = new TestGroup("n1", "n2", "n3");
         g.elect("n1");
@@ -121,6 +153,8 @@ class RaftNodeTest {
         for (String id : List.of("n1", "n2", "n3")) {
             assertThat(g.values(id)).as(id).containsExactly("committed", "kept");
         }
+        // 1: no-op, 2: "committed", 3 and 4: n1's lost entries, replaced from 3 by the new leader's no-op and "kept"
+        assertThat(g.truncations).containsExactly("n1@3");
         MemoryRaftStorage n1log = g.disks.get("n1");
         assertThat(n1log.term(n1log.lastIndex())).isEqualTo(leader.term());
     }

@@ -22,6 +22,8 @@ final class TestGroup {
     final Map<String, MemoryRaftStorage> disks = new LinkedHashMap<>();
     final Map<String, List<Entry>> applied = new LinkedHashMap<>();
     final List<RaftMessage> sent = new ArrayList<>();
+    /** "id@index" for every ready that truncated a replica's log. */
+    final List<String> truncations = new ArrayList<>();
     private final ArrayDeque<RaftMessage> inFlight = new ArrayDeque<>();
     private final Set<String> isolated = new HashSet<>();
     private final SplittableRandom random = new SplittableRandom(7);
@@ -71,6 +73,9 @@ final class TestGroup {
         nodes.forEach((id, node) -> {
             while (node.hasReady()) {
                 Ready r = node.ready();
+                if (r.truncates()) {
+                    truncations.add(id + "@" + r.truncateFrom());
+                }
                 disks.get(id).write(r);
                 node.advance(r);
                 r.messages().forEach(this::queue);
