@@ -6,6 +6,7 @@ import io.natsj.server.cluster.ClusterInterest;
 import io.natsj.server.jetstream.JetStream;
 import io.natsj.server.jetstream.cluster.JetStreamCluster;
 import io.natsj.server.jetstream.cluster.MetaBootstrap;
+import io.natsj.server.raft.host.RaftGroup;
 import io.natsj.server.raft.host.RaftHost;
 import io.natsj.server.store.io.DiskFileIO;
 import io.natsj.server.raft.route.RouteRaftTransport;
@@ -20,6 +21,7 @@ import io.natsj.server.client.ServerContext;
 import io.natsj.server.cluster.RouteConnection;
 import io.natsj.server.cluster.RouteManager;
 import io.natsj.server.cluster.RouteInterest;
+import io.natsj.server.monitor.MetaFacts;
 import io.natsj.server.monitor.MonitorServer;
 import io.natsj.server.monitor.MonitoredServer;
 import io.natsj.server.monitor.SystemEvents;
@@ -404,6 +406,17 @@ public final class NatsServer implements AutoCloseable, MonitoredServer {
     /** The global account's JetStream, or null when JetStream is off or the global account does not have it. */
     public JetStreamService jetStream() {
         return jetStream == null ? null : jetStream.account(Account.GLOBAL);
+    }
+
+    @Override
+    public MetaFacts metaFacts() {
+        JetStreamCluster jsc = jetStreamCluster;
+        if (jsc == null) {
+            return null;
+        }
+        RaftGroup meta = jsc.meta();
+        return meta == null ? new MetaFacts(false, clusterName(), null, jsc.expectedServers(), false)
+                : new MetaFacts(true, clusterName(), meta.leader(), meta.voterCount(), meta.recovering());
     }
 
     /** Clustered JetStream (the meta group), or null without JetStream or a cluster. */

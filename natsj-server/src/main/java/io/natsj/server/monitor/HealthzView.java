@@ -23,28 +23,32 @@ import java.util.List;
  * resolved" otherwise) and every stream folder to a stream that was recovered ("could not be recovered"); with
  * {@code account}, {@code stream} and {@code consumer} only those are looked at, and one that is missing is a 404
  * (streams are looked for among the folders, so a memory stream is not found, as in nats-server).
- * {@code js-meta-only} is decoded and changes nothing (no meta group on a single server).
+ * In a cluster the meta group is checked before the walk: none formed yet or no leader is 503 "JetStream has not
+ * established contact with a meta leader", a replica recovering from damaged storage 503 "JetStream is not current
+ * with the meta leader"; {@code js-meta-only=true} stops after that check (on a single server it changes nothing).
  *
  * <p>Threading: stateless; reads the store directory and the accounts' current streams.
  */
 final class HealthzView {
 
     private static final String UNAVAILABLE = "unavailable";
+    /** Where a clustered server keeps its Raft logs, beside the accounts' folders (as nats-server). */
+    private static final String RAFT_DIR = "$SYS";
 
     /** What the JetStream checks look at. */
     record JetStreamFacts(boolean configured, boolean running, Path storeDirectory,
-                          List<JetStreamAccountView> accounts) {
+                          List<JetStreamAccountView> accounts, MetaFacts meta) {
 
         static JetStreamFacts of(MonitoredServer server) {
             JetStream js = server.jetStreamServer();
             return new JetStreamFacts(server.options().jetStream().enabled(), js != null,
-                    js != null ? js.storeDirectory() : null, server.jetStreamAccounts());
+                    js != null ? js.storeDirectory() : null, server.jetStreamAccounts(), server.metaFacts());
         }
     }
 
     /** The request's options. */
-    private record Options(boolean jsEnabledOnly, boolean jsServerOnly, String account, String stream,
-                           String consumer) {
+    private record Options(boolean jsEnabledOnly, boolean jsServerOnly, boolean jsMetaOnly, String account,
+                           String stream, String consumer) {
     }
 
     private HealthzView() {
@@ -58,10 +62,10 @@ final class HealthzView {
         boolean jsEnabled = q.bool("js-enabled");
         boolean jsEnabledOnly = q.bool("js-enabled-only");
         boolean jsServerOnly = q.bool("js-server-only");
-        q.bool("js-meta-only");
+        boolean jsMetaOnly = q.bool("js-meta-only");
         HealthStatus health = new HealthStatus(q.bool("details"));
-        Options o = new Options(jsEnabled || jsEnabledOnly, jsServerOnly, q.get("account"), q.get("stream"),
-                q.get("consumer"));
+        Options o = new Options(jsEnabled || jsEnabledOnly, jsServerOnly, jsMetaOnly, q.get("account"),
+                q.get("stream"), q.get("consumer"));
         check(js, o, health);
         return health.reply();
     }
@@ -85,7 +89,28 @@ final class HealthzView {
         if (o.jsEnabledOnly()) {
             return;
         }
+        if (js.meta() != null) {
+            String problem = metaProblem(js.meta());
+            if (problem != null) {
+                health.fail(0, UNAVAILABLE, Problem.of(ErrorType.JETSTREAM, problem), false);
+                return;
+            }
+            if (o.jsMetaOnly()) {
+                return;
+            }
+        }
         checkAssets(js, o, health);
+    }
+
+    /** What is wrong with the meta group, in nats-server's words, or null when it is healthy. */
+    private static String metaProblem(MetaFacts meta) {
+        if (!meta.formed() || meta.leader() == null) {
+            return "JetStream has not established contact with a meta leader";
+        }
+        if (meta.recovering()) {
+            return "JetStream is not current with the meta leader";
+        }
+        return null;
     }
 
     private static void badRequest(HealthStatus health, String missing, String checking) {
@@ -99,6 +124,9 @@ final class HealthzView {
         boolean streamFound = false;
         boolean consumerFound = false;
         for (String accountDir : folders(js.storeDirectory())) {
+            if (js.meta() != null && accountDir.equals(RAFT_DIR)) {
+                continue; // the Raft groups' logs (the meta group's), not an account's streams
+            }
             if (!o.account().isEmpty()) {
                 if (!accountDir.equals(o.account())) {
                     continue;

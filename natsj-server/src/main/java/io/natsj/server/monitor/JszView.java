@@ -6,6 +6,8 @@ import io.natsj.server.jetstream.JetStreamService;
 import io.natsj.server.jetstream.stream.Stream;
 import io.natsj.server.json.GoFormats;
 import io.natsj.server.store.StreamState;
+import io.natsj.server.util.NodeHash;
+
 
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -82,11 +84,18 @@ final class JszView {
             putTotals(m, List.of());
             return m;
         }
+        MetaFacts meta = server.metaFacts();
+        if (opts.leaderOnly() && meta != null && !server.serverName().equals(meta.leader())) {
+            throw new QueryParams.BadRequest("filtered response: not leader");
+        }
         List<JetStreamAccountView> all = server.jetStreamAccounts();
         m.put("config", JetStreamJson.config(js));
         m.put("limits", JetStreamJson.limits());
         JetStreamJson.putStats(m, all);
         putTotals(m, all);
+        if (meta != null && meta.formed()) {
+            m.put("meta_cluster", metaCluster(meta));
+        }
         List<JetStreamAccountView> listed = listed(all, opts);
         if (!listed.isEmpty()) {
             List<Object> details = new ArrayList<>();
@@ -96,6 +105,21 @@ final class JszView {
             m.put("account_details", details);
         }
         return m;
+    }
+
+    /** {@code meta_cluster}: the meta group's name, leader (and its node hash) and size. */
+    private static Map<String, Object> metaCluster(MetaFacts meta) {
+        Map<String, Object> mc = new LinkedHashMap<>();
+        if (!meta.cluster().isEmpty()) {
+            mc.put("name", meta.cluster());
+        }
+        if (meta.leader() != null) {
+            mc.put("leader", meta.leader());
+            mc.put("peer", NodeHash.of(meta.leader()));
+        }
+        mc.put("cluster_size", meta.size());
+        mc.put("pending", 0);
+        return mc;
     }
 
     /** {@code streams}, {@code consumers}, {@code messages}, {@code bytes} over every account. */

@@ -76,6 +76,11 @@ public interface MonitoredServer {
         return c == null ? 0 : c.port();
     }
 
+    /** The JetStream meta group as monitoring shows it; null when this server is not clustered JetStream. */
+    default MetaFacts metaFacts() {
+        return null;
+    }
+
     /** The route connections now (a snapshot, one entry per connection); empty without a cluster. */
     default List<RouteFacts> routeFacts() {
         return List.of();

@@ -2,8 +2,10 @@ package io.natsj.server.monitor;
 
 import io.natsj.server.json.GoJson;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.net.URI;
+import java.nio.file.Path;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -15,7 +17,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class HealthzViewTest {
 
     private static final HealthzView.JetStreamFacts CONFIGURED_NOT_RUNNING =
-            new HealthzView.JetStreamFacts(true, false, null, List.of());
+            new HealthzView.JetStreamFacts(true, false, null, List.of(), null);
 
     private static MonitorReply healthz(HealthzView.JetStreamFacts facts, String query) {
         return HealthzView.build(facts, new QueryParams(URI.create("/healthz" + query)));
@@ -55,9 +57,41 @@ class HealthzViewTest {
 
     @Test
     void notConfiguredIsHealthy() {
-        MonitorReply r = healthz(new HealthzView.JetStreamFacts(false, false, null, List.of()),
+        MonitorReply r = healthz(new HealthzView.JetStreamFacts(false, false, null, List.of(), null),
                 "?js-enabled-only=true");
 
         assertThat(r.status()).isEqualTo(200);
+    }
+
+    private static HealthzView.JetStreamFacts clustered(Path store, MetaFacts meta) {
+        return new HealthzView.JetStreamFacts(true, true, store, List.of(), meta);
+    }
+
+    @Test
+    void aClusteredServerWithoutAMetaLeaderIsUnavailable(@TempDir Path store) {
+        for (MetaFacts meta : List.of(new MetaFacts(false, "c", null, 3, false), new MetaFacts(true, "c", null, 3,
+                false))) {
+            MonitorReply r = healthz(clustered(store, meta), "");
+            assertThat(r.status()).isEqualTo(503);
+            assertThat(body(r)).isEqualTo("{\"status\":\"unavailable\","
+                    + "\"error\":\"JetStream has not established contact with a meta leader\"}");
+        }
+        assertThat(healthz(clustered(store, new MetaFacts(false, "c", null, 3, false)), "?js-server-only=true")
+                .status()).isEqualTo(200);
+    }
+
+    @Test
+    void aReplicaRecoveringFromDamageIsNotCurrent(@TempDir Path store) {
+        MonitorReply r = healthz(clustered(store, new MetaFacts(true, "c", "n2", 3, true)), "?details=true");
+        assertThat(r.status()).isEqualTo(503);
+        assertThat(body(r)).isEqualTo("{\"status\":\"error\",\"errors\":[{\"type\":\"JETSTREAM\","
+                + "\"error\":\"JetStream is not current with the meta leader\"}]}");
+    }
+
+    @Test
+    void aMetaGroupWithALeaderIsHealthy(@TempDir Path store) {
+        MetaFacts ok = new MetaFacts(true, "c", "n2", 3, false);
+        assertThat(healthz(clustered(store, ok), "?js-meta-only=true").status()).isEqualTo(200);
+        assertThat(healthz(clustered(store, ok), "").status()).isEqualTo(200);
     }
 }

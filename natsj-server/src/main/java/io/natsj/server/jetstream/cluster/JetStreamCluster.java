@@ -79,6 +79,11 @@ public final class JetStreamCluster implements AutoCloseable {
         bootstrap = timers.scheduleWithFixedDelay(this::tryBootstrap, 0, 200, TimeUnit.MILLISECONDS);
     }
 
+    /** How many servers a fresh meta group waits for. */
+    public int expectedServers() {
+        return expected;
+    }
+
     /** The meta group, or null before it is formed. */
     public RaftGroup meta() {
         return meta;

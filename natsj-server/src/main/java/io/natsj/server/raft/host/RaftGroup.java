@@ -49,6 +49,7 @@ public final class RaftGroup {
     private volatile long term;
     private volatile long applied;
     private volatile boolean recovering;
+    private volatile int voters;
     private boolean closed;
 
     RaftGroup(String name, RaftHost host, RaftNode node, GroupStorage storage, GroupStateMachine machine) {
@@ -83,6 +84,11 @@ public final class RaftGroup {
      */
     public boolean recovering() {
         return recovering;
+    }
+
+    /** How many voters the group has now. */
+    public int voterCount() {
+        return voters;
     }
 
     /** The last index applied to the state machine here. */
@@ -155,6 +161,7 @@ public final class RaftGroup {
         term = node.term();
         applied = node.appliedIndex();
         recovering = node.recovery() != HardState.Recovery.NONE;
+        voters = node.membership().voters().size();
         if (!isLeader && !pending.isEmpty()) {
             // entries proposed in an earlier term may still commit, but this replica no longer answers for them
             failPendingUpTo(Long.MAX_VALUE);

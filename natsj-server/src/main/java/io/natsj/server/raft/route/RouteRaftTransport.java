@@ -7,13 +7,10 @@ import io.natsj.server.raft.host.RaftTransport;
 import io.natsj.server.routing.DeliveryBatch;
 import io.natsj.server.routing.Subscriber;
 import io.natsj.server.routing.Subscription;
+import io.natsj.server.util.NodeHash;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -22,7 +19,7 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Raft traffic between natsj servers over the cluster's routes, as nats-server carries its own: messages in the
- * system account on {@code $NRG.} subjects. Each server subscribes to {@code $NRG.J.<its hash>} ({@link #subject}),
+ * system account on {@code $NRG.} subjects. Each server subscribes to {@code $NRG.J.<its node hash>} ({@link #subject}),
  * so interest routes a frame ({@link RaftFrames}) to that server only, on the system account's pinned route.
  *
  * <p>Each peer has its own sender (a virtual thread and a bounded queue): a peer whose route is slow or gone holds up
@@ -51,14 +48,9 @@ public final class RouteRaftTransport implements RaftTransport, Subscriber, Auto
         system.index().insert(subscription);
     }
 
-    /** The subject frames for {@code serverName} are published on. */
+    /** The subject frames for {@code serverName} are published on: its node hash, as nats-server names peers. */
     public static String subject(String serverName) {
-        try {
-            byte[] h = MessageDigest.getInstance("SHA-256").digest(serverName.getBytes(StandardCharsets.UTF_8));
-            return "$NRG.J." + Base64.getUrlEncoder().withoutPadding().encodeToString(h).substring(0, 8);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return "$NRG.J." + NodeHash.of(serverName);
     }
 
     /** Where received messages go. */
