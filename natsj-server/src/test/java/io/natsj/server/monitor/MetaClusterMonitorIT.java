@@ -1,8 +1,7 @@
 package io.natsj.server.monitor;
 
-import io.natsj.server.ClusterOptions;
-import io.natsj.server.NatsServer;
 import io.natsj.server.ServerOptions;
+import io.natsj.server.it.JsClusterFixture;
 import io.natsj.server.util.NodeHash;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -11,13 +10,8 @@ import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
 
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
-import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -33,37 +27,21 @@ class MetaClusterMonitorIT {
     @TempDir
     Path dir;
 
-    private final Map<String, Integer> routePorts = new LinkedHashMap<>();
-    private final Map<String, NatsServer> servers = new LinkedHashMap<>();
+    private JsClusterFixture cluster;
 
     @AfterEach
     void stop() {
-        servers.values().forEach(NatsServer::close);
+        cluster.close();
     }
 
     private MonitorHttp start(String name) throws IOException {
-        List<URI> routes = new ArrayList<>();
-        routePorts.forEach((n, p) -> {
-            if (!n.equals(name)) {
-                routes.add(URI.create("nats-route://127.0.0.1:" + p));
-            }
-        });
-        NatsServer s = NatsServer.start(ServerOptions.builder().host("127.0.0.1").port(0).serverName(name)
-                .httpPort(ServerOptions.RANDOM_PORT).noLog(true)
-                .cluster(ClusterOptions.listen("127.0.0.1", routePorts.get(name)).withName("hc").withRoutes(routes))
-                .jetStream(ServerOptions.JetStreamOptions.DISABLED.withEnabled(true).withStoreDir(dir.resolve(name)))
-                .build());
-        servers.put(name, s);
-        return new MonitorHttp(s.httpPort());
+        return new MonitorHttp(cluster.start(name, b -> b.httpPort(ServerOptions.RANDOM_PORT).noLog(true))
+                .httpPort());
     }
 
     @Test
     void healthzWaitsForAMetaLeaderAndJszShowsTheMetaGroup() throws IOException {
-        for (String n : NAMES) {
-            try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-                routePorts.put(n, s.getLocalPort());
-            }
-        }
+        cluster = new JsClusterFixture(dir, "hc", NAMES);
         try (MonitorHttp h1 = start("h1"); MonitorHttp h2 = start("h2")) {
             var waiting = h1.get("/healthz");
             assertThat(waiting.statusCode()).isEqualTo(503);

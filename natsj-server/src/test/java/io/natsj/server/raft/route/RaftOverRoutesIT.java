@@ -1,8 +1,6 @@
 package io.natsj.server.raft.route;
 
-import io.natsj.server.ClusterOptions;
-import io.natsj.server.NatsServer;
-import io.natsj.server.ServerOptions;
+import io.natsj.server.it.JsClusterFixture;
 import io.natsj.server.raft.Entry;
 import io.natsj.server.raft.Membership;
 import io.natsj.server.raft.RaftConfig;
@@ -17,9 +15,6 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -43,36 +38,13 @@ class RaftOverRoutesIT {
     @TempDir
     Path dir;
 
-    private final Map<String, Integer> routePorts = new LinkedHashMap<>();
-    private final Map<String, NatsServer> servers = new LinkedHashMap<>();
+    private JsClusterFixture cluster;
     private final Map<String, RaftGroup> groups = new LinkedHashMap<>();
     private final Map<String, List<String>> applied = new LinkedHashMap<>();
 
     @AfterEach
     void stop() {
-        servers.values().forEach(NatsServer::close);
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
-    }
-
-    private NatsServer start(String name) throws IOException {
-        List<URI> routes = new ArrayList<>();
-        routePorts.forEach((n, p) -> {
-            if (!n.equals(name)) {
-                routes.add(URI.create("nats-route://127.0.0.1:" + p));
-            }
-        });
-        ServerOptions o = ServerOptions.builder().host("127.0.0.1").port(0).serverName(name)
-                .cluster(ClusterOptions.listen("127.0.0.1", routePorts.get(name)).withName("raft").withRoutes(routes))
-                .jetStream(ServerOptions.JetStreamOptions.DISABLED.withEnabled(true).withStoreDir(dir.resolve(name)))
-                .build();
-        NatsServer s = NatsServer.start(o);
-        servers.put(name, s);
-        return s;
+        cluster.close();
     }
 
     private RaftGroup open(String name) throws IOException {
@@ -80,7 +52,7 @@ class RaftOverRoutesIT {
         applied.put(name, log);
         FileRaftStorage storage = FileRaftStorage.open(DiskFileIO.INSTANCE, dir.resolve(name).resolve("raft/T"),
                 VOTERS, 1 << 20);
-        RaftGroup g = servers.get(name).raftHost().open("T", RaftConfig::of, storage, new GroupStateMachine() {
+        RaftGroup g = cluster.server(name).raftHost().open("T", RaftConfig::of, storage, new GroupStateMachine() {
             @Override
             public void apply(Entry entry) {
                 log.add(new String(entry.data(), StandardCharsets.UTF_8));
@@ -100,11 +72,9 @@ class RaftOverRoutesIT {
     }
 
     private void startAll() throws IOException {
+        cluster = new JsClusterFixture(dir, "raft", NAMES);
         for (String n : NAMES) {
-            routePorts.put(n, freePort());
-        }
-        for (String n : NAMES) {
-            start(n);
+            cluster.start(n);
             open(n);
         }
     }
@@ -139,7 +109,7 @@ class RaftOverRoutesIT {
         for (int i = 0; i < 20; i++) {
             leader.propose(("a" + i).getBytes(StandardCharsets.UTF_8)).get(10, TimeUnit.SECONDS);
         }
-        servers.remove(old).close();
+        cluster.stop(old);
         long stopped = System.nanoTime();
         List<String> rest = NAMES.stream().filter(n -> !n.equals(old)).toList();
         RaftGroup next = awaitLeader(rest);
@@ -148,7 +118,7 @@ class RaftOverRoutesIT {
         assertThat(failoverMillis).as("stop to first commit by the new leader").isLessThan(10_000);
         System.out.printf("raft failover over routes: %d ms%n", failoverMillis);
 
-        start(old);
+        cluster.start(old);
         open(old);
         await().atMost(Duration.ofSeconds(15)).until(() -> applied.get(old).size() == 21);
         assertThat(List.copyOf(applied.get(old))).isEqualTo(List.copyOf(applied.get(name(next))));
