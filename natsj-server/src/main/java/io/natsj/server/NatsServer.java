@@ -12,6 +12,7 @@ import io.natsj.server.store.io.DiskFileIO;
 import io.natsj.server.raft.route.RouteRaftTransport;
 import io.natsj.server.jetstream.JetStreamAccountView;
 import io.natsj.server.jetstream.JetStreamService;
+import io.natsj.server.jetstream.api.MetaLeadership;
 import io.natsj.server.jetstream.StreamStores;
 import io.natsj.server.json.GoFormats;
 import io.natsj.server.auth.ClientAuthenticator;
@@ -257,6 +258,17 @@ public final class NatsServer implements AutoCloseable, MonitoredServer {
                 this::routedJetStreamServers, timers);
         jetStreamCluster = jsc;
         jsc.start();
+        jetStream.metaLeadership(new MetaLeadership() {
+            @Override
+            public boolean isLeader() {
+                return jsc.isMetaLeader();
+            }
+
+            @Override
+            public String stepDown(String preferred) {
+                return jsc.stepDown(preferred);
+            }
+        });
     }
 
     /** The names of the JetStream servers this one has a route to. */
@@ -416,7 +428,7 @@ public final class NatsServer implements AutoCloseable, MonitoredServer {
         }
         RaftGroup meta = jsc.meta();
         return meta == null ? new MetaFacts(false, clusterName(), null, jsc.expectedServers(), false)
-                : new MetaFacts(true, clusterName(), meta.leader(), meta.voterCount(), meta.recovering());
+                : new MetaFacts(true, clusterName(), meta.leader(), meta.voters().size(), meta.recovering());
     }
 
     /** Clustered JetStream (the meta group), or null without JetStream or a cluster. */

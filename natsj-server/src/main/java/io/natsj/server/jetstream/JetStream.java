@@ -4,6 +4,7 @@ import io.natsj.server.ServerOptions.JetStreamOptions;
 import io.natsj.server.account.Account;
 import io.natsj.server.account.Accounts;
 import io.natsj.server.jetstream.api.JsApiRouter;
+import io.natsj.server.jetstream.api.MetaLeadership;
 import io.natsj.server.store.StorageType;
 import io.natsj.server.util.ServerClock;
 import org.slf4j.Logger;
@@ -45,6 +46,7 @@ public final class JetStream implements AutoCloseable {
     private final Map<String, JetStreamService> accounts = new LinkedHashMap<>();
     /** The API of the accounts without JetStream, and the system account's. */
     private final List<JsApiRouter> disabled = new ArrayList<>();
+    private volatile MetaLeadership metaLeadership;
 
     public JetStream(JetStreamOptions options, Path storeDir, ServerClock clock, ScheduledExecutorService timers,
                      String serverVersion, String serverName, JetStreamService.StoreFactory stores) {
@@ -99,6 +101,16 @@ public final class JetStream implements AutoCloseable {
             return;
         }
         JetStreamService.deleteTree(storeDirectory().resolve(name));
+    }
+
+    /** Gives the API the meta group (clustered JetStream); until then the meta-leader requests go unanswered. */
+    public void metaLeadership(MetaLeadership meta) {
+        this.metaLeadership = meta;
+    }
+
+    /** The meta group as the API sees it, or null on a single server. */
+    public MetaLeadership metaLeadership() {
+        return metaLeadership;
     }
 
     /** The JetStream of {@code account}, or null when it has none. */

@@ -106,6 +106,36 @@ public final class JetStreamCluster implements AutoCloseable {
         return g != null && g.isLeader();
     }
 
+    /**
+     * Hands the meta leadership (this server's) to {@code preferred}, or to a voter this server is routed to; null
+     * once begun, else nats-server's reason.
+     */
+    public String stepDown(String preferred) {
+        RaftGroup g = meta;
+        if (g == null || !g.isLeader()) {
+            return "not leader";
+        }
+        List<String> voters = g.voters();
+        String target;
+        if (preferred != null) {
+            if (preferred.equals(self)) {
+                return "preferred server \"" + preferred + "\" is already leader";
+            }
+            if (!voters.contains(preferred)) {
+                return "preferred server \"" + preferred + "\" not known";
+            }
+            target = preferred;
+        } else {
+            Collection<String> routed = routedJetStreamServers.get();
+            target = voters.stream().filter(v -> !v.equals(self) && routed.contains(v)).findFirst().orElse(null);
+            if (target == null) {
+                return "no replacement peer connected";
+            }
+        }
+        g.transferLeadership(target);
+        return null;
+    }
+
     @Override
     public synchronized void close() {
         closed = true;

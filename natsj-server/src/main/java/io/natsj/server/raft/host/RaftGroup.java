@@ -8,6 +8,7 @@ import io.natsj.server.raft.Ready;
 
 import java.io.IOException;
 import java.util.ArrayDeque;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -49,7 +50,7 @@ public final class RaftGroup {
     private volatile long term;
     private volatile long applied;
     private volatile boolean recovering;
-    private volatile int voters;
+    private volatile List<String> voters = List.of();
     private boolean closed;
 
     RaftGroup(String name, RaftHost host, RaftNode node, GroupStorage storage, GroupStateMachine machine) {
@@ -86,8 +87,8 @@ public final class RaftGroup {
         return recovering;
     }
 
-    /** How many voters the group has now. */
-    public int voterCount() {
+    /** The group's voters now (server names, sorted). */
+    public List<String> voters() {
         return voters;
     }
 
@@ -161,7 +162,7 @@ public final class RaftGroup {
         term = node.term();
         applied = node.appliedIndex();
         recovering = node.recovery() != HardState.Recovery.NONE;
-        voters = node.membership().voters().size();
+        voters = List.copyOf(node.membership().voters());
         if (!isLeader && !pending.isEmpty()) {
             // entries proposed in an earlier term may still commit, but this replica no longer answers for them
             failPendingUpTo(Long.MAX_VALUE);

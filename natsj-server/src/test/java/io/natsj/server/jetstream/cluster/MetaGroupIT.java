@@ -1,6 +1,12 @@
 package io.natsj.server.jetstream.cluster;
 
+import io.nats.client.Connection;
+import io.nats.client.Message;
+import io.nats.client.Nats;
+import io.nats.client.Options;
 import io.natsj.server.NatsServer;
+import io.natsj.server.ServerOptions;
+import io.natsj.server.config.ConfigLoader;
 import io.natsj.server.it.JsClusterFixture;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -9,6 +15,8 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -103,5 +111,52 @@ class MetaGroupIT {
         cluster.start("m3");
         awaitOneLeader();
         awaitEverywhere(a);
+    }
+
+    @Test
+    void theMetaLeaderStepsDownWhenTheSystemAccountAsks() throws Exception {
+        Path conf = dir.resolve("accounts.conf");
+        Files.writeString(conf, """
+                accounts {
+                  SYS: { users: [ { user: sys, password: psys } ] }
+                  APP: { users: [ { user: app, password: papp } ], jetstream: enabled }
+                }
+                system_account: SYS
+                """);
+        ServerOptions accounts = ConfigLoader.load(conf).options().build();
+        for (String n : NAMES) {
+            cluster.start(n, b -> b.accounts(accounts.accounts()).users(accounts.users())
+                    .systemAccount(accounts.systemAccount()));
+        }
+        String first = awaitOneLeader();
+        String asker = NAMES.stream().filter(n -> !n.equals(first)).findFirst().orElseThrow();
+        try (Connection sys = Nats.connect(Options.builder().server(cluster.server(asker).clientUrl())
+                .userInfo("sys", "psys").noReconnect().build());
+             Connection app = Nats.connect(Options.builder().server(cluster.server(asker).clientUrl())
+                     .userInfo("app", "papp").noReconnect().build())) {
+            assertThat(app.request(STEPDOWN, new byte[0], Duration.ofMillis(500)))
+                    .as("not the system account: taken, never answered").isNull();
+
+            assertThat(answer(sys, "")).isEqualTo(
+                    "{\"type\":\"io.nats.jetstream.api.v1.meta_leader_stepdown_response\",\"success\":true}");
+            String second = await().atMost(Duration.ofSeconds(10)).until(this::awaitOneLeader, l -> !l.equals(first));
+
+            assertThat(answer(sys, "{\"placement\":{\"preferred\":\"" + second + "\"}}"))
+                    .contains("\"err_code\":10005").contains("preferred server \\\"" + second
+                            + "\\\" is already leader");
+            assertThat(answer(sys, "{\"placement\":{\"preferred\":\"nope\"}}"))
+                    .contains("\"code\":400").contains("preferred server \\\"nope\\\" not known");
+            String third = NAMES.stream().filter(n -> !n.equals(second)).findFirst().orElseThrow();
+            assertThat(answer(sys, "{\"placement\":{\"preferred\":\"" + third + "\"}}")).contains("\"success\":true");
+            await().atMost(Duration.ofSeconds(10)).until(this::awaitOneLeader, third::equals);
+        }
+    }
+
+    private static final String STEPDOWN = "$JS.API.META.LEADER.STEPDOWN";
+
+    private static String answer(Connection c, String body) throws Exception {
+        Message m = c.request(STEPDOWN, body.getBytes(StandardCharsets.UTF_8), Duration.ofSeconds(5));
+        assertThat(m).as("an answer to " + body).isNotNull();
+        return new String(m.getData(), StandardCharsets.UTF_8);
     }
 }

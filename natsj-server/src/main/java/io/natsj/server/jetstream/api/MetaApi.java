@@ -1,0 +1,60 @@
+package io.natsj.server.jetstream.api;
+
+import io.natsj.server.jetstream.JetStream;
+import io.natsj.server.jetstream.api.JsApiRouter.Request;
+import io.natsj.server.jetstream.error.JsErrorCode;
+import io.natsj.server.json.GoStruct;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * {@code $JS.API.META.LEADER.STEPDOWN} from the system account, as nats-server's meta leader serves it: servers that
+ * do not lead the meta group (and a server without one) take the request and say nothing; the leader hands over to
+ * the server {@code placement.preferred} names, or to another connected one, and answers
+ * {@code {"type":"…meta_leader_stepdown_response","success":true}}, or 10005 with the reason.
+ *
+ * <p>Threading: runs on the router's handler threads.
+ */
+final class MetaApi {
+
+    private static final String TYPE = "meta_leader_stepdown_response";
+
+    private final JetStream server;
+    private final JsApiRouter router;
+
+    MetaApi(JetStream server, JsApiRouter router) {
+        this.server = server;
+        this.router = router;
+    }
+
+    private static boolean objectOrArray(byte[] body) {
+        for (byte b : body) {
+            if (b != ' ' && b != '\t' && b != '\r' && b != '\n') {
+                return b == '{' || b == '[';
+            }
+        }
+        return false;
+    }
+
+    void stepDown(Request r) {
+        MetaLeadership meta = server.metaLeadership();
+        if (meta == null || !meta.isLeader()) {
+            return;
+        }
+        router.guarded(r, TYPE, () -> {
+            String preferred = null;
+            if (objectOrArray(r.body())) { // nats-server reads a body only when it starts as one
+                GoStruct req = ApiJson.struct(r.body(), "JSApiLeaderStepdownRequest");
+                GoStruct placement = req.struct("placement", "Placement");
+                String p = placement == null ? "" : placement.string("preferred", "");
+                preferred = p.isEmpty() ? null : p;
+            }
+            String problem = meta.stepDown(preferred);
+            if (problem != null) {
+                throw JsErrorCode.CLUSTER_NO_PEERS.with("err", problem).exception();
+            }
+            ObjectNode o = ApiJson.response(TYPE);
+            o.put("success", true);
+            router.respond(r, o);
+        });
+    }
+}
