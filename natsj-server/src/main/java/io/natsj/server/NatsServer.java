@@ -23,6 +23,7 @@ import io.natsj.server.cluster.RouteConnection;
 import io.natsj.server.cluster.RouteManager;
 import io.natsj.server.cluster.RouteInterest;
 import io.natsj.server.monitor.MetaFacts;
+import io.natsj.server.monitor.RaftGroupFacts;
 import io.natsj.server.monitor.MonitorServer;
 import io.natsj.server.monitor.MonitoredServer;
 import io.natsj.server.monitor.SystemEvents;
@@ -418,6 +419,20 @@ public final class NatsServer implements AutoCloseable, MonitoredServer {
     /** The global account's JetStream, or null when JetStream is off or the global account does not have it. */
     public JetStreamService jetStream() {
         return jetStream == null ? null : jetStream.account(Account.GLOBAL);
+    }
+
+    @Override
+    public List<RaftGroupFacts> raftGroups() {
+        RaftHost host = raftHost;
+        if (host == null) {
+            return List.of();
+        }
+        List<RaftGroupFacts> out = new ArrayList<>();
+        for (RaftGroup g : host.groups()) {
+            out.add(new RaftGroupFacts(g.name(), g.term(), g.leader(), g.isLeader(), g.commitIndex(), g.appliedIndex(),
+                    g.lastIndex(), g.leaderChanges(), g.recovering()));
+        }
+        return out;
     }
 
     @Override

@@ -76,6 +76,11 @@ public interface MonitoredServer {
         return c == null ? 0 : c.port();
     }
 
+    /** This server's Raft groups (clustered JetStream); empty otherwise. */
+    default List<RaftGroupFacts> raftGroups() {
+        return List.of();
+    }
+
     /** The JetStream meta group as monitoring shows it; null when this server is not clustered JetStream. */
     default MetaFacts metaFacts() {
         return null;

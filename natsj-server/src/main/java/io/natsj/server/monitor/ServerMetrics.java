@@ -56,11 +56,29 @@ final class ServerMetrics implements MultiCollector {
         m.counter("natsj_stale_connections", "Connections closed as stale (unanswered pings)", srv,
                 st.staleConnections());
         routes(m, id);
+        raft(m, id);
         accounts(m, id);
         httpRequests.get().forEach((path, n) -> m.counter("natsj_http_requests",
                 "Monitoring requests served, by endpoint (varz http_req_stats)",
                 Labels.of("server_id", id, "endpoint", path), n));
         return m.snapshots();
+    }
+
+    /** Each Raft group of this server (clustered JetStream): term, leadership, log positions, leader changes. */
+    private void raft(MetricSet m, String id) {
+        for (RaftGroupFacts g : server.raftGroups()) {
+            Labels l = Labels.of("server_id", id, "group", g.group());
+            m.gauge("natsj_raft_term", "The group's current term as this replica knows it", l, g.term());
+            m.gauge("natsj_raft_leader", "1 when this server leads the group, else 0", l, g.isLeader() ? 1 : 0);
+            m.gauge("natsj_raft_commit_index", "The highest log index this replica knows committed", l, g.commit());
+            m.gauge("natsj_raft_applied_index", "The last log index applied here", l, g.applied());
+            m.gauge("natsj_raft_last_index", "The last index of this replica's log", l, g.last());
+            m.gauge("natsj_raft_commit_lag", "Committed entries not applied here yet", l,
+                    Math.max(0, g.commit() - g.applied()));
+            m.counter("natsj_raft_leader_changes", "New leaders this replica has seen", l, g.leaderChanges());
+            m.gauge("natsj_raft_recovering", "1 while this replica recovers from damaged storage (no vote, no lead)",
+                    l, g.recovering() ? 1 : 0);
+        }
     }
 
     /** The route connections, and per connection its peer's messages, bytes and interest. */

@@ -60,6 +60,13 @@ class MetaClusterMonitorIT {
                 assertThat(byName.get(leader).get("/jsz?leader-only=true").statusCode()).isEqualTo(200);
                 NAMES.stream().filter(n -> !n.equals(leader)).forEach(n ->
                         assertThat(byName.get(n).get("/jsz?leader-only=true").statusCode()).isNotEqualTo(200));
+                for (String n : NAMES) {
+                    String metrics = byName.get(n).get("/metrics").body();
+                    assertThat(metrics).as(n).containsPattern("natsj_raft_leader\\{group=\"_meta_\",server_id=\"[^\"]+\"} "
+                            + (n.equals(leader) ? "1" : "0")).containsPattern(
+                            "natsj_raft_term\\{group=\"_meta_\",server_id=\"[^\"]+\"} [1-9]")
+                            .contains("natsj_raft_leader_changes_total{group=\"_meta_\"");
+                }
             }
         }
     }

@@ -51,6 +51,9 @@ public final class RaftGroup {
     private volatile long applied;
     private volatile boolean recovering;
     private volatile List<String> voters = List.of();
+    private volatile long commit;
+    private volatile long last;
+    private volatile long leaderChanges;
     private boolean closed;
 
     RaftGroup(String name, RaftHost host, RaftNode node, GroupStorage storage, GroupStateMachine machine) {
@@ -85,6 +88,21 @@ public final class RaftGroup {
      */
     public boolean recovering() {
         return recovering;
+    }
+
+    /** The highest index this replica knows to be committed. */
+    public long commitIndex() {
+        return commit;
+    }
+
+    /** The last index in this replica's log. */
+    public long lastIndex() {
+        return last;
+    }
+
+    /** How often this replica has seen a new leader (a leader known after none counts; losing one does not). */
+    public long leaderChanges() {
+        return leaderChanges;
     }
 
     /** The group's voters now (server names, sorted). */
@@ -157,7 +175,13 @@ public final class RaftGroup {
 
     /** Publishes the core's state for other threads; fails proposals a lost leadership strands. */
     void publish() {
-        leader = node.leader();
+        String now = node.leader();
+        if (!java.util.Objects.equals(now, leader) && now != null) {
+            leaderChanges++; // only this thread writes it
+        }
+        leader = now;
+        commit = node.commitIndex();
+        last = node.lastIndex();
         isLeader = node.isLeader();
         term = node.term();
         applied = node.appliedIndex();

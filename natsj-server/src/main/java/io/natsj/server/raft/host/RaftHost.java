@@ -46,6 +46,7 @@ public final class RaftHost implements AutoCloseable {
     private final RandomGenerator random;
     private final LinkedBlockingQueue<Runnable> inbox = new LinkedBlockingQueue<>();
     private final Map<String, RaftGroup> groups = new LinkedHashMap<>();
+    private volatile List<RaftGroup> published = List.of();
     private final Thread thread;
     private volatile boolean running = true;
     private long nextTick;
@@ -94,6 +95,7 @@ public final class RaftHost implements AutoCloseable {
             }
             RaftGroup g = new RaftGroup(name, this, node, storage, machine);
             groups.put(name, g);
+            published = List.copyOf(groups.values());
             opened.complete(g);
         });
         return opened.join();
@@ -104,9 +106,15 @@ public final class RaftHost implements AutoCloseable {
         run(() -> {
             RaftGroup g = groups.remove(name);
             if (g != null) {
+                published = List.copyOf(groups.values());
                 closeQuietly(g);
             }
         });
+    }
+
+    /** The groups open on this host now (a snapshot, in the order they were opened). */
+    public List<RaftGroup> groups() {
+        return published;
     }
 
     /** Hands messages another server's host sent to this one; unknown groups' messages are dropped. */
@@ -232,6 +240,7 @@ public final class RaftHost implements AutoCloseable {
     private void fail(RaftGroup g, Exception e) {
         LOG.error("raft group {} on {}: storage failed, the replica stops", g.name(), id, e);
         groups.remove(g.name());
+        published = List.copyOf(groups.values());
         closeQuietly(g);
     }
 
