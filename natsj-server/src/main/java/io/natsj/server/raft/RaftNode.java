@@ -207,8 +207,9 @@ public final class RaftNode {
     }
 
     /**
-     * Proposes the next voter set: the current one with exactly one voter added or removed. Refused while a change is
-     * uncommitted or before the leader's first commit in its term.
+     * Proposes the next membership: the current one changed by one step ({@link Membership#isSingleStepFrom}: a voter
+     * or learner added or removed, a learner promoted, a voter demoted). Refused while a change is uncommitted or
+     * before the leader's first commit in its term.
      */
     public ProposeResult proposeMembership(Membership next) {
         checkNoReadyOut();
@@ -216,10 +217,7 @@ public final class RaftNode {
         if (refused != null) {
             return refused;
         }
-        Membership cur = membership();
-        int added = (int) next.voters().stream().filter(v -> !cur.isVoter(v)).count();
-        int removed = (int) cur.voters().stream().filter(v -> !next.isVoter(v)).count();
-        if (added + removed != 1 || next.voters().isEmpty()) {
+        if (!next.isSingleStepFrom(membership())) {
             return new ProposeResult.Refused(Reason.INVALID_CHANGE, id);
         }
         if (lastConfigIndex() > log.committed || log.term(log.committed) != term) {

@@ -337,8 +337,8 @@ public final class Simulation {
     }
 
     /**
-     * In 5-replica groups, a leader removes a voter (possibly itself) or adds one back; one at a time, so a group
-     * never drops below 4 voters.
+     * In 5-replica groups, a leader removes a voter (possibly itself) or demotes it to learner, adds a replica back as a
+     * learner, or promotes a learner; one step at a time, so a group never has fewer than 4 voters.
      */
     private void changeMembership() {
         SimNode leader = anyLeader();
@@ -347,7 +347,12 @@ public final class Simulation {
         }
         Membership m = leader.raft().membership();
         String pick = nodes.get(random.nextInt(nodes.size())).id();
-        Membership next = m.voters().size() == nodes.size() ? m.without(pick) : m.isVoter(pick) ? m : m.with(pick);
+        Membership next;
+        if (m.voters().size() == nodes.size()) {
+            next = random.nextBoolean() ? m.without(pick) : m.withLearner(pick);
+        } else {
+            next = m.isLearner(pick) ? m.with(pick) : m.isVoter(pick) ? m : m.withLearner(pick);
+        }
         if (leader.raft().proposeMembership(next) instanceof ProposeResult.Accepted) {
             count("membership changes");
         }
@@ -438,7 +443,7 @@ public final class Simulation {
                 if (m.voters().size() < nodes.size()) {
                     String missing = nodes.stream().map(SimNode::id).filter(id -> !m.isVoter(id)).findFirst()
                             .orElseThrow();
-                    leader.raft().proposeMembership(m.with(missing));
+                    leader.raft().proposeMembership(m.isLearner(missing) ? m.with(missing) : m.withLearner(missing));
                     drain(leader);
                 } else if (finalIndex < 0 || !proposer.raft().isLeader() || proposer != leader) {
                     finalValue = nextValue;
