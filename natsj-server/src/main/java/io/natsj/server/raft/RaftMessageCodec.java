@@ -20,7 +20,8 @@ import java.util.TreeSet;
 /**
  * The bytes of a {@link RaftMessage} between natsj servers (the payload of a {@code $NRG.}-style message over a
  * route; natsj-to-natsj only). Numbers are unsigned LEB128 varints ({@code v}: 7 bits per byte, low first, high bit
- * = more; the shortest form only); strings and byte strings are a varint length then the bytes (strings UTF-8); {@code f} is one flags byte (other bits must be 0).
+ * = more; the shortest form only); strings and byte strings are a varint length then the bytes (strings UTF-8);
+ * {@code f} is one flags byte (other bits must be 0).
  * <pre>
  * message   = kind:u8  from:str  to:str  term:v  body
  * kind 1 Append            prevIndex:v prevTerm:v commit:v leaderLastIndex:v count:v

@@ -337,8 +337,8 @@ public final class Simulation {
     }
 
     /**
-     * In 5-replica groups, a leader removes a voter (possibly itself) or demotes it to learner, adds a replica back as a
-     * learner, or promotes a learner; one step at a time, so a group never has fewer than 4 voters.
+     * In 5-replica groups, a leader removes a voter (possibly itself) or demotes it to learner, adds a replica back
+     * as a learner, or promotes a learner; one step at a time, so a group never has fewer than 4 voters.
      */
     private void changeMembership() {
         SimNode leader = anyLeader();
