@@ -116,7 +116,7 @@ class RaftSimulationTest {
     @ParameterizedTest
     @EnumSource(value = RaftConfig.Unsafe.class, names = "NONE", mode = EnumSource.Mode.EXCLUDE)
     void aBrokenSafetyRuleIsCaught(RaftConfig.Unsafe unsafe) {
-        SimulationFailure caught = LongStream.rangeClosed(1, Long.getLong("natsj.raft.unsafeSeeds", 5000))
+        SimulationFailure caught = LongStream.rangeClosed(1, Long.getLong("natsj.raft.unsafeSeeds", 10_000))
                 .mapToObj(seed -> {
                     try {
                         new Simulation(seed, FaultProfile.HOSTILE, unsafe).run();
