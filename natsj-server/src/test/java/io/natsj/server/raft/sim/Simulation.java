@@ -441,6 +441,7 @@ public final class Simulation {
         long deadline = now + SETTLE_UNITS;
         long finalValue = -1;
         long finalIndex = -1;
+        long finalTerm = -1;
         SimNode proposer = null;
         long checkAt = now;
         while (now < deadline) {
@@ -458,10 +459,11 @@ public final class Simulation {
                             .orElseThrow();
                     leader.raft().proposeMembership(m.isLearner(missing) ? m.with(missing) : m.withLearner(missing));
                     drain(leader);
-                } else if (finalIndex < 0 || !proposer.raft().isLeader() || proposer != leader) {
+                } else if (finalIndex < 0 || proposer != leader || leader.raft().term() != finalTerm) {
                     finalValue = nextValue;
                     if (propose(leader) instanceof ProposeResult.Accepted a) {
                         finalIndex = a.index();
+                        finalTerm = a.term();
                         proposer = leader;
                         drain(leader);
                     }
