@@ -13,13 +13,15 @@ import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 import java.util.TreeSet;
 
 /**
  * The bytes of a {@link RaftMessage} between natsj servers (the payload of a {@code $NRG.}-style message over a
  * route; natsj-to-natsj only). Numbers are unsigned LEB128 varints ({@code v}: 7 bits per byte, low first, high bit
- * = more; the shortest form only); strings and byte strings are a varint length then the bytes (strings UTF-8); {@code f} is one flags byte (other bits must be 0).
+ * = more; the shortest form only); strings and byte strings are a varint length then the bytes (strings UTF-8);
+ * {@code f} is one flags byte (other bits must be 0).
  * <pre>
  * message   = kind:u8  from:str  to:str  term:v  body
  * kind 1 Append            prevIndex:v prevTerm:v commit:v leaderLastIndex:v count:v
@@ -30,7 +32,7 @@ import java.util.TreeSet;
  * kind 4 HeartbeatResponse lastIndex:v f(2 recovering)
  * kind 5 VoteRequest       lastIndex:v lastTerm:v f(1 preVote, 2 transfer)
  * kind 6 VoteResponse      f(1 preVote, 2 granted)
- * kind 7 InstallSnapshot   index:v term:v voters:v voters × str data:bytes
+ * kind 7 InstallSnapshot   index:v term:v voters:v voters × str learners:v learners × str data:bytes
  * kind 8 SnapshotResponse  index:v
  * kind 9 TimeoutNow        (nothing)
  * </pre>
@@ -101,6 +103,8 @@ public final class RaftMessageCodec {
                 w.v(snap.term());
                 w.v(snap.membership().voters().size());
                 snap.membership().voters().forEach(w::str);
+                w.v(snap.membership().learners().size());
+                snap.membership().learners().forEach(w::str);
                 w.bytes(snap.data());
             }
             case SnapshotResponse r -> w.v(r.index());
@@ -168,12 +172,22 @@ public final class RaftMessageCodec {
     private static InstallSnapshot decodeSnapshot(Reader r, String from, String to, long term) {
         long index = r.v();
         long snapTerm = r.v();
-        int voters = r.count();
+        TreeSet<String> voters = names(r);
+        TreeSet<String> learners = names(r);
+        if (!Collections.disjoint(voters, learners)) {
+            throw new IllegalArgumentException("a member is both voter and learner");
+        }
+        return new InstallSnapshot(from, to, term,
+                new Snapshot(index, snapTerm, new Membership(voters, learners), r.bytes()));
+    }
+
+    private static TreeSet<String> names(Reader r) {
+        int count = r.count();
         TreeSet<String> set = new TreeSet<>();
-        for (int i = 0; i < voters; i++) {
+        for (int i = 0; i < count; i++) {
             set.add(r.str());
         }
-        return new InstallSnapshot(from, to, term, new Snapshot(index, snapTerm, new Membership(set), r.bytes()));
+        return set;
     }
 
     private static int kind(RaftMessage m) {

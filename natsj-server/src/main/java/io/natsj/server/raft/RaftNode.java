@@ -33,10 +33,11 @@ import java.util.random.RandomGenerator;
  * whole term. A leader counts only followers' acknowledgements (sent after their sync) and itself only up to
  * {@link #persisted}; it commits only entries of its own term directly (a no-op opens each term). Term and vote are
  * part of {@link HardState}, and votes and acknowledgements leave only after the ready that changed them is synced.
- * Membership changes add or remove one voter at a time and take effect when appended; the next waits for the
- * previous to commit and for the leader's first commit in its term. Leadership transfer catches the target up, then
- * sends {@link RaftMessage.TimeoutNow}; proposals are refused meanwhile; the transfer is dropped after an election
- * timeout.
+ * Membership changes go one step at a time (a voter or learner added or removed, a learner promoted, a voter
+ * demoted) and take effect when appended; the next waits for the previous to commit and for the leader's first
+ * commit in its term. Learners are replicated to but never counted and never campaign. Leadership transfer catches
+ * the target up, then sends {@link RaftMessage.TimeoutNow}; proposals are refused meanwhile; the transfer is dropped
+ * after an election timeout.
  *
  * <p><b>Damaged storage</b> (cf. Alagappan et al., "Protocol-Aware Recovery for Consensus-Based Storage", FAST '18).
  * A replica whose storage found damaged records on recovery has a log shorter than what it acknowledged: counting it
@@ -53,7 +54,7 @@ import java.util.random.RandomGenerator;
  * vote are unknown: the replica answers nothing, sends pre-vote probes and listens until it has heard the terms of
  * {@code n - quorum + 1} other voters (enough to overlap every quorum that elected a leader while it was alive), adopts
  * the highest as its term with no vote, and continues as {@code CATCHING_UP}. The residual risk, an election still in
- * flight in a term above all those answers, is why the file log keeps two copies of its hard state.
+ * flight in a term above all those answers, is why the file log is to keep two copies of its hard state.
  *
  * <p>Threading: not thread-safe. One thread drives a node (many nodes may share it); between {@link #ready()} and
  * {@link #advance} no other input is allowed.
@@ -207,8 +208,9 @@ public final class RaftNode {
     }
 
     /**
-     * Proposes the next voter set: the current one with exactly one voter added or removed. Refused while a change is
-     * uncommitted or before the leader's first commit in its term.
+     * Proposes the next membership: the current one changed by one step ({@link Membership#isSingleStepFrom}: a voter
+     * or learner added or removed, a learner promoted, a voter demoted). Refused while a change is uncommitted or
+     * before the leader's first commit in its term.
      */
     public ProposeResult proposeMembership(Membership next) {
         checkNoReadyOut();
@@ -216,10 +218,7 @@ public final class RaftNode {
         if (refused != null) {
             return refused;
         }
-        Membership cur = membership();
-        int added = (int) next.voters().stream().filter(v -> !cur.isVoter(v)).count();
-        int removed = (int) cur.voters().stream().filter(v -> !next.isVoter(v)).count();
-        if (added + removed != 1 || next.voters().isEmpty()) {
+        if (!next.isSingleStepFrom(membership())) {
             return new ProposeResult.Refused(Reason.INVALID_CHANGE, id);
         }
         if (lastConfigIndex() > log.committed || log.term(log.committed) != term) {
@@ -379,8 +378,8 @@ public final class RaftNode {
     @Override
     public String toString() {
         StringBuilder sb = new StringBuilder(id).append('[').append(role).append(" t").append(term).append(" vote ")
-                .append(vote).append(" lead ").append(leader).append(" last ").append(log.lastIndex()).append(" commit ")
-                .append(log.committed).append(" persisted ").append(log.persisted).append(" applied ")
+                .append(vote).append(" lead ").append(leader).append(" last ").append(log.lastIndex())
+                .append(" commit ")                .append(log.committed).append(" persisted ").append(log.persisted).append(" applied ")
                 .append(log.applied).append(' ').append(recovery);
         if (role == Role.LEADER) {
             sb.append(replicator);

@@ -52,16 +52,23 @@ final class Replicator {
         progress.clear();
     }
 
-    /** Follows a membership change: new voters get a progress, removed ones lose theirs. */
-    void track(Membership voters) {
-        for (String v : voters.voters()) {
-            if (!v.equals(id) && !progress.containsKey(v)) {
-                Progress pr = new Progress(log.lastIndex() + 1, cfg.maxInflight());
-                pr.recentActive = true;
-                progress.put(v, pr);
-            }
+    /** Follows a membership change: new members (voters and learners) get a progress, removed ones lose theirs. */
+    void track(Membership members) {
+        for (String v : members.voters()) {
+            add(v);
         }
-        progress.keySet().removeIf(p -> !voters.isVoter(p));
+        for (String l : members.learners()) {
+            add(l);
+        }
+        progress.keySet().removeIf(p -> !members.isMember(p));
+    }
+
+    private void add(String peer) {
+        if (!peer.equals(id) && !progress.containsKey(peer)) {
+            Progress pr = new Progress(log.lastIndex() + 1, cfg.maxInflight());
+            pr.recentActive = true;
+            progress.put(peer, pr);
+        }
     }
 
     /** The follower's known match, or -1 for an unknown peer. */

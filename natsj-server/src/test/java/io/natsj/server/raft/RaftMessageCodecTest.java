@@ -27,7 +27,7 @@ class RaftMessageCodecTest {
         List<Entry> entries = List.of(
                 new Entry(11, 3, Entry.Type.NORMAL, "payload".getBytes()),
                 new Entry(12, 4, Entry.Type.NOOP, null),
-                new Entry(13, 4, Entry.Type.MEMBERSHIP, Membership.of("a", "b", "c").encode()));
+                new Entry(13, 4, Entry.Type.MEMBERSHIP, Membership.of("a", "b").withLearner("c").encode()));
         return Stream.of(
                 new Append("a", "b", 4, 10, 3, entries, 9, 13),
                 new Append("server-ü", "b", Long.MAX_VALUE, 0, 0, List.of(), 0, 0),
@@ -41,6 +41,7 @@ class RaftMessageCodecTest {
                 new VoteResponse("a", "c", 5, true, true),
                 new VoteResponse("a", "c", 6, false, false),
                 new InstallSnapshot("a", "b", 4, new Snapshot(100, 3, Membership.of("a", "b", "d"), new byte[] {1, 2})),
+                new InstallSnapshot("a", "b", 4, new Snapshot(7, 2, Membership.of("a", "b").withLearner("c"), null)),
                 new SnapshotResponse("b", "a", 4, 100),
                 new TimeoutNow("a", "b", 4));
     }
@@ -87,6 +88,12 @@ class RaftMessageCodecTest {
                 // malformed
             }
         }
+    }
+
+    @Test
+    void aMembershipSurvivesItsEncoding() {
+        Membership m = Membership.of("a", "b", "c").withLearner("d");
+        assertThat(Membership.decode(m.encode())).isEqualTo(m);
     }
 
     @Test

@@ -215,6 +215,37 @@ class RaftNodeTest {
     }
 
     @Test
+    void aLearnerIsReplicatedToButNeitherCountsNorCampaignsUntilPromoted() {
+        TestGroup g = new TestGroup("n1", "n2");
+        RaftNode n1 = g.elect("n1");
+        g.propose("n1", "a");
+        g.tickAll(2);
+        RaftNode n3 = g.join("n3", n1.membership());
+        assertThat(n1.proposeMembership(n1.membership().withLearner("n3"))).isInstanceOf(ProposeResult.Accepted.class);
+        g.deliver();
+        g.tickAll(4);
+        assertThat(n3.membership().learners()).containsExactly("n3");
+        assertThat(g.values("n3")).containsExactly("a");
+
+        g.isolate("n2");
+        long index = g.propose("n1", "b");
+        g.tickAll(2);
+        assertThat(n3.lastIndex()).isEqualTo(index);
+        assertThat(n1.commitIndex()).as("a learner's copy does not count").isLessThan(index);
+        g.tick("n3", 100);
+        assertThat(g.sent).noneMatch(m -> m instanceof VoteRequest v && v.from().equals("n3"));
+
+        g.heal();
+        g.tickAll(4);
+        assertThat(n1.commitIndex()).isGreaterThanOrEqualTo(index);
+        assertThat(n1.proposeMembership(n1.membership().with("n3"))).isInstanceOf(ProposeResult.Accepted.class);
+        g.deliver();
+        g.tickAll(4);
+        assertThat(n3.membership().voters()).containsExactly("n1", "n2", "n3");
+        assertThat(n3.membership().learners()).isEmpty();
+    }
+
+    @Test
     void leadershipTransferCatchesTheTargetUpThenHandsOver() {
         TestGroup g = new TestGroup("n1", "n2", "n3");
         RaftNode n1 = g.elect("n1");

@@ -26,10 +26,15 @@ final class Invariants {
     private record Applied(long term, long value) {
     }
 
+    /** An entry known committed, by a leader of {@code commitTerm} at the latest. */
+    private record Committed(long commitTerm, long entryTerm) {
+    }
+
     private final long seed;
     private final HashMap<Key, Written> written = new HashMap<>();
     private final HashMap<Long, String> leaders = new HashMap<>();
     private final HashMap<Long, Applied> applied = new HashMap<>();
+    private final HashMap<Long, Committed> committed = new HashMap<>();
     private final TreeMap<Long, Long> acked = new TreeMap<>();
 
     Invariants(long seed) {
@@ -54,34 +59,49 @@ final class Invariants {
         if (before != null && !before.equals(node)) {
             throw failure("two leaders in term " + term + ": " + before + " and " + node);
         }
-        for (Map.Entry<Long, Applied> e : applied.entrySet()) {
+        for (Map.Entry<Long, Committed> e : committed.entrySet()) {
             checkHolds(node, term, log, e.getKey(), e.getValue());
         }
     }
 
-    /** Called with every leader alive, for an entry just applied somewhere. */
-    void onApply(String node, long index, long term, long value, Map<String, Leader> liveLeaders) {
+    /** An entry applied somewhere: no other entry may ever be applied at its index. */
+    void onApply(String node, long index, long term, long value) {
         Applied a = new Applied(term, value);
         Applied before = applied.putIfAbsent(index, a);
         if (before != null && !before.equals(a)) {
             throw failure("state machine safety: " + node + " applied " + index + " " + a + ", another applied "
                     + before);
         }
-        if (before == null) {
-            liveLeaders.forEach((id, l) -> checkHolds(id, l.term(), l.log(), index, a));
+    }
+
+    /**
+     * A replica in {@code nodeTerm} knows the entry at {@code index} (of {@code entryTerm}) committed, so it was
+     * committed by a leader of a term at most {@code nodeTerm}: every leader of a later term must hold it.
+     */
+    void onCommitted(String node, long index, long nodeTerm, long entryTerm, Map<String, Leader> liveLeaders) {
+        Committed c = committed.get(index);
+        if (c != null && c.entryTerm() != entryTerm) {
+            throw failure("commit safety: " + node + " has " + index + "@" + entryTerm + " committed, "
+                    + index + "@" + c.entryTerm() + " was committed before");
+        }
+        if (c == null || nodeTerm < c.commitTerm()) {
+            Committed now = new Committed(nodeTerm, entryTerm);
+            committed.put(index, now);
+            liveLeaders.forEach((id, l) -> checkHolds(id, l.term(), l.log(), index, now));
         }
     }
 
     record Leader(long term, MemoryRaftStorage log) {
     }
 
-    private void checkHolds(String node, long leaderTerm, MemoryRaftStorage log, long index, Applied a) {
-        if (a.term() >= leaderTerm || index <= log.snapshot().index()) {
+    private void checkHolds(String node, long leaderTerm, MemoryRaftStorage log, long index, Committed c) {
+        if (c.commitTerm() >= leaderTerm || index <= log.snapshot().index()) {
             return;
         }
-        if (log.term(index) != a.term()) {
-            throw failure("leader completeness: " + node + " leads term " + leaderTerm + " without committed entry "
-                    + index + "@" + a.term() + " (has term " + log.term(index) + ")");
+        if (log.term(index) != c.entryTerm()) {
+            throw failure("leader completeness: " + node + " leads term " + leaderTerm + " without entry "
+                    + index + "@" + c.entryTerm() + " committed by term " + c.commitTerm() + " (has term "
+                    + log.term(index) + ")");
         }
     }
 

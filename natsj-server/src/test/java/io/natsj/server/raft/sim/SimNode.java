@@ -22,6 +22,8 @@ final class SimNode {
 
     private final String id;
     private final RaftConfig config;
+    /** Virtual units between this replica's ticks (its clock's rate). */
+    final int tickInterval;
     private final SimDisk disk;
     private RaftNode raft;
     private int incarnation;
@@ -31,11 +33,14 @@ final class SimNode {
     private long appliedIndex;
     private final Map<Long, long[]> proposals = new HashMap<>();
     long checkedLeaderTerm = -1;
+    /** The commit index the invariants have seen from this replica. */
+    long seenCommit;
     /** While paused (as under SIGSTOP) nothing reaches the replica; its messages and timers wait. */
     long pausedUntil;
 
-    SimNode(String id, RaftConfig config, Membership voters) {
+    SimNode(String id, RaftConfig config, Membership voters, int tickInterval) {
         this.id = id;
+        this.tickInterval = tickInterval;
         this.config = config;
         this.disk = new SimDisk(voters);
     }
@@ -93,6 +98,7 @@ final class SimNode {
         state = decode(snap.data());
         appliedIndex = snap.index();
         raft.applied(appliedIndex);
+        seenCommit = raft.commitIndex();
         currentSyncEnd = 0;
         nextSyncEnd = 0;
         checkedLeaderTerm = -1;

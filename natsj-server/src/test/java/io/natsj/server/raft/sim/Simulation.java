@@ -22,14 +22,14 @@ import java.util.SplittableRandom;
  * duplicates and partitions (both ways and one way); replicas pause (as under SIGSTOP: messages wait for them),
  * crash (losing unsynced writes) and restart, some with their newest records damaged; leaders change the membership
  * and transfer leadership. Then everything heals and the group must elect a leader, commit a new proposal and
- * converge. {@link Invariants} are checked after every step; any violation, core exception or missed liveness
+ * converge. Replicas' clocks run at different rates. {@link Invariants} are checked after every step; any violation, core exception or missed liveness
  * deadline is a {@link SimulationFailure} naming the seed.
  *
  * <p>Threading: single-threaded; one simulation per thread.
  */
 public final class Simulation {
 
-    /** Virtual units per Raft tick. */
+    /** Virtual units per Raft tick, on average: each replica's clock runs up to 30 % fast or slow. */
     static final int TICK = 10;
     private static final long SETTLE_UNITS = 20_000;
     private static final boolean TRACE = Boolean.getBoolean("natsj.raft.trace");
@@ -71,9 +71,10 @@ public final class Simulation {
         }
         Membership voters = Membership.of(ids);
         for (String id : ids) {
+            int tickInterval = TICK - 3 + random.nextInt(7);
             RaftConfig cfg = RaftConfig.of(id).withLimits(1 + random.nextInt(16), 512, 1 + random.nextInt(8))
                     .withUnsafe(unsafe);
-            SimNode node = new SimNode(id, cfg, voters);
+            SimNode node = new SimNode(id, cfg, voters, tickInterval);
             nodes.add(node);
             byId.put(id, node);
         }
@@ -145,7 +146,7 @@ public final class Simulation {
         }
         node.raft().tick();
         drain(node);
-        schedule(TICK, () -> tick(node, inc));
+        schedule(node.tickInterval, () -> tick(node, inc));
     }
 
     /** The runtime loop of {@link Ready}: write, advance, send, sync (later), apply. */
@@ -206,12 +207,11 @@ public final class Simulation {
             node.installSnapshot(r.snapshot());
             invariants.onSnapshot(node.id(), node.state());
         }
-        Map<String, Invariants.Leader> leaders = liveLeaders();
         for (Entry e : r.committedEntries()) {
             if (node.apply(e)) {
                 invariants.onAck(e.index(), SimNode.valueOf(e));
             }
-            invariants.onApply(node.id(), e.index(), e.term(), SimNode.valueOf(e), leaders);
+            invariants.onApply(node.id(), e.index(), e.term(), SimNode.valueOf(e));
         }
         if (!r.committedEntries().isEmpty() || r.snapshot() != null) {
             node.raft().applied(node.appliedIndex());
@@ -233,6 +233,19 @@ public final class Simulation {
     }
 
     private void checkLeaders() {
+        for (SimNode n : nodes) {
+            if (n.up() && n.raft().commitIndex() > n.seenCommit) {
+                var log = n.disk().current();
+                Map<String, Invariants.Leader> leaders = liveLeaders();
+                for (long i = n.seenCommit + 1; i <= n.raft().commitIndex(); i++) {
+                    long entryTerm = log.term(i);
+                    if (i > log.snapshot().index()) {
+                        invariants.onCommitted(n.id(), i, n.raft().term(), entryTerm, leaders);
+                    }
+                }
+                n.seenCommit = n.raft().commitIndex();
+            }
+        }
         for (SimNode n : nodes) {
             if (n.up() && n.raft().isLeader() && n.checkedLeaderTerm != n.raft().term()) {
                 n.checkedLeaderTerm = n.raft().term();
@@ -337,8 +350,8 @@ public final class Simulation {
     }
 
     /**
-     * In 5-replica groups, a leader removes a voter (possibly itself) or adds one back; one at a time, so a group
-     * never drops below 4 voters.
+     * In 5-replica groups, a leader removes a voter (possibly itself) or demotes it to learner, adds a replica back
+     * as a learner, or promotes a learner; one step at a time, so a group never has fewer than 4 voters.
      */
     private void changeMembership() {
         SimNode leader = anyLeader();
@@ -347,7 +360,12 @@ public final class Simulation {
         }
         Membership m = leader.raft().membership();
         String pick = nodes.get(random.nextInt(nodes.size())).id();
-        Membership next = m.voters().size() == nodes.size() ? m.without(pick) : m.isVoter(pick) ? m : m.with(pick);
+        Membership next;
+        if (m.voters().size() == nodes.size()) {
+            next = random.nextBoolean() ? m.without(pick) : m.withLearner(pick);
+        } else {
+            next = m.isLearner(pick) ? m.with(pick) : m.isVoter(pick) ? m : m.withLearner(pick);
+        }
         if (leader.raft().proposeMembership(next) instanceof ProposeResult.Accepted) {
             count("membership changes");
         }
@@ -423,6 +441,7 @@ public final class Simulation {
         long deadline = now + SETTLE_UNITS;
         long finalValue = -1;
         long finalIndex = -1;
+        long finalTerm = -1;
         SimNode proposer = null;
         long checkAt = now;
         while (now < deadline) {
@@ -438,12 +457,13 @@ public final class Simulation {
                 if (m.voters().size() < nodes.size()) {
                     String missing = nodes.stream().map(SimNode::id).filter(id -> !m.isVoter(id)).findFirst()
                             .orElseThrow();
-                    leader.raft().proposeMembership(m.with(missing));
+                    leader.raft().proposeMembership(m.isLearner(missing) ? m.with(missing) : m.withLearner(missing));
                     drain(leader);
-                } else if (finalIndex < 0 || !proposer.raft().isLeader() || proposer != leader) {
+                } else if (finalIndex < 0 || proposer != leader || leader.raft().term() != finalTerm) {
                     finalValue = nextValue;
                     if (propose(leader) instanceof ProposeResult.Accepted a) {
                         finalIndex = a.index();
+                        finalTerm = a.term();
                         proposer = leader;
                         drain(leader);
                     }
