@@ -37,7 +37,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * One client connection: reads the socket on its own reader thread, parses the protocol, applies each operation
@@ -56,6 +58,10 @@ public final class ClientConnection implements ClientOpHandler, Subscriber, Deli
     private static final int MIN_READ = 512;
     /** At the end of a read batch, queues up to this size are written by the reader itself (see Outbound). */
     private static final int INLINE_FLUSH_MAX = 32 * 1024;
+    /** Bytes waiting for a client above which its producers wait a little (see {@link #stallWhileBehind}). */
+    private static final long STALL_ABOVE = 16L * 1024 * 1024;
+    private static final long STALL_MAX_NANOS = 5_000_000;
+    private static final long STALL_STEP_NANOS = 200_000;
     private static final int MAX_READ = 64 * 1024;
     /** How long closing a TLS session may wait for the peer to take the close_notify before the TCP close. */
     private static final long TLS_CLOSE_WAIT_MILLIS = 1000;
@@ -113,6 +119,7 @@ public final class ClientConnection implements ClientOpHandler, Subscriber, Deli
     private boolean subOpsInBatch;
     private volatile List<Subscription> closedSubs;
     private final DeliveryBatch.Flushable deliveryFlush = this::deliveryFlushNow;
+    private final LongAdder stalls = new LongAdder();
     private volatile ClosedReason closedReason;
     private volatile Instant stop;
     private boolean slowConsumerFlagged;
@@ -629,6 +636,29 @@ public final class ClientConnection implements ClientOpHandler, Subscriber, Deli
     private void deliveryFlushNow() {
         lastSeenNanos = server.clock().nanoTime();
         out.flushInline(INLINE_FLUSH_MAX);
+        stallWhileBehind();
+    }
+
+    /**
+     * Back-pressure on whoever delivered to this connection, once per read batch: when more than
+     * {@link #STALL_ABOVE} bytes (or three quarters of {@code max_pending}) wait for this client, the producing thread (a publisher's or a route's reader) waits
+     * for the writer to catch up, at most {@link #STALL_MAX_NANOS}. nats-server gets the same effect from writing to a
+     * subscriber inline in the producer's read loop, and stalls fast producers on a consumer that falls behind: a
+     * producer faster than its subscriber is slowed down (and a route's peer behind it, by TCP) instead of the
+     * subscriber being closed as a slow consumer once {@code max_pending} is reached. Counted as the connection's
+     * {@code stalls} ({@code /connz}).
+     */
+    private void stallWhileBehind() {
+        long limit = Math.min(STALL_ABOVE, options.maxPending() / 4 * 3);
+        if (out.pendingRecent() <= limit) {
+            return;
+        }
+        stalls.increment();
+        long deadline = server.clock().nanoTime() + STALL_MAX_NANOS;
+        while (out.pendingNow() > limit && !isClosed() && server.clock().nanoTime() < deadline) {
+            out.flush();
+            LockSupport.parkNanos(STALL_STEP_NANOS);
+        }
     }
 
     private void slowConsumer() {
@@ -752,6 +782,9 @@ public final class ClientConnection implements ClientOpHandler, Subscriber, Deli
     public Instant startTime() { return start; }
     public Instant stopTime() { return stop; }
     public boolean isClosed() { return closed.get(); }
+
+    /** How often producers waited for this connection's writer to catch up ({@code /connz} {@code stalls}). */
+    public long stalls() { return stalls.sum(); }
     public ClosedReason closedReason() { return closedReason; }
     public ConnectOptions connectOptions() { return connectOptions; }
     public String authorizedUser() { return authorizedUser; }

@@ -199,6 +199,9 @@ final class ConnzView {
         m.put("out_msgs", c.outMsgs());
         m.put("in_bytes", c.inBytes());
         m.put("out_bytes", c.outBytes());
+        if (conn.stalls() > 0) {
+            m.put("stalls", conn.stalls());
+        }
         m.put("subscriptions", c.subCount());
         ConnectOptions co = conn.connectOptions();
         if (co != null) {
