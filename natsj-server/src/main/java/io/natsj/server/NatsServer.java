@@ -6,6 +6,7 @@ import io.natsj.server.cluster.ClusterInterest;
 import io.natsj.server.jetstream.JetStream;
 import io.natsj.server.jetstream.cluster.JetStreamCluster;
 import io.natsj.server.jetstream.cluster.MetaBootstrap;
+import io.natsj.server.raft.RaftNode;
 import io.natsj.server.raft.host.RaftGroup;
 import io.natsj.server.raft.host.RaftHost;
 import io.natsj.server.store.io.DiskFileIO;
@@ -77,6 +78,10 @@ public final class NatsServer implements AutoCloseable, MonitoredServer {
     private static final int MAX_CLOSED = 10_000;
     /** One Raft tick: elections after 1–2 s of silence (10–20 ticks), heartbeats every 200 ms. */
     private static final long RAFT_TICK_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+    /** A meta replica heard from within this (the longest election timeout) and caught up is "current". */
+    private static final long META_REPLICA_QUIET_NANOS = TimeUnit.SECONDS.toNanos(2);
+    /** A meta replica not heard from for this long is shown "offline". */
+    private static final long OFFLINE_AFTER_NANOS = TimeUnit.SECONDS.toNanos(10);
 
     private final ServerOptions options;
     private final ServerClock clock;
@@ -442,8 +447,18 @@ public final class NatsServer implements AutoCloseable, MonitoredServer {
             return null;
         }
         RaftGroup meta = jsc.meta();
-        return meta == null ? new MetaFacts(false, clusterName(), null, jsc.expectedServers(), false)
-                : new MetaFacts(true, clusterName(), meta.leader(), meta.voters().size(), meta.recovering());
+        if (meta == null) {
+            return new MetaFacts(false, clusterName(), null, jsc.expectedServers(), false, List.of());
+        }
+        List<MetaFacts.Replica> replicas = new ArrayList<>();
+        long last = meta.lastIndex();
+        long quiet = META_REPLICA_QUIET_NANOS;
+        for (RaftNode.Replica r : meta.replicas()) {
+            long since = r.ticksSinceContact() * meta.tickNanos();
+            replicas.add(new MetaFacts.Replica(r.peer(), r.match() >= meta.commitIndex() && since <= quiet,
+                    since > OFFLINE_AFTER_NANOS, since, Math.max(0, last - r.match())));
+        }
+        return new MetaFacts(true, clusterName(), meta.leader(), meta.voters().size(), meta.recovering(), replicas);
     }
 
     /** Clustered JetStream (the meta group), or null without JetStream or a cluster. */

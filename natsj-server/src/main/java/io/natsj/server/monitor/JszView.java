@@ -107,7 +107,10 @@ final class JszView {
         return m;
     }
 
-    /** {@code meta_cluster}: the meta group's name, leader (and its node hash) and size. */
+    /**
+     * {@code meta_cluster}: the meta group's name, leader (and its node hash), on the leader the other servers
+     * ({@code replicas}), and size.
+     */
     private static Map<String, Object> metaCluster(MetaFacts meta) {
         Map<String, Object> mc = new LinkedHashMap<>();
         if (!meta.cluster().isEmpty()) {
@@ -116,6 +119,24 @@ final class JszView {
         if (meta.leader() != null) {
             mc.put("leader", meta.leader());
             mc.put("peer", NodeHash.of(meta.leader()));
+        }
+        if (!meta.replicas().isEmpty()) {
+            List<Object> replicas = new ArrayList<>();
+            for (MetaFacts.Replica r : meta.replicas()) {
+                Map<String, Object> p = new LinkedHashMap<>();
+                p.put("name", r.name());
+                p.put("current", r.current());
+                if (r.offline()) {
+                    p.put("offline", true);
+                }
+                p.put("active", r.activeNanos());
+                if (r.lag() > 0) {
+                    p.put("lag", r.lag());
+                }
+                p.put("peer", NodeHash.of(r.name()));
+                replicas.add(p);
+            }
+            mc.put("replicas", replicas);
         }
         mc.put("cluster_size", meta.size());
         mc.put("pending", 0);

@@ -20,6 +20,7 @@ final class Progress {
     /** Heartbeat answers since the snapshot went out: after an election timeout's worth it is sent again. */
     int snapshotWaits;
     boolean recentActive;
+    long lastContact; // the leader's tick count when the follower last answered
     private final long[] inflight;
     private int inflightStart;
     private int inflightCount;

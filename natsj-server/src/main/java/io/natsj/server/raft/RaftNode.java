@@ -131,6 +131,7 @@ public final class RaftNode {
     public void tick() {
         checkNoReadyOut();
         if (role == Role.LEADER) {
+            replicator.tick();
             tickLeader();
         } else {
             tickElection();
@@ -363,6 +364,18 @@ public final class RaftNode {
 
     public Recovery recovery() {
         return recovery;
+    }
+
+    /**
+     * A follower as the leader sees it: the last index known to match the leader's log, and the ticks since it last
+     * answered.
+     */
+    public record Replica(String peer, long match, long ticksSinceContact) {
+    }
+
+    /** The followers' replication (voters and learners), when this replica leads; empty otherwise. */
+    public List<Replica> replicas() {
+        return role == Role.LEADER ? replicator.replicas() : List.of();
     }
 
     /** The voters in force: the latest membership entry in the log, committed or not. */

@@ -6,6 +6,7 @@ import io.natsj.server.raft.RaftMessage.Heartbeat;
 import io.natsj.server.raft.RaftMessage.HeartbeatResponse;
 import io.natsj.server.raft.RaftMessage.InstallSnapshot;
 import io.natsj.server.raft.RaftMessage.SnapshotResponse;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -33,6 +34,7 @@ final class Replicator {
     private final Consumer<RaftMessage> out;
     private final TreeMap<String, Progress> progress = new TreeMap<>();
     private long term;
+    private long ticks;
 
     Replicator(String id, RaftConfig cfg, RaftLog log, Consumer<RaftMessage> out) {
         this.id = id;
@@ -67,6 +69,8 @@ final class Replicator {
         if (!peer.equals(id) && !progress.containsKey(peer)) {
             Progress pr = new Progress(log.lastIndex() + 1, cfg.maxInflight());
             pr.recentActive = true;
+        pr.lastContact = ticks;
+            pr.lastContact = ticks;
             progress.put(peer, pr);
         }
     }
@@ -98,6 +102,18 @@ final class Replicator {
             }
         }
         return active >= m.quorum();
+    }
+
+    /** Counts one tick of the leader's clock (for {@link #replicas}). */
+    void tick() {
+        ticks++;
+    }
+
+    /** Each follower's replication as this leader sees it. */
+    List<RaftNode.Replica> replicas() {
+        List<RaftNode.Replica> out = new ArrayList<>(progress.size());
+        progress.forEach((peer, pr) -> out.add(new RaftNode.Replica(peer, pr.match, ticks - pr.lastContact)));
+        return out;
     }
 
     void resetActivity() {
@@ -155,6 +171,7 @@ final class Replicator {
             return Ack.KNOWN;
         }
         pr.recentActive = true;
+        pr.lastContact = ticks;
         if (r.reject() && r.recovering() && r.lastIndex() < pr.match) {
             pr.regressTo(r.lastIndex());
             sendAppend(r.from(), true);
@@ -195,6 +212,7 @@ final class Replicator {
             return;
         }
         pr.recentActive = true;
+        pr.lastContact = ticks;
         if (pr.state == Progress.State.PROBE) {
             pr.probeSent = false;
         } else if (pr.state == Progress.State.REPLICATE && pr.paused()) {
@@ -215,6 +233,7 @@ final class Replicator {
             return false;
         }
         pr.recentActive = true;
+        pr.lastContact = ticks;
         pr.maybeUpdate(r.index());
         if (pr.state == Progress.State.SNAPSHOT) {
             pr.becomeProbe();

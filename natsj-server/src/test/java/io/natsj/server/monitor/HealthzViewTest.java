@@ -69,20 +69,21 @@ class HealthzViewTest {
 
     @Test
     void aClusteredServerWithoutAMetaLeaderIsUnavailable(@TempDir Path store) {
-        for (MetaFacts meta : List.of(new MetaFacts(false, "c", null, 3, false), new MetaFacts(true, "c", null, 3,
-                false))) {
+        for (MetaFacts meta : List.of(new MetaFacts(false, "c", null, 3, false, List.of()),
+                new MetaFacts(true, "c", null, 3, false, List.of()))) {
             MonitorReply r = healthz(clustered(store, meta), "");
             assertThat(r.status()).isEqualTo(503);
             assertThat(body(r)).isEqualTo("{\"status\":\"unavailable\","
                     + "\"error\":\"JetStream has not established contact with a meta leader\"}");
         }
-        assertThat(healthz(clustered(store, new MetaFacts(false, "c", null, 3, false)), "?js-server-only=true")
-                .status()).isEqualTo(200);
+        MetaFacts none = new MetaFacts(false, "c", null, 3, false, List.of());
+        assertThat(healthz(clustered(store, none), "?js-server-only=true").status()).isEqualTo(200);
     }
 
     @Test
     void aReplicaRecoveringFromDamageIsNotCurrent(@TempDir Path store) {
-        MonitorReply r = healthz(clustered(store, new MetaFacts(true, "c", "n2", 3, true)), "?details=true");
+        MetaFacts recovering = new MetaFacts(true, "c", "n2", 3, true, List.of());
+        MonitorReply r = healthz(clustered(store, recovering), "?details=true");
         assertThat(r.status()).isEqualTo(503);
         assertThat(body(r)).isEqualTo("{\"status\":\"error\",\"errors\":[{\"type\":\"JETSTREAM\","
                 + "\"error\":\"JetStream is not current with the meta leader\"}]}");
@@ -90,7 +91,7 @@ class HealthzViewTest {
 
     @Test
     void aMetaGroupWithALeaderIsHealthy(@TempDir Path store) {
-        MetaFacts ok = new MetaFacts(true, "c", "n2", 3, false);
+        MetaFacts ok = new MetaFacts(true, "c", "n2", 3, false, List.of());
         assertThat(healthz(clustered(store, ok), "?js-meta-only=true").status()).isEqualTo(200);
         assertThat(healthz(clustered(store, ok), "").status()).isEqualTo(200);
     }

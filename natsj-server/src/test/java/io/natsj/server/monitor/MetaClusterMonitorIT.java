@@ -56,12 +56,25 @@ class MetaClusterMonitorIT {
                 assertThat(meta.path("name").asString()).isEqualTo("hc");
                 assertThat(meta.path("peer").asString()).isEqualTo(NodeHash.of(leader));
                 assertThat(meta.path("cluster_size").asInt()).isEqualTo(3);
-                Map<String, MonitorHttp> byName = Map.of("h1", h1, "h2", h2, "h3", h3);
-                assertThat(byName.get(leader).get("/jsz?leader-only=true").statusCode()).isEqualTo(200);
+                Map<String, MonitorHttp> servers = Map.of("h1", h1, "h2", h2, "h3", h3);
+                await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
+                    JsonNode replicas = servers.get(leader).json("/jsz").path("meta_cluster").path("replicas");
+                    assertThat(replicas).hasSize(2);
+                    for (JsonNode r : replicas) {
+                        assertThat(r.path("name").asString()).isIn(NAMES).isNotEqualTo(leader);
+                        assertThat(r.path("current").asBoolean()).isTrue();
+                        assertThat(r.path("active").asLong()).isLessThan(2_000_000_000L);
+                        assertThat(r.path("peer").asString()).isEqualTo(NodeHash.of(r.path("name").asString()));
+                        assertThat(r.has("offline")).isFalse();
+                    }
+                });
+                NAMES.stream().filter(n -> !n.equals(leader)).forEach(n -> assertThat(servers.get(n).json("/jsz")
+                        .path("meta_cluster").has("replicas")).as("only the leader lists the replicas").isFalse());
+                assertThat(servers.get(leader).get("/jsz?leader-only=true").statusCode()).isEqualTo(200);
                 NAMES.stream().filter(n -> !n.equals(leader)).forEach(n ->
-                        assertThat(byName.get(n).get("/jsz?leader-only=true").statusCode()).isNotEqualTo(200));
+                        assertThat(servers.get(n).get("/jsz?leader-only=true").statusCode()).isNotEqualTo(200));
                 for (String n : NAMES) {
-                    String metrics = byName.get(n).get("/metrics").body();
+                    String metrics = servers.get(n).get("/metrics").body();
                     assertThat(metrics).as(n).containsPattern("natsj_raft_leader\\{group=\"_meta_\",server_id=\"[^\"]+\"} "
                             + (n.equals(leader) ? "1" : "0")).containsPattern(
                             "natsj_raft_term\\{group=\"_meta_\",server_id=\"[^\"]+\"} [1-9]")

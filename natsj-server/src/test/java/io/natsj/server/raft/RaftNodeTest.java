@@ -124,6 +124,24 @@ class RaftNodeTest {
     }
 
     @Test
+    void theLeaderReportsEachFollowersMatchAndHowLongAgoItAnswered() {
+        TestGroup g = new TestGroup("n1", "n2", "n3");
+        RaftNode n1 = g.elect("n1");
+        g.propose("n1", "a");
+        g.tickAll(2);
+        assertThat(n1.replicas()).extracting(RaftNode.Replica::peer).containsExactly("n2", "n3");
+        assertThat(n1.replicas()).allSatisfy(r -> {
+            assertThat(r.match()).isEqualTo(n1.lastIndex());
+            assertThat(r.ticksSinceContact()).isLessThanOrEqualTo(RaftConfig.of("n1").heartbeatTicks());
+        });
+        g.isolate("n3");
+        g.tick("n1", 5);
+        RaftNode.Replica n3 = n1.replicas().stream().filter(r -> r.peer().equals("n3")).findFirst().orElseThrow();
+        assertThat(n3.ticksSinceContact()).isGreaterThanOrEqualTo(5);
+        assertThat(g.node("n2").replicas()).as("only the leader knows").isEmpty();
+    }
+
+    @Test
     void checkQuorumStepsDownALeaderThatNoLongerHearsFromAQuorum() {
         TestGroup g = new TestGroup("n1", "n2", "n3");
         RaftNode n1 = g.elect("n1");

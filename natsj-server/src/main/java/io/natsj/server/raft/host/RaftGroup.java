@@ -54,6 +54,7 @@ public final class RaftGroup {
     private volatile long commit;
     private volatile long last;
     private volatile long leaderChanges;
+    private volatile List<RaftNode.Replica> replicas = List.of();
     private boolean closed;
 
     RaftGroup(String name, RaftHost host, RaftNode node, GroupStorage storage, GroupStateMachine machine) {
@@ -103,6 +104,19 @@ public final class RaftGroup {
     /** How often this replica has seen a new leader (a leader known after none counts; losing one does not). */
     public long leaderChanges() {
         return leaderChanges;
+    }
+
+    /**
+     * The followers as this replica sees them while it leads (empty otherwise): each one's match and the ticks since it
+     * last answered ({@link #tickNanos()} each).
+     */
+    public List<RaftNode.Replica> replicas() {
+        return replicas;
+    }
+
+    /** The length of one tick of this group's host. */
+    public long tickNanos() {
+        return host.tickNanos();
     }
 
     /** The group's voters now (server names, sorted). */
@@ -182,6 +196,7 @@ public final class RaftGroup {
         leader = now;
         commit = node.commitIndex();
         last = node.lastIndex();
+        replicas = node.isLeader() ? List.copyOf(node.replicas()) : List.of();
         isLeader = node.isLeader();
         term = node.term();
         applied = node.appliedIndex();

@@ -69,6 +69,11 @@ public final class RaftHost implements AutoCloseable {
         return id;
     }
 
+    /** The length of one Raft tick on this host. */
+    public long tickNanos() {
+        return tickNanos;
+    }
+
     /** Starts the host's thread. */
     public RaftHost start() {
         thread.start();
