@@ -51,6 +51,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ScheduledExecutorService;
@@ -273,6 +274,15 @@ public final class NatsServer implements AutoCloseable, MonitoredServer {
             @Override
             public String stepDown(String preferred) {
                 return jsc.stepDown(preferred);
+            }
+
+            @Override
+            public CompletableFuture<RemoveRefusal> removeServer(String name, String peerId) {
+                return jsc.removeServer(name, peerId).thenApply(r -> switch (r) {
+                    case REMOVED -> null;
+                    case NOT_MEMBER -> RemoveRefusal.NOT_MEMBER;
+                    case CHANGE_IN_PROGRESS -> RemoveRefusal.CHANGE_IN_PROGRESS;
+                });
             }
         });
     }

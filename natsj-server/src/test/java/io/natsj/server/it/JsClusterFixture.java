@@ -45,9 +45,15 @@ public final class JsClusterFixture implements AutoCloseable {
 
     /** Starts server {@code name}, with {@code extra} applied to its options. */
     public NatsServer start(String name, UnaryOperator<ServerOptions.Builder> extra) throws IOException {
+        return start(name, List.copyOf(routePorts.keySet()), extra);
+    }
+
+    /** Starts server {@code name} with routes to the servers {@code routeTo} names only (itself left out). */
+    public NatsServer start(String name, List<String> routeTo, UnaryOperator<ServerOptions.Builder> extra)
+            throws IOException {
         List<URI> routes = new ArrayList<>();
         routePorts.forEach((n, p) -> {
-            if (!n.equals(name)) {
+            if (!n.equals(name) && routeTo.contains(n)) {
                 routes.add(URI.create("nats-route://127.0.0.1:" + p));
             }
         });

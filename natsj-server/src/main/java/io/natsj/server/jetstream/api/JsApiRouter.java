@@ -183,8 +183,8 @@ public final class JsApiRouter implements Subscriber, AutoCloseable {
      * The JetStream API as the system account's own clients reach it on a single nats-server 2.11 (they are not
      * behind the API import, so nothing is left to streams or consumers): {@code ACCOUNT.PURGE.<account>} purges
      * that account ({@link AccountPurgeApi}); {@code INFO} is "JetStream not enabled for account" (503, 10039);
-     * {@code META.LEADER.STEPDOWN} is the meta leader's ({@link MetaApi}; others say nothing); {@code SERVER.REMOVE}
-     * and the rest of {@code ACCOUNT.>} are left unanswered; every other subject gets
+     * {@code META.LEADER.STEPDOWN} and {@code SERVER.REMOVE} are the meta leader's ({@link MetaApi}; others say
+     * nothing); the rest of {@code ACCOUNT.>} is left unanswered; every other subject gets
      * 10039 in a {@code system_response}.
      */
     public static JsApiRouter systemAccount(JetStreamContext ctx, JetStream server) {
@@ -196,10 +196,10 @@ public final class JsApiRouter implements Subscriber, AutoCloseable {
                 r.notEnabled(req, "account_info_response");
             }
         }));
-        r.routes.add(new Route("META.LEADER.STEPDOWN", new MetaApi(server, r)::stepDown, true)); // as nats-server: acts without a reply too
-        for (String unanswered : List.of("SERVER.REMOVE", "ACCOUNT.>")) {
-            r.routes.add(new Route(unanswered, IGNORED));
-        }
+        MetaApi meta = new MetaApi(server, r);
+        r.routes.add(new Route("META.LEADER.STEPDOWN", meta::stepDown, true)); // as nats-server: acts without a reply
+        r.routes.add(new Route("SERVER.REMOVE", meta::serverRemove, true));
+        r.routes.add(new Route("ACCOUNT.>", IGNORED));
         return r;
     }
 

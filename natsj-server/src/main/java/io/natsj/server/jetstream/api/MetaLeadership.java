@@ -17,4 +17,13 @@ public interface MetaLeadership {
      * already leader}, {@code preferred server "x" not known}, {@code no replacement peer connected}).
      */
     String stepDown(String preferred);
+
+    /** Why a server could not be removed. */
+    enum RemoveRefusal { NOT_MEMBER, CHANGE_IN_PROGRESS }
+
+    /**
+     * Removes a server from the meta group: by node hash {@code peerId} when given, else by server name; completes
+     * with null once the removal is in the group's log, or with why not.
+     */
+    java.util.concurrent.CompletableFuture<RemoveRefusal> removeServer(String name, String peerId);
 }

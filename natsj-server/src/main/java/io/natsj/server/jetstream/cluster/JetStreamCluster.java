@@ -2,10 +2,12 @@ package io.natsj.server.jetstream.cluster;
 
 import io.natsj.server.raft.Membership;
 import io.natsj.server.raft.RaftConfig;
+import io.natsj.server.raft.RaftNode;
 import io.natsj.server.raft.host.RaftGroup;
 import io.natsj.server.raft.host.RaftHost;
 import io.natsj.server.raft.store.FileRaftStorage;
 import io.natsj.server.store.io.FileIO;
+import io.natsj.server.util.NodeHash;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -13,6 +15,9 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Collection;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -34,6 +39,7 @@ public final class JetStreamCluster implements AutoCloseable {
     public static final String META = "_meta_";
     private static final long SEGMENT_BYTES = 8L << 20;
     private static final long WAIT_LOG_NANOS = TimeUnit.SECONDS.toNanos(10);
+    private static final long GROW_EVERY_MILLIS = 500;
 
     private final RaftHost host;
     private final FileIO io;
@@ -45,6 +51,8 @@ public final class JetStreamCluster implements AutoCloseable {
     private final MetaState state = new MetaState();
     private volatile RaftGroup meta;
     private ScheduledFuture<?> bootstrap;
+    private ScheduledFuture<?> growth;
+    private final Set<String> removed = ConcurrentHashMap.newKeySet();
     private long lastWaitLog;
     private volatile boolean closed;
 
@@ -136,11 +144,49 @@ public final class JetStreamCluster implements AutoCloseable {
         return null;
     }
 
+    /** What {@link #removeServer} found. */
+    public enum Removal { REMOVED, NOT_MEMBER, CHANGE_IN_PROGRESS }
+
+    /**
+     * Removes a server from the meta group (this server leads it): the member whose node hash is {@code peerId} when
+     * that is given, else the one named {@code name}. The leader then does not take it in again while it stays
+     * routed (a server removed and still running is not re-added; one that comes back later is).
+     */
+    public CompletableFuture<Removal> removeServer(String name, String peerId) {
+        RaftGroup g = meta;
+        if (g == null || !g.isLeader()) {
+            return CompletableFuture.completedFuture(Removal.NOT_MEMBER);
+        }
+        Membership m = g.membership();
+        String found = null;
+        for (String member : java.util.stream.Stream.concat(m.voters().stream(), m.learners().stream()).toList()) {
+            if (peerId != null && !peerId.isEmpty() ? NodeHash.of(member).equals(peerId) : member.equals(name)) {
+                found = member;
+            }
+        }
+        if (found == null) {
+            return CompletableFuture.completedFuture(Removal.NOT_MEMBER);
+        }
+        String peer = found;
+        removed.add(peer);
+        return g.proposeMembership(m.without(peer)).thenApply(ok -> {
+            if (!ok) {
+                removed.remove(peer);
+                return Removal.CHANGE_IN_PROGRESS;
+            }
+            LOG.info("JetStream cluster: {} removed from the meta group", peer);
+            return Removal.REMOVED;
+        });
+    }
+
     @Override
     public synchronized void close() {
         closed = true;
         if (bootstrap != null) {
             bootstrap.cancel(false);
+        }
+        if (growth != null) {
+            growth.cancel(false);
         }
     }
 
@@ -175,5 +221,38 @@ public final class JetStreamCluster implements AutoCloseable {
     private void openMeta(Membership voters) throws IOException {
         FileRaftStorage storage = FileRaftStorage.open(io, metaDir(), voters, SEGMENT_BYTES);
         meta = host.open(META, RaftConfig::of, storage, state);
+        growth = timers.scheduleWithFixedDelay(this::grow, GROW_EVERY_MILLIS, GROW_EVERY_MILLIS,
+                TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * The meta leader takes in the JetStream servers it is routed to that are not members yet, one step at a time:
+     * first as a learner (replicated to, not counted), then, once it holds everything committed, as a voter. A
+     * server that joins a running cluster may have formed a group of its own first (it waits for the servers its
+     * routes name, then starts one): it never gathers a quorum (the members refuse a non-member's vote requests and
+     * its log is empty), and the first membership entry it receives from the real leader replaces its view.
+     */
+    private void grow() {
+        RaftGroup g = meta;
+        if (closed || g == null || !g.isLeader()) {
+            return;
+        }
+        Membership m = g.membership();
+        Collection<String> routed = routedJetStreamServers.get();
+        removed.retainAll(routed); // one that went away and comes back is taken in again
+        for (String server : routed) {
+            if (!m.isMember(server) && !removed.contains(server)) {
+                LOG.info("JetStream cluster: adding {} to the meta group (as a learner first)", server);
+                g.proposeMembership(m.withLearner(server));
+                return;
+            }
+        }
+        for (RaftNode.Replica r : g.replicas()) {
+            if (m.isLearner(r.peer()) && r.match() >= g.commitIndex()) {
+                LOG.info("JetStream cluster: {} caught up, now a voter of the meta group", r.peer());
+                g.proposeMembership(m.with(r.peer()));
+                return;
+            }
+        }
     }
 }

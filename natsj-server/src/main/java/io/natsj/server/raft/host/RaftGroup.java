@@ -2,6 +2,7 @@ package io.natsj.server.raft.host;
 
 import io.natsj.server.raft.Entry;
 import io.natsj.server.raft.HardState;
+import io.natsj.server.raft.Membership;
 import io.natsj.server.raft.ProposeResult;
 import io.natsj.server.raft.RaftNode;
 import io.natsj.server.raft.Ready;
@@ -51,6 +52,7 @@ public final class RaftGroup {
     private volatile long applied;
     private volatile boolean recovering;
     private volatile List<String> voters = List.of();
+    private volatile Membership membership;
     private volatile long commit;
     private volatile long last;
     private volatile long leaderChanges;
@@ -140,6 +142,22 @@ public final class RaftGroup {
         return done;
     }
 
+    /**
+     * Proposes the next membership (one step from the current one: a voter or learner added or removed, a learner
+     * promoted); true once the leader accepted it into its log (it takes effect there), false when refused (not
+     * leader, a change pending, not one step).
+     */
+    public CompletableFuture<Boolean> proposeMembership(Membership next) {
+        CompletableFuture<Boolean> done = new CompletableFuture<>();
+        host.run(() -> done.complete(!closed && node.proposeMembership(next) instanceof ProposeResult.Accepted));
+        return done;
+    }
+
+    /** The group's members now (voters and learners), as this replica's log has them. */
+    public Membership membership() {
+        return membership;
+    }
+
     /** Asks the leader to hand leadership to {@code peer} (host thread). */
     public void transferLeadership(String peer) {
         host.run(() -> node.transferLeadership(peer));
@@ -201,7 +219,8 @@ public final class RaftGroup {
         term = node.term();
         applied = node.appliedIndex();
         recovering = node.recovery() != HardState.Recovery.NONE;
-        voters = List.copyOf(node.membership().voters());
+        membership = node.membership();
+        voters = List.copyOf(membership.voters());
         if (!isLeader && !pending.isEmpty()) {
             // entries proposed in an earlier term may still commit, but this replica no longer answers for them
             failPendingUpTo(Long.MAX_VALUE);

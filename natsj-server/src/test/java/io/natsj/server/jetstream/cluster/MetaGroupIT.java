@@ -7,6 +7,7 @@ import io.nats.client.Options;
 import io.natsj.server.NatsServer;
 import io.natsj.server.ServerOptions;
 import io.natsj.server.config.ConfigLoader;
+import io.natsj.server.util.NodeHash;
 import io.natsj.server.it.JsClusterFixture;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -114,20 +115,42 @@ class MetaGroupIT {
     }
 
     @Test
-    void theMetaLeaderStepsDownWhenTheSystemAccountAsks() throws Exception {
-        Path conf = dir.resolve("accounts.conf");
-        Files.writeString(conf, """
-                accounts {
-                  SYS: { users: [ { user: sys, password: psys } ] }
-                  APP: { users: [ { user: app, password: papp } ], jetstream: enabled }
-                }
-                system_account: SYS
-                """);
-        ServerOptions accounts = ConfigLoader.load(conf).options().build();
+    void aServerAddedToARunningClusterJoinsTheMetaGroupAsAVoter() throws Exception {
+        cluster.close();
+        cluster = new JsClusterFixture(dir, "grow", List.of("m1", "m2", "m3", "m4"));
         for (String n : NAMES) {
-            cluster.start(n, b -> b.accounts(accounts.accounts()).users(accounts.users())
-                    .systemAccount(accounts.systemAccount()));
+            cluster.start(n, NAMES, b -> b); // the first three know only each other
         }
+        String leader = awaitOneLeader();
+        Assignment a = new Assignment("$G", "BEFORE", null, "{}", "S-R3F-z", NAMES, false, 1);
+        assignEverywhere(leader, a);
+        cluster.start("m4"); // routes to all three
+        await().atMost(Duration.ofSeconds(20)).until(() -> cluster.servers().values().stream().allMatch(s ->
+                s.jetStreamCluster().meta() != null && s.jetStreamCluster().meta().voters().size() == 4));
+        awaitOneLeader();
+        awaitEverywhere(a); // the newcomer got the assignments made before it came
+        assertThat(cluster.server("m4").jetStreamCluster().meta().membership().voters())
+                .containsExactlyInAnyOrder("m1", "m2", "m3", "m4");
+    }
+
+    @Test
+    void aStoppedServerIsRemovedFromTheMetaGroupBySystemRequest() throws Exception {
+        startAllWithSystemAccount();
+        String leader = awaitOneLeader();
+        String gone = NAMES.stream().filter(n -> !n.equals(leader)).findFirst().orElseThrow();
+        cluster.stop(gone);
+        try (Connection sys = Nats.connect(Options.builder().server(cluster.server(leader).clientUrl())
+                .userInfo("sys", "psys").noReconnect().build())) {
+            assertThat(answer(sys, SERVER_REMOVE, "{\"peer_id\":\"" + NodeHash.of(gone) + "\"}")).isEqualTo(
+                    "{\"type\":\"io.nats.jetstream.api.v1.meta_server_remove_response\",\"success\":true}");
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> cluster.servers().values().stream().allMatch(s ->
+                s.jetStreamCluster().meta().voters().equals(NAMES.stream().filter(n -> !n.equals(gone)).toList())));
+    }
+
+    @Test
+    void theMetaLeaderStepsDownWhenTheSystemAccountAsks() throws Exception {
+        startAllWithSystemAccount();
         String first = awaitOneLeader();
         String asker = NAMES.stream().filter(n -> !n.equals(first)).findFirst().orElseThrow();
         try (Connection sys = Nats.connect(Options.builder().server(cluster.server(asker).clientUrl())
@@ -146,6 +169,9 @@ class MetaGroupIT {
                             + "\\\" is already leader");
             assertThat(answer(sys, "{\"placement\":{\"preferred\":\"nope\"}}"))
                     .contains("\"code\":400").contains("preferred server \\\"nope\\\" not known");
+            assertThat(answer(sys, SERVER_REMOVE, "")).contains("\"err_code\":10003");
+            assertThat(answer(sys, SERVER_REMOVE, "{\"peer\":\"nope\"}"))
+                    .contains("\"err_code\":10044").contains("server is not a member of the cluster");
             String third = NAMES.stream().filter(n -> !n.equals(second)).findFirst().orElseThrow();
             assertThat(answer(sys, "{\"placement\":{\"preferred\":\"" + third + "\"}}")).contains("\"success\":true");
             await().atMost(Duration.ofSeconds(10)).until(this::awaitOneLeader, third::equals);
@@ -153,9 +179,33 @@ class MetaGroupIT {
     }
 
     private static final String STEPDOWN = "$JS.API.META.LEADER.STEPDOWN";
+    private static final String ACCOUNTS = """
+            accounts {
+              SYS: { users: [ { user: sys, password: psys } ] }
+              APP: { users: [ { user: app, password: papp } ], jetstream: enabled }
+            }
+            system_account: SYS
+            """;
+
+    private static final String SERVER_REMOVE = "$JS.API.SERVER.REMOVE";
+
+    /** Starts every server with accounts APP (JetStream, user app) and SYS (the system account, user sys). */
+    private void startAllWithSystemAccount() throws IOException {
+        Path conf = dir.resolve("accounts.conf");
+        Files.writeString(conf, ACCOUNTS);
+        ServerOptions accounts = ConfigLoader.load(conf).options().build();
+        for (String n : NAMES) {
+            cluster.start(n, b -> b.accounts(accounts.accounts()).users(accounts.users())
+                    .systemAccount(accounts.systemAccount()));
+        }
+    }
 
     private static String answer(Connection c, String body) throws Exception {
-        Message m = c.request(STEPDOWN, body.getBytes(StandardCharsets.UTF_8), Duration.ofSeconds(5));
+        return answer(c, STEPDOWN, body);
+    }
+
+    private static String answer(Connection c, String subject, String body) throws Exception {
+        Message m = c.request(subject, body.getBytes(StandardCharsets.UTF_8), Duration.ofSeconds(5));
         assertThat(m).as("an answer to " + body).isNotNull();
         return new String(m.getData(), StandardCharsets.UTF_8);
     }
