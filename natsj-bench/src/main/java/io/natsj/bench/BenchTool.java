@@ -68,6 +68,10 @@ public final class BenchTool implements Callable<Integer> {
             + "memory and idle CPU of a server holding one stream with N idle durable consumers, natsj and nats-server.")
     Integer idleConsumers;
 
+    @Option(names = "--idle-raft-groups", paramLabel = "N", description = "Instead of the scenarios: idle CPU and "
+            + "heap of N Raft groups of three replicas on a 3-server natsj cluster in this JVM (natsj only).")
+    Integer idleRaftGroups;
+
     @Option(names = "--tls", description = "With --compare: both servers with TLS on the client port (a "
             + "self-signed certificate made for the run); the clients connect with TLS.")
     boolean tls;
@@ -108,6 +112,9 @@ public final class BenchTool implements Callable<Integer> {
                 System.out.printf(Locale.ROOT, "%-14s %14.1f %s%n", s.id(), s.run(url, scale), s.unit());
             }
             return 0;
+        }
+        if (idleRaftGroups != null) {
+            return emit(IdleRaftGroupsBench.table(idleRaftGroups)); // natsj only: no --compare needed
         }
         if (!compare) {
             System.err.println("give --url or --compare");
