@@ -149,7 +149,10 @@ public final class RaftGroup {
      */
     public CompletableFuture<Boolean> proposeMembership(Membership next) {
         CompletableFuture<Boolean> done = new CompletableFuture<>();
-        host.run(() -> done.complete(!closed && node.proposeMembership(next) instanceof ProposeResult.Accepted));
+        host.run(() -> {
+            done.complete(!closed && node.proposeMembership(next) instanceof ProposeResult.Accepted);
+            host.touched(this);
+        });
         return done;
     }
 
@@ -160,7 +163,10 @@ public final class RaftGroup {
 
     /** Asks the leader to hand leadership to {@code peer} (host thread). */
     public void transferLeadership(String peer) {
-        host.run(() -> node.transferLeadership(peer));
+        host.run(() -> {
+            node.transferLeadership(peer);
+            host.touched(this);
+        });
     }
 
     // ---------------------------------------------------------------- host thread
@@ -179,6 +185,7 @@ public final class RaftGroup {
             return;
         }
         ProposeResult r = node.propose(data);
+        host.touched(this);
         if (r instanceof ProposeResult.Accepted a) {
             pending.add(new Pending(a.index(), a.term(), done));
         } else if (r instanceof ProposeResult.Refused f) {
@@ -225,6 +232,10 @@ public final class RaftGroup {
             // entries proposed in an earlier term may still commit, but this replica no longer answers for them
             failPendingUpTo(Long.MAX_VALUE);
         }
+    }
+
+    boolean isClosed() {
+        return closed;
     }
 
     void close() throws IOException {

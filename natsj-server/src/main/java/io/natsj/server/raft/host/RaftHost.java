@@ -47,6 +47,7 @@ public final class RaftHost implements AutoCloseable {
     private final LinkedBlockingQueue<Runnable> inbox = new LinkedBlockingQueue<>();
     private final Map<String, RaftGroup> groups = new LinkedHashMap<>();
     private volatile List<RaftGroup> published = List.of();
+    private final java.util.Set<RaftGroup> touched = new java.util.LinkedHashSet<>(); // host thread only
     private final Thread thread;
     private volatile boolean running = true;
     private long nextTick;
@@ -101,6 +102,7 @@ public final class RaftHost implements AutoCloseable {
             RaftGroup g = new RaftGroup(name, this, node, storage, machine);
             groups.put(name, g);
             published = List.copyOf(groups.values());
+            touched.add(g);
             opened.complete(g);
         });
         return opened.join();
@@ -129,6 +131,7 @@ public final class RaftHost implements AutoCloseable {
                 RaftGroup g = groups.get(m.group());
                 if (g != null && id.equals(m.message().to())) {
                     g.node().step(m.message());
+                    touched.add(g);
                 }
             }
         });
@@ -168,9 +171,10 @@ public final class RaftHost implements AutoCloseable {
                 long now = clock.nanoTime();
                 if (now - nextTick >= 0) {
                     nextTick = now + tickNanos;
-                    for (RaftGroup g : groups.values()) {
+                    for (RaftGroup g : published) {
                         g.node().tick();
                     }
+                    touched.addAll(published);
                 }
                 work();
             } catch (InterruptedException e) {
@@ -181,13 +185,23 @@ public final class RaftHost implements AutoCloseable {
         }
     }
 
-    /** Carries out every group's readies, a few rounds while answers make new ones. */
+    /** Notes that {@code g}'s core had input this round (host thread): only such groups are asked for a ready. */
+    void touched(RaftGroup g) {
+        touched.add(g);
+    }
+
+    /**
+     * Carries out the readies of the groups that had input, a few rounds while answers make new ones (a later round
+     * looks only at the groups the one before changed).
+     */
     private void work() {
-        for (int round = 0; round < MAX_ROUNDS; round++) {
+        for (int round = 0; round < MAX_ROUNDS && !touched.isEmpty(); round++) {
             Map<RaftGroup, Ready> readies = new LinkedHashMap<>();
             Map<String, List<GroupMessage>> now = new HashMap<>();
-            for (RaftGroup g : new ArrayList<>(groups.values())) {
-                if (!g.node().hasReady()) {
+            List<RaftGroup> candidates = List.copyOf(touched);
+            touched.clear();
+            for (RaftGroup g : candidates) {
+                if (g.isClosed() || !g.node().hasReady()) {
                     continue;
                 }
                 Ready r = g.node().ready();
@@ -221,6 +235,7 @@ public final class RaftHost implements AutoCloseable {
                 }
                 g.apply(r);
                 g.publish();
+                touched.add(g); // persisted/applied may make the next ready
             }
             sendAll(later);
         }
