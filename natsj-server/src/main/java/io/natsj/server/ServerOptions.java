@@ -65,6 +65,7 @@ public final class ServerOptions {
     private final Path pidFile;
     private final Path configFile;
     private final JetStreamOptions jetStream;
+    private final List<String> serverTags;
     private final String clientAdvertise;
     private final boolean noLog;
     private final List<AccountConfig> accounts;
@@ -105,6 +106,7 @@ public final class ServerOptions {
         this.pidFile = b.pidFile;
         this.configFile = b.configFile;
         this.jetStream = b.jetStream;
+        this.serverTags = b.serverTags;
         this.clientAdvertise = b.clientAdvertise;
         this.noLog = b.noLog;
         this.accounts = List.copyOf(b.accounts);
@@ -152,6 +154,7 @@ public final class ServerOptions {
         b.pidFile = pidFile;
         b.configFile = configFile;
         b.jetStream = jetStream;
+        b.serverTags = serverTags;
         b.clientAdvertise = clientAdvertise;
         b.noLog = noLog;
         b.accounts = accounts;
@@ -215,6 +218,8 @@ public final class ServerOptions {
     /** The config file these options were read from, or null. */
     public Path configFile() { return configFile; }
     public JetStreamOptions jetStream() { return jetStream; }
+    /** {@code server_tags}: trimmed, lower-cased, without repeats (placement matches them; {@code /varz tags}). */
+    public List<String> serverTags() { return serverTags; }
     /** Client URL to advertise instead of the listen address; null when unset. */
     public String clientAdvertise() { return clientAdvertise; }
     /** True when the server should not configure logging (embedded use leaves logging to the host). */
@@ -296,6 +301,7 @@ public final class ServerOptions {
         private Path pidFile;
         private Path configFile;
         private JetStreamOptions jetStream = JetStreamOptions.DISABLED;
+        private List<String> serverTags = List.of();
         private String clientAdvertise;
         private boolean noLog;
         private List<AccountConfig> accounts = List.of();
@@ -338,6 +344,7 @@ public final class ServerOptions {
         public Builder pidFile(Path v) { this.pidFile = v; return this; }
         public Builder configFile(Path v) { this.configFile = v; return this; }
         public Builder jetStream(JetStreamOptions v) { this.jetStream = Objects.requireNonNull(v); return this; }
+        public Builder serverTags(List<String> v) { this.serverTags = List.copyOf(v); return this; }
         public Builder clientAdvertise(String v) { this.clientAdvertise = v; return this; }
         public Builder noLog(boolean v) { this.noLog = v; return this; }
         public Builder accounts(List<AccountConfig> v) { this.accounts = List.copyOf(v); return this; }

@@ -43,7 +43,7 @@ public final class ConfigLoader {
             "log_size_limit", "logfile_max_num", "log_max_num", "syslog", "remote_syslog", "ports_file_dir",
             "prof_port", "prof_block_rate", "max_traced_msg_len", "max_sub_tokens", "max_subscription_tokens",
             "connect_error_reports", "reconnect_error_reports",
-            "server_tags", "default_js_domain", "no_fast_producer_stall", "max_closed_clients", "http_base_path",
+            "default_js_domain", "no_fast_producer_stall", "max_closed_clients", "http_base_path",
             "gateway", "leaf", "leafnodes", "ocsp_cache", "no_system_account", "no_system", "no_sys_acc");
 
     /** nats-server top-level keys that natsj refuses until it implements them. */
@@ -111,6 +111,7 @@ public final class ConfigLoader {
             });
             case "port" -> b.port(intValue(key, v));
             case "host", "net" -> b.host(string(key, v));
+            case "server_tags" -> b.serverTags(serverTags(v));
             case "server_name" -> {
                 String name = string(key, v);
                 if (name.contains(" ")) {
@@ -484,6 +485,27 @@ public final class ConfigLoader {
 
     private void error(ConfigValue v, String reason) {
         errors.add(v.position() + ": " + reason);
+    }
+
+    /**
+     * {@code server_tags}: one string or an array of strings, each trimmed and lower-cased, empty ones and repeats
+     * dropped (as nats-server 2.9's tag list keeps them); anything else is an error.
+     */
+    private List<String> serverTags(ConfigValue v) {
+        List<String> out = new ArrayList<>();
+        List<ConfigValue> items = v.value() instanceof List<?> l ? l.stream().map(ConfigValue.class::cast).toList()
+                : List.of(v);
+        for (ConfigValue item : items) {
+            if (!(item.value() instanceof String s)) {
+                error(item, "error parsing tags: unsupported type " + item.typeName() + " where string is expected");
+                continue;
+            }
+            String tag = s.trim().toLowerCase(java.util.Locale.ROOT);
+            if (!tag.isEmpty() && !out.contains(tag)) {
+                out.add(tag);
+            }
+        }
+        return out;
     }
 
     static String string(String key, ConfigValue v) {

@@ -101,6 +101,9 @@ final class VarzView {
         m.put("http_req_stats", httpReqStats);
         m.put("config_load_time", GoFormats.rfc3339Nano(server.startTime()));
         m.put("config_digest", "");
+        if (!o.serverTags().isEmpty()) {
+            m.put("tags", o.serverTags());
+        }
         Map<String, Object> slow = new LinkedHashMap<>();
         slow.put("clients", st.slowConsumers());
         slow.put("routes", 0);

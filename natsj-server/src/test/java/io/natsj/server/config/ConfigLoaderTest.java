@@ -186,6 +186,16 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void serverTagsAreTrimmedLowerCasedAndKeptOnce() throws IOException {
+        assertThat(options("server_tags: [\" AZ:1 \", ssd, \"SSD\", \"\"]").serverTags())
+                .containsExactly("az:1", "ssd");
+        assertThat(options("server_tags: \"Single\"").serverTags()).containsExactly("single");
+        assertThat(options("port: 1").serverTags()).isEmpty();
+        assertThatThrownBy(() -> load("server_tags: [a, 1]"))
+                .hasMessageEndingWith(":1:18: error parsing tags: unsupported type integer where string is expected");
+    }
+
+    @Test
     void storeDirTwiceIsAnError() {
         assertThatThrownBy(() -> load("store_dir: /a\njetstream { store_dir: /b }"))
                 .hasMessageEndingWith(":2:13: Duplicate 'store_dir' configuration");

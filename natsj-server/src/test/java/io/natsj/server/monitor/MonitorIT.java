@@ -153,6 +153,16 @@ class MonitorIT {
     }
 
     @Test
+    void varzListsTheServerTagsOnlyWhenThereAreSome() throws Exception {
+        start(options().serverTags(List.of("az:1", "ssd")));
+        assertThat(http.json("/varz").path("tags")).extracting(JsonNode::asString).containsExactly("az:1", "ssd");
+        server.close();
+        http.close();
+        start();
+        assertThat(http.json("/varz").has("tags")).isFalse();
+    }
+
+    @Test
     void varzWritesWholeFloatsAsIntegersLikeGo() throws Exception {
         start();
 
