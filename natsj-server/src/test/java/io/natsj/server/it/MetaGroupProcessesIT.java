@@ -117,6 +117,25 @@ class MetaGroupProcessesIT {
     }
 
     @Test
+    void theWholeClusterKilledAndRestartedFindsItsMetaGroupAgain() throws Exception {
+        awaitAgreement(List.of(0, 1, 2), names());
+        for (int i = 0; i < 3; i++) {
+            cluster.kill(i);
+        }
+        long t0 = System.nanoTime();
+        for (int i = 0; i < 3; i++) {
+            cluster.restart(i);
+        }
+        String leader = awaitAgreement(List.of(0, 1, 2), names());
+        System.out.printf("meta group back after a whole-cluster kill -9: leader %s %d ms after the restarts%n",
+                leader, (System.nanoTime() - t0) / 1_000_000);
+        for (int i = 0; i < 3; i++) {
+            String log = cluster.log(i); // kept across restarts: the first start formed the group, the second reopened it
+            assertThat(log.split("forming the meta group", -1)).as("formed once, then reopened").hasSize(2);
+        }
+    }
+
+    @Test
     void aPausedLeaderIsReplacedAndFollowsTheNewLeaderWhenResumed() throws Exception {
         String first = awaitAgreement(List.of(0, 1, 2), names());
         int victim = index(first);
