@@ -37,7 +37,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -61,7 +60,6 @@ public final class ClientConnection implements ClientOpHandler, Subscriber, Deli
     /** Bytes waiting for a client above which its producers wait a little (see {@link #stallWhileBehind}). */
     private static final long STALL_ABOVE = 16L * 1024 * 1024;
     private static final long STALL_MAX_NANOS = 5_000_000;
-    private static final long STALL_STEP_NANOS = 200_000;
     private static final int MAX_READ = 64 * 1024;
     /** How long closing a TLS session may wait for the peer to take the close_notify before the TCP close. */
     private static final long TLS_CLOSE_WAIT_MILLIS = 1000;
@@ -649,15 +647,9 @@ public final class ClientConnection implements ClientOpHandler, Subscriber, Deli
      * {@code stalls} ({@code /connz}).
      */
     private void stallWhileBehind() {
-        long limit = Math.min(STALL_ABOVE, options.maxPending() / 4 * 3);
-        if (out.pendingRecent() <= limit) {
-            return;
-        }
-        stalls.increment();
-        long deadline = server.clock().nanoTime() + STALL_MAX_NANOS;
-        while (out.pendingNow() > limit && !isClosed() && server.clock().nanoTime() < deadline) {
-            out.flush();
-            LockSupport.parkNanos(STALL_STEP_NANOS);
+        if (out.awaitBelow(Math.min(STALL_ABOVE, options.maxPending() / 4 * 3), STALL_MAX_NANOS,
+                server.clock()::nanoTime, this::isClosed)) {
+            stalls.increment();
         }
     }
 

@@ -23,7 +23,6 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.LockSupport;
 
 /**
  * One route socket to a peer server: the INFO/CONNECT handshake as nats-server's {@code createRoute},
@@ -48,7 +47,6 @@ public final class RouteConnection implements RouteOpHandler, DeliveryBatch.Flus
 
     /** The longest a publisher waits for a route that fell behind, per message (nats-server: 2–5 ms). */
     private static final long STALL_MAX_NANOS = 5_000_000;
-    private static final long STALL_STEP_NANOS = 200_000;
     /** The clients this reader delivered to in the current read, flushed once at its end (as a client's reader). */
     private final PublishBatch deliveries = new PublishBatch();
     /** When the peer last sent anything (the server clock's wall time), for monitoring. */
@@ -560,15 +558,7 @@ public final class RouteConnection implements RouteOpHandler, DeliveryBatch.Flus
      * at most {@link #STALL_MAX_NANOS} per message (nats-server stalls producers 2–5 ms).
      */
     private void stallWhileBehind() {
-        long limit = manager.options().maxPending() / 4 * 3;
-        if (out.pendingRecent() <= limit || pendingBytes() <= limit) {
-            return;
-        }
-        long deadline = manager.clock().nanoTime() + STALL_MAX_NANOS;
-        while (!closed.get() && pendingBytes() > limit && manager.clock().nanoTime() < deadline) {
-            out.flush();
-            LockSupport.parkNanos(STALL_STEP_NANOS);
-        }
+        out.awaitBelow(manager.options().maxPending() / 4 * 3, STALL_MAX_NANOS, manager.clock()::nanoTime, closed::get);
     }
 
     private void errAndClose(String text, ClosedReason reason) {

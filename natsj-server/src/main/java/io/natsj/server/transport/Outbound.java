@@ -3,6 +3,8 @@ package io.natsj.server.transport;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -27,6 +29,7 @@ public final class Outbound {
 
     private static final int INITIAL_SIZE = 4 * 1024;
     private static final int SHRINK_ABOVE = 1024 * 1024;
+    private static final long AWAIT_STEP_NANOS = 200_000;
 
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition dataReady = lock.newCondition();
@@ -67,11 +70,21 @@ public final class Outbound {
     }
 
     /**
-     * As {@link #pendingNow()} without the lock: a recent value, possibly stale, for a per-message check that only
-     * decides whether to look closer (the caller re-reads with {@link #pendingNow()} before acting on it).
+     * Back-pressure for a producer, taken outside the lock: when more than {@code limit} bytes are queued, wakes the
+     * writer and waits, in short parks, until the queue is at or below {@code limit}, {@code stopped} says so, or
+     * {@code maxNanos} have passed. The first look reads the pending bytes without the lock (a recent value, enough
+     * to decide whether to look closer), so the common case costs no lock. Returns whether it had to wait.
      */
-    public long pendingRecent() {
-        return (long) fillLen + inFlight;
+    public boolean awaitBelow(long limit, long maxNanos, NanoSource clock, BooleanSupplier stopped) {
+        if ((long) fillLen + inFlight <= limit || pendingNow() <= limit) {
+            return false;
+        }
+        long deadline = clock.nanoTime() + maxNanos;
+        while (!stopped.getAsBoolean() && pendingNow() > limit && clock.nanoTime() < deadline) {
+            flush();
+            LockSupport.parkNanos(AWAIT_STEP_NANOS);
+        }
+        return true;
     }
 
     /** True once {@link #close} was called; caller holds the lock. */
